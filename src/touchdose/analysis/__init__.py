@@ -1,0 +1,1 @@
+"""The personal evidence engine: pure numpy/scipy, no Django, no files."""

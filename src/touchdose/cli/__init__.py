@@ -1,0 +1,20 @@
+"""The ``touchdose`` command.
+
+Each sub-command lives in its own module under ``touchdose.cli`` and registers
+itself on :data:`app`; this file only wires them together. Commands stay thin:
+they parse options, call the library, and render.
+"""
+
+from __future__ import annotations
+
+from touchdose.cli._app import app
+
+# Importing a command module registers its command(s) on ``app``.
+# from touchdose.cli import analyze as _analyze  # noqa: F401,E402
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Curated massage evidence and random-effects meta-analysis."""

@@ -1,0 +1,1 @@
+"""Reading and writing client files (FORMATS.md) and exports."""

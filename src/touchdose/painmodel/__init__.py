@@ -1,0 +1,1 @@
+"""The pain-system model (spinal gate) and the synthetic-client simulator."""

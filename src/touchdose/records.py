@@ -1,0 +1,322 @@
+"""Plain, validated records: the client profile, a massage session, a daily check-in.
+
+Pure Python: no Django, no files. Every record checks its own fields when it is
+built and raises :class:`RecordError` listing *every* broken field, each with
+the record, the field, the value and what is allowed. The vocabularies (pressure
+levels, techniques, the 19 ACR 2016 areas, adverse events) live here once and
+everything else imports them.
+
+Examples
+--------
+>>> from datetime import datetime, timezone
+>>> s = Session(start=datetime(2026, 1, 5, 10, tzinfo=timezone.utc), pressure=2, minutes=45)
+>>> PRESSURE_NAMES[s.pressure]
+'light'
+>>> Session(start=datetime(2026, 1, 5, 10, tzinfo=timezone.utc), pressure=0, minutes=45)
+Traceback (most recent call last):
+...
+touchdose.records.RecordError: session: pressure = 0 is not allowed (allowed: a whole number 1-5)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# --- Vocabularies (DESIGN.md "Domain") --------------------------------------
+
+#: Pressure scale 1-5 used by therapist and client alike (DESIGN.md "Domain").
+PRESSURE_NAMES: dict[int, str] = {1: "very light", 2: "light", 3: "moderate", 4: "firm", 5: "deep"}
+PRESSURE_MIN, PRESSURE_MAX = 1, 5
+
+TECHNIQUES: tuple[str, ...] = (
+    "swedish",
+    "deep_tissue",
+    "myofascial_release",
+    "trigger_point",
+    "shiatsu",
+    "connective_tissue",
+    "lymphatic_drainage",
+    "reflexology",
+    "thai",
+    "other",
+)
+
+#: The 19 areas of the ACR 2016 Widespread Pain Index and their region (1-5);
+#: Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29, table (research/instruments.md 1.1).
+AREA_REGION: dict[str, int] = {
+    "jaw_left": 1, "shoulder_girdle_left": 1, "upper_arm_left": 1, "lower_arm_left": 1,
+    "jaw_right": 2, "shoulder_girdle_right": 2, "upper_arm_right": 2, "lower_arm_right": 2,
+    "hip_left": 3, "upper_leg_left": 3, "lower_leg_left": 3,
+    "hip_right": 4, "upper_leg_right": 4, "lower_leg_right": 4,
+    "neck": 5, "upper_back": 5, "lower_back": 5, "chest": 5, "abdomen": 5,
+}  # fmt: skip
+AREAS: tuple[str, ...] = tuple(AREA_REGION)
+REGION_NAMES: dict[int, str] = {
+    1: "left upper",
+    2: "right upper",
+    3: "left lower",
+    4: "right lower",
+    5: "axial",
+}
+#: Areas that count in the WPI but never make a region painful for "generalized pain"
+#: (Wolfe 2016: "Jaw, chest, and abdominal pain are excluded from the generalized pain definition").
+GENERALIZED_EXCLUDED: frozenset[str] = frozenset({"jaw_left", "jaw_right", "chest", "abdomen"})
+
+#: Labels as printed on the ACR 2016 form (Wolfe 2016 table).
+AREA_LABELS: dict[str, str] = {
+    "jaw_left": "Jaw, left", "shoulder_girdle_left": "Shoulder girdle, left",
+    "upper_arm_left": "Upper arm, left", "lower_arm_left": "Lower arm, left",
+    "jaw_right": "Jaw, right", "shoulder_girdle_right": "Shoulder girdle, right",
+    "upper_arm_right": "Upper arm, right", "lower_arm_right": "Lower arm, right",
+    "hip_left": "Hip (buttock, trochanter), left", "upper_leg_left": "Upper leg, left",
+    "lower_leg_left": "Lower leg, left", "hip_right": "Hip (buttock, trochanter), right",
+    "upper_leg_right": "Upper leg, right", "lower_leg_right": "Lower leg, right",
+    "neck": "Neck", "upper_back": "Upper back", "lower_back": "Lower back",
+    "chest": "Chest", "abdomen": "Abdomen",
+}  # fmt: skip
+
+ADVERSE_EVENTS: tuple[str, ...] = ("soreness", "bruising", "headache", "fatigue", "dizziness", "flare")
+SENSITIVITIES: tuple[str, ...] = ("low", "typical", "high")
+CONDITIONS: tuple[str, ...] = (
+    "fibromyalgia",
+    "low_back_pain",
+    "neck_pain",
+    "knee_osteoarthritis",
+    "tension_headache",
+    "cancer_pain",
+    "other",
+)
+
+NRS_MIN, NRS_MAX = 0, 10  # every 0-10 rating (pain, fatigue, mood, sleep quality, relaxation)
+SLEEP_HOURS_MAX = 24.0
+MINUTES_MAX = 240  # a longer single massage is almost certainly a typing error
+FIQR_ITEMS = 21
+
+
+# --- Errors -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken field: which record, which field, the value, and what is allowed."""
+
+    record: str
+    field: str
+    value: Any
+    allowed: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field} = {self.value!r} is not allowed (allowed: {self.allowed})"
+
+
+class RecordError(ValueError):
+    """A record broke one or more rules; ``problems`` lists each of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class _Checker:
+    """Collects problems for one record so that all of them are reported at once."""
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+        self.problems: list[Problem] = []
+
+    def add(self, field_name: str, value: Any, allowed: str) -> None:
+        self.problems.append(Problem(self.record, field_name, value, allowed))
+
+    def whole(self, field_name: str, value: Any, low: int, high: int, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.add(field_name, value, f"a whole number {low}-{high}")
+
+    def number(self, field_name: str, value: Any, low: float, high: float, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.add(field_name, value, f"a number {low:g}-{high:g}")
+
+    def members(self, field_name: str, values: Any, vocabulary: tuple[str, ...]) -> None:
+        if not isinstance(values, tuple):
+            self.add(field_name, values, "a list")
+            return
+        for v in values:
+            if v not in vocabulary:
+                self.add(field_name, v, "one of " + ", ".join(vocabulary))
+
+    def aware(self, field_name: str, value: Any) -> None:
+        if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+            self.add(field_name, value, "an ISO 8601 time with a UTC offset")
+
+    def boolean(self, field_name: str, value: Any, *, optional: bool = False) -> None:
+        if value is None and optional:
+            return
+        if not isinstance(value, bool):
+            self.add(field_name, value, "true or false")
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise RecordError(self.problems)
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# --- Records --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acr2016Answers:
+    """The client's answers to the ACR 2016 questionnaire (scored in ``instruments``).
+
+    ``None`` for a symptom item means "not answered" (the score is then incomplete).
+    """
+
+    wpi_regions: tuple[str, ...] = ()
+    fatigue: int | None = None
+    waking_unrefreshed: int | None = None
+    cognitive: int | None = None
+    headaches: int | None = None
+    lower_abdominal_pain: int | None = None
+    depression: int | None = None
+    symptoms_3_months: bool | None = None
+
+    def __post_init__(self) -> None:
+        c = _Checker("acr2016")
+        c.members("wpi_regions", self.wpi_regions, AREAS)
+        for name in ("fatigue", "waking_unrefreshed", "cognitive"):
+            c.whole(name, getattr(self, name), 0, 3, optional=True)
+        for name in ("headaches", "lower_abdominal_pain", "depression"):
+            c.whole(name, getattr(self, name), 0, 1, optional=True)
+        c.boolean("symptoms_3_months", self.symptoms_3_months, optional=True)
+        c.raise_if_any()
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    """Who the client is, as far as the engine needs to know (pseudonymous ``id``)."""
+
+    id: str
+    timezone: str = "UTC"
+    conditions: tuple[str, ...] = ()
+    max_pressure: int | None = None
+    sensitivity: str | None = None
+    avoid_regions: tuple[str, ...] = ()
+    acr2016: Acr2016Answers | None = None
+    fiqr: tuple[int | None, ...] | None = None
+
+    def __post_init__(self) -> None:
+        c = _Checker("client")
+        if not isinstance(self.id, str) or not self.id.strip() or len(self.id) > 100:
+            c.add("id", self.id, "a non-empty text of at most 100 characters")
+        if not isinstance(self.timezone, str) or not _is_timezone(self.timezone):
+            c.add("timezone", self.timezone, "an IANA time zone name such as Europe/Stockholm")
+        c.members("conditions", self.conditions, CONDITIONS)
+        c.whole("max_pressure", self.max_pressure, PRESSURE_MIN, PRESSURE_MAX, optional=True)
+        if self.sensitivity is not None and self.sensitivity not in SENSITIVITIES:
+            c.add("sensitivity", self.sensitivity, "one of " + ", ".join(SENSITIVITIES))
+        c.members("avoid_regions", self.avoid_regions, AREAS)
+        if self.fiqr is not None:
+            if not isinstance(self.fiqr, tuple) or len(self.fiqr) != FIQR_ITEMS:
+                c.add("fiqr", self.fiqr, f"a list of {FIQR_ITEMS} item scores (0-10 or null)")
+            else:
+                for i, item in enumerate(self.fiqr, start=1):
+                    c.whole(f"fiqr[{i}]", item, NRS_MIN, NRS_MAX, optional=True)
+        c.raise_if_any()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One massage session and how the client rated it before, during and just after."""
+
+    start: datetime
+    pressure: int
+    minutes: int
+    technique: tuple[str, ...] = ("swedish",)
+    regions: tuple[str, ...] = ()
+    pain_before: int | None = None
+    pain_during_max: int | None = None
+    pain_after: int | None = None
+    relaxation_after: int | None = None
+    adverse: tuple[str, ...] = ()
+    note: str = ""
+    therapist: str | None = None
+
+    def __post_init__(self) -> None:
+        c = _Checker("session")
+        c.aware("start", self.start)
+        c.whole("pressure", self.pressure, PRESSURE_MIN, PRESSURE_MAX)
+        c.whole("minutes", self.minutes, 1, MINUTES_MAX)
+        c.members("technique", self.technique, TECHNIQUES)
+        if isinstance(self.technique, tuple) and not self.technique:
+            c.add("technique", "", "at least one of " + ", ".join(TECHNIQUES))
+        c.members("regions", self.regions, AREAS)
+        for name in ("pain_before", "pain_during_max", "pain_after", "relaxation_after"):
+            c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
+        c.members("adverse", self.adverse, ADVERSE_EVENTS)
+        if not isinstance(self.note, str):
+            c.add("note", self.note, "text")
+        c.raise_if_any()
+
+    @property
+    def flare_reported(self) -> bool:
+        return "flare" in self.adverse
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A diary entry: pain is the average over the last 24 h (0-10)."""
+
+    time: datetime
+    pain: int
+    fatigue: int | None = None
+    sleep_hours: float | None = None
+    sleep_quality: int | None = None
+    mood: int | None = None
+    flare: bool = False
+    rescue_doses: int | None = None
+    activity_minutes: int | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        c = _Checker("checkin")
+        c.aware("time", self.time)
+        c.whole("pain", self.pain, NRS_MIN, NRS_MAX)
+        for name in ("fatigue", "sleep_quality", "mood"):
+            c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
+        c.number("sleep_hours", self.sleep_hours, 0, SLEEP_HOURS_MAX, optional=True)
+        c.boolean("flare", self.flare)
+        c.whole("rescue_doses", self.rescue_doses, 0, 50, optional=True)
+        c.whole("activity_minutes", self.activity_minutes, 0, 1440, optional=True)
+        if not isinstance(self.note, str):
+            c.add("note", self.note, "text")
+        c.raise_if_any()
+
+
+@dataclass(frozen=True)
+class ClientFile:
+    """Everything known about one client: the profile and the time-ordered records."""
+
+    client: ClientProfile
+    sessions: tuple[Session, ...] = field(default=())
+    checkins: tuple[CheckIn, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # Keep records in time order once, here, so no consumer has to sort again.
+        object.__setattr__(self, "sessions", tuple(sorted(self.sessions, key=lambda s: s.start)))
+        object.__setattr__(self, "checkins", tuple(sorted(self.checkins, key=lambda c: c.time)))
