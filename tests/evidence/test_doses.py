@@ -1,0 +1,44 @@
+"""Starting doses come from the trials of shared/research/evidence.md, one per condition."""
+
+from __future__ import annotations
+
+import pytest
+
+from touchdose.evidence.doses import DOSE_BASES, Dose, starting_dose
+from touchdose.records import CONDITIONS, TECHNIQUES
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_every_condition_has_a_dose_with_a_reason(condition: str) -> None:
+    dose = starting_dose(condition)
+    assert dose.condition == condition
+    assert dose.technique in TECHNIQUES
+    assert dose.basis in DOSE_BASES
+    assert dose.why.endswith(".") and len(dose.why) > 40
+    assert (dose.study_id is None) == (dose.basis == "fallback")
+
+
+def test_trial_doses_match_the_trials() -> None:
+    # Field 2002 (evidence.md §2, V): 30 min, twice weekly, 5 weeks.
+    assert starting_dose("fibromyalgia").to_dict()["minutes"] == 30
+    assert (starting_dose("fibromyalgia").sessions_per_week, starting_dose("fibromyalgia").weeks) == (2, 5)
+    # Sherman 2014 (evidence.md §5, V): 60 min x2/week effective, 4-week course.
+    neck = starting_dose("neck_pain")
+    assert (neck.minutes, neck.sessions_per_week, neck.weeks) == (60, 2, 4)
+    # Perlman 2012 (evidence.md §6, V): 60 min once weekly judged optimal, 8 weeks.
+    knee = starting_dose("knee_osteoarthritis")
+    assert (knee.minutes, knee.sessions_per_week, knee.weeks) == (60, 1, 8)
+
+
+def test_fallback_says_there_is_no_trial() -> None:
+    assert "No trial" in starting_dose("cancer_pain").why
+
+
+def test_unknown_condition_is_rejected_with_the_allowed_values() -> None:
+    with pytest.raises(ValueError, match=r"migraine.*fibromyalgia"):
+        starting_dose("migraine")
+
+
+def test_dose_validates_its_fields() -> None:
+    with pytest.raises(ValueError, match="minutes = 0"):
+        Dose("other", 0, 1, 4, "swedish", "x", None, "fallback", "why.")
