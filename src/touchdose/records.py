@@ -160,6 +160,10 @@ class _Checker:
         if not isinstance(value, bool):
             self.add(field_name, value, "true or false")
 
+    def text(self, field_name: str, value: Any) -> None:
+        if not isinstance(value, str):
+            self.add(field_name, value, "text")
+
     def raise_if_any(self) -> None:
         if self.problems:
             raise RecordError(self.problems)
@@ -247,7 +251,7 @@ class Session:
     start: datetime
     pressure: int
     minutes: int
-    technique: tuple[str, ...] = ("swedish",)
+    technique: tuple[str, ...] = ("other",)  # "other" = not said; never guessed
     regions: tuple[str, ...] = ()
     pain_before: int | None = None
     pain_during_max: int | None = None
@@ -269,8 +273,7 @@ class Session:
         for name in ("pain_before", "pain_during_max", "pain_after", "relaxation_after"):
             c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
         c.members("adverse", self.adverse, ADVERSE_EVENTS)
-        if not isinstance(self.note, str):
-            c.add("note", self.note, "text")
+        c.text("note", self.note)
         c.raise_if_any()
 
     @property
@@ -303,8 +306,7 @@ class CheckIn:
         c.boolean("flare", self.flare)
         c.whole("rescue_doses", self.rescue_doses, 0, 50, optional=True)
         c.whole("activity_minutes", self.activity_minutes, 0, 1440, optional=True)
-        if not isinstance(self.note, str):
-            c.add("note", self.note, "text")
+        c.text("note", self.note)
         c.raise_if_any()
 
 

@@ -1,1 +1,138 @@
-"""Reading and writing client files (FORMATS.md) and exports."""
+"""Reading and writing client files (FORMATS.md).
+
+``read_client_file`` picks the format by extension. A bad file is rejected whole
+with :class:`FileRejected`, which lists every bad row; nothing is half-read.
+
+Examples
+--------
+>>> from touchdose.records import ClientFile, ClientProfile
+>>> cf = ClientFile(client=ClientProfile(id="c-1"))
+>>> client_file_from_dict(client_file_to_dict(cf)) == cf
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from touchdose.io import csvfile, jsonfile
+from touchdose.io.jsonfile import (
+    client_file_from_dict,
+    client_file_to_dict,
+    profile_from_dict,
+    profile_to_dict,
+)
+from touchdose.io.problems import MAX_LISTED_PROBLEMS, FileRejected, RowProblem
+from touchdose.records import ClientFile, ClientProfile
+
+__all__ = [
+    "MAX_LISTED_PROBLEMS",
+    "FileRejected",
+    "LoadedFile",
+    "RowProblem",
+    "client_file_from_dict",
+    "client_file_to_dict",
+    "load_client_file",
+    "profile_from_dict",
+    "profile_to_dict",
+    "read_client_file",
+    "write_csv",
+    "write_json",
+]
+
+FORMATS = ("json", "csv")
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A client file as read, with what the reader had to assume about it."""
+
+    client_file: ClientFile
+    naive_times: int  # times written without a UTC offset
+    assumed_timezone: str  # the zone those times were taken in
+
+    def notes(self) -> list[str]:
+        """Plain-words notes for the report: what was assumed while reading."""
+        if not self.naive_times:
+            return []
+        n = self.naive_times
+        return [f"{n} time{'s' if n != 1 else ''} without a UTC offset read as {self.assumed_timezone} time"]
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    chosen = (fmt or path.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        raise FileRejected(
+            str(path), [RowProblem("file", "file", "format", chosen or path.name, "json or csv")]
+        )
+    return chosen
+
+
+def _zone_name(name: str | None, source: str) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FileRejected(
+            source, [RowProblem("option", "file", "timezone", name, "an IANA time zone name")]
+        ) from None
+    return name
+
+
+def load_client_file(
+    path: str | Path,
+    *,
+    timezone: str | None = None,
+    profile: ClientProfile | None = None,
+    fmt: str | None = None,
+) -> LoadedFile:
+    """Read a JSON or CSV client file.
+
+    Times without offset are taken in ``timezone``; if it is not given, in the
+    client's own time zone (JSON, or the ``profile`` given for a CSV), else UTC.
+    A CSV carries no profile: pass ``profile`` (default: id from the file name).
+    """
+    path = Path(path)
+    source = str(path)
+    zone_name = _zone_name(timezone, source)
+    kind = _format_of(path, fmt)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FileRejected(
+            source, [RowProblem("file", "file", "encoding", path.name, "UTF-8 text")]
+        ) from None
+    if kind == "json":
+        cf, naive = jsonfile.loads(text, timezone=zone_name, source=source)
+        return LoadedFile(cf, naive, zone_name or cf.client.timezone)
+    prof = profile or ClientProfile(id=path.stem[:100] or "client", timezone=zone_name or "UTC")
+    zone = zone_name or prof.timezone
+    cf, naive = csvfile.loads(text, profile=prof, zone=ZoneInfo(zone), source=source)
+    return LoadedFile(cf, naive, zone)
+
+
+def read_client_file(
+    path: str | Path, *, timezone: str | None = None, profile: ClientProfile | None = None
+) -> ClientFile:
+    """Read a JSON or CSV client file (see :func:`load_client_file`)."""
+    return load_client_file(path, timezone=timezone, profile=profile).client_file
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # Write beside the target and rename, so a crash never leaves half a file.
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_json(cf: ClientFile, path: str | Path) -> None:
+    """Write the FORMATS.md JSON client file."""
+    _write_atomically(Path(path), jsonfile.dumps(cf))
+
+
+def write_csv(cf: ClientFile, path: str | Path) -> None:
+    """Write the FORMATS.md CSV client file (sessions and check-ins; the profile is not part of it)."""
+    _write_atomically(Path(path), csvfile.dumps(cf))

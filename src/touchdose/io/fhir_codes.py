@@ -1,0 +1,103 @@
+"""The codes of touchdose's FHIR export: LOINC and UCUM where a code exists, our own code systems otherwise.
+
+LOINC has codes for a 0-10 pain rating and for sleep duration, but none for the ACR 2016 fibromyalgia
+criteria, the FIQR, the daily fatigue / mood ratings or a massage dose (research/instruments.md 5.2:
+"no verified LOINC" for FIQR; the 90858-2 seen in one third-party file is unverified and not used).
+Those concepts get codes in the project code systems below. The systems are URNs: identifiers that
+name touchdose without pretending to be a web address anyone can resolve. docs/fhir.md lists every
+code (a test keeps the page and this module in step).
+"""
+
+from __future__ import annotations
+
+from touchdose.records import ADVERSE_EVENTS, AREA_LABELS, CONDITIONS, TECHNIQUES
+
+# --- External systems (research/instruments.md 5.1-5.2) ---------------------------------------------
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+#: LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (HL7 BE; VSAC pain set).
+LOINC_PAIN = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+#: LOINC 93832-4 "Sleep duration" (HL7 Personal Health Record IG), in hours (UCUM "h").
+LOINC_SLEEP = ("93832-4", "Sleep duration")
+
+# --- Project code systems -----------------------------------------------------------------------------
+SYSTEM_BASE = "urn:touchdose:fhir:"
+#: Scores of the instruments (local codes suggested in research/instruments.md 5.2).
+INSTRUMENTS_SYSTEM = SYSTEM_BASE + "CodeSystem:instruments"
+#: Everything else touchdose records: daily ratings, session context, the massage itself.
+OBSERVATIONS_SYSTEM = SYSTEM_BASE + "CodeSystem:observations"
+TECHNIQUE_SYSTEM = SYSTEM_BASE + "CodeSystem:technique"
+AREA_SYSTEM = SYSTEM_BASE + "CodeSystem:wpi-area"
+ADVERSE_SYSTEM = SYSTEM_BASE + "CodeSystem:adverse-event"
+CONDITION_SYSTEM = SYSTEM_BASE + "CodeSystem:condition"
+#: The pseudonymous client id (the only identifier a touchdose Patient carries).
+CLIENT_ID_SYSTEM = SYSTEM_BASE + "client-id"
+EXTENSION_BASE = SYSTEM_BASE + "StructureDefinition:"
+QUESTIONNAIRE_ACR2016 = SYSTEM_BASE + "Questionnaire:acr2016"
+QUESTIONNAIRE_FIQR = SYSTEM_BASE + "Questionnaire:fiqr"
+
+INSTRUMENT_CODES: dict[str, str] = {
+    "wpi": "ACR 2016 Widespread Pain Index (0-19)",
+    "sss": "ACR 2016 Symptom Severity Scale (0-12)",
+    "fs-psd": "Fibromyalgia severity / polysymptomatic distress (WPI + SSS, 0-31)",
+    "acr2016-generalized": "ACR 2016 generalized pain (4 of 5 regions)",
+    "acr2016-criteria-met": "ACR 2016 fibromyalgia criteria met",
+    "fiqr-total": "FIQR total score (0-100)",
+    "fiqr-function": "FIQR function domain (0-30)",
+    "fiqr-overall": "FIQR overall impact domain (0-20)",
+    "fiqr-symptoms": "FIQR symptoms domain (0-50)",
+}
+
+OBSERVATION_CODES: dict[str, str] = {
+    "checkin": "Daily check-in panel",
+    "fatigue-nrs": "Fatigue, 0-10 numeric rating",
+    "sleep-quality-nrs": "Sleep quality, 0-10 numeric rating",
+    "mood-nrs": "Mood / anxiety, 0-10 numeric rating",
+    "flare": "Flare of pain reported",
+    "rescue-doses": "Rescue medication doses taken",
+    "activity-minutes": "Minutes of physical activity",
+    "pain-before-session": "Pain just before a massage, 0-10",
+    "pain-during-session-max": "Worst pain during a massage, 0-10",
+    "pain-after-session": "Pain just after a massage, 0-10",
+    "relaxation-after-session": "Relaxation just after a massage, 0-10",
+    "massage": "Massage therapy session",
+}
+
+#: Extensions carrying what FHIR has no element for (the massage dose, the client's settings).
+EXTENSIONS: dict[str, str] = {
+    "massage-pressure": "Pressure of the massage, 1 very light - 5 deep (valueInteger)",
+    "client-timezone": "The client's IANA time zone (valueString)",
+    "max-pressure": "Highest pressure the client accepts, 1-5 (valueInteger)",
+    "sensitivity": "Self-reported sensitivity: low, typical or high (valueCode)",
+    "avoid-region": "A WPI area the client wants left alone (valueCoding, repeats)",
+}
+
+TECHNIQUE_CODES: dict[str, str] = {t: t.replace("_", " ").capitalize() for t in TECHNIQUES}
+AREA_CODES: dict[str, str] = dict(AREA_LABELS)
+ADVERSE_CODES: dict[str, str] = {a: a.capitalize() for a in ADVERSE_EVENTS}
+CONDITION_CODES: dict[str, str] = {c: c.replace("_", " ").capitalize() for c in CONDITIONS}
+
+#: Every project code system with its codes, for the documentation and the tests.
+CODE_SYSTEMS: dict[str, dict[str, str]] = {
+    INSTRUMENTS_SYSTEM: INSTRUMENT_CODES,
+    OBSERVATIONS_SYSTEM: OBSERVATION_CODES,
+    TECHNIQUE_SYSTEM: TECHNIQUE_CODES,
+    AREA_SYSTEM: AREA_CODES,
+    ADVERSE_SYSTEM: ADVERSE_CODES,
+    CONDITION_SYSTEM: CONDITION_CODES,
+}
+
+
+def extension_url(name: str) -> str:
+    """The URL of one touchdose extension (``name`` must be a key of :data:`EXTENSIONS`).
+
+    Examples
+    --------
+    >>> extension_url("massage-pressure")
+    'urn:touchdose:fhir:StructureDefinition:massage-pressure'
+    """
+    if name not in EXTENSIONS:
+        raise ValueError(f"extension = {name!r} is not allowed (allowed: one of {', '.join(EXTENSIONS)})")
+    return EXTENSION_BASE + name

@@ -1,0 +1,245 @@
+"""The JSON client file of FORMATS.md: ``{"client": {...}, "sessions": [...], "checkins": [...]}``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from touchdose.io._build import BuildContext, build_checkin, build_session
+from touchdose.io._values import as_tuple, whole_from_json
+from touchdose.io.problems import FileRejected, RowProblem, problems_from
+from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, RecordError, Session
+
+PROFILE_FIELDS = (
+    "id",
+    "timezone",
+    "conditions",
+    "max_pressure",
+    "sensitivity",
+    "avoid_regions",
+    "acr2016",
+    "fiqr",
+)
+ACR_FIELDS = (
+    "wpi_regions",
+    "fatigue",
+    "waking_unrefreshed",
+    "cognitive",
+    "headaches",
+    "lower_abdominal_pain",
+    "depression",
+    "symptoms_3_months",
+)
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def _time(t: datetime) -> str:
+    return t.isoformat()
+
+
+def profile_to_dict(p: ClientProfile) -> dict[str, Any]:
+    """The ``client`` object; optional fields that are not set are left out."""
+    out: dict[str, Any] = {"id": p.id, "timezone": p.timezone}
+    if p.conditions:
+        out["conditions"] = list(p.conditions)
+    if p.max_pressure is not None:
+        out["max_pressure"] = p.max_pressure
+    if p.sensitivity is not None:
+        out["sensitivity"] = p.sensitivity
+    if p.avoid_regions:
+        out["avoid_regions"] = list(p.avoid_regions)
+    if p.acr2016 is not None:
+        a = p.acr2016
+        out["acr2016"] = {name: getattr(a, name) for name in ACR_FIELDS}
+        out["acr2016"]["wpi_regions"] = list(a.wpi_regions)
+    if p.fiqr is not None:
+        out["fiqr"] = list(p.fiqr)
+    return out
+
+
+def session_to_dict(s: Session) -> dict[str, Any]:
+    """One session as FORMATS.md writes it (one technique as a string, several as a list)."""
+    out: dict[str, Any] = {
+        "start": _time(s.start),
+        "technique": s.technique[0] if len(s.technique) == 1 else list(s.technique),
+        "pressure": s.pressure,
+        "minutes": s.minutes,
+        "regions": list(s.regions),
+        "pain_before": s.pain_before,
+        "pain_during_max": s.pain_during_max,
+        "pain_after": s.pain_after,
+        "relaxation_after": s.relaxation_after,
+        "adverse": list(s.adverse),
+        "note": s.note,
+    }
+    if s.therapist is not None:
+        out["therapist"] = s.therapist
+    return out
+
+
+def checkin_to_dict(c: CheckIn) -> dict[str, Any]:
+    """One check-in as FORMATS.md writes it."""
+    return {
+        "time": _time(c.time),
+        "pain": c.pain,
+        "fatigue": c.fatigue,
+        "sleep_hours": c.sleep_hours,
+        "sleep_quality": c.sleep_quality,
+        "mood": c.mood,
+        "flare": c.flare,
+        "rescue_doses": c.rescue_doses,
+        "activity_minutes": c.activity_minutes,
+        "note": c.note,
+    }
+
+
+def client_file_to_dict(cf: ClientFile) -> dict[str, Any]:
+    """The whole client file as a JSON-ready dictionary (FORMATS.md "Client file, JSON")."""
+    return {
+        "client": profile_to_dict(cf.client),
+        "sessions": [session_to_dict(s) for s in cf.sessions],
+        "checkins": [checkin_to_dict(c) for c in cf.checkins],
+    }
+
+
+def dumps(cf: ClientFile) -> str:
+    """Serialise a client file; stable key order and a final newline, so equal data gives equal bytes."""
+    return json.dumps(client_file_to_dict(cf), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | None, list[RowProblem]]:
+    """Build the profile; return it (or ``None``) and the problems found."""
+    if not isinstance(raw, dict):
+        return None, [RowProblem(where, "client", "client", _short(raw), "an object with at least an id")]
+    problems = [
+        RowProblem(where, "client", k, _short(raw[k]), "a known field: " + ", ".join(PROFILE_FIELDS))
+        for k in raw
+        if k not in PROFILE_FIELDS
+    ]
+    acr: Acr2016Answers | None = None
+    if raw.get("acr2016") is not None:
+        acr, acr_problems = _acr_from_dict(raw["acr2016"], where)
+        problems.extend(acr_problems)
+    values: dict[str, Any] = {k: raw[k] for k in PROFILE_FIELDS if k in raw and raw[k] is not None}
+    values.pop("acr2016", None)
+    for key in ("conditions", "avoid_regions", "fiqr"):
+        if key in values:
+            values[key] = as_tuple(values[key])
+    if "fiqr" in values and isinstance(values["fiqr"], tuple):
+        values["fiqr"] = tuple(whole_from_json(v) for v in values["fiqr"])
+    if "max_pressure" in values:
+        values["max_pressure"] = whole_from_json(values["max_pressure"])
+    if "id" not in values:
+        problems.append(RowProblem(where, "client", "id", None, "a value (this field is required)"))
+        return None, problems
+    try:
+        profile = ClientProfile(acr2016=acr, **values)
+    except RecordError as e:
+        return None, problems + problems_from(e, where)
+    except TypeError:
+        return None, [
+            *problems,
+            RowProblem(where, "client", "client", _short(raw), "the fields of FORMATS.md"),
+        ]
+    return (profile if not problems else None), problems
+
+
+def _acr_from_dict(raw: Any, where: str) -> tuple[Acr2016Answers | None, list[RowProblem]]:
+    if not isinstance(raw, dict):
+        return None, [RowProblem(where, "acr2016", "acr2016", _short(raw), "an object of ACR 2016 answers")]
+    problems = [
+        RowProblem(where, "acr2016", k, _short(raw[k]), "a known field: " + ", ".join(ACR_FIELDS))
+        for k in raw
+        if k not in ACR_FIELDS
+    ]
+    values = {k: whole_from_json(raw[k]) for k in ACR_FIELDS if k in raw and raw[k] is not None}
+    if "wpi_regions" in values:
+        values["wpi_regions"] = as_tuple(values["wpi_regions"])
+    try:
+        return Acr2016Answers(**values), problems
+    except RecordError as e:
+        return None, problems + problems_from(e, where)
+
+
+def client_file_from_dict(raw: Any, *, timezone: str | None = None, source: str = "<data>") -> ClientFile:
+    """Build and validate a whole client file; raise :class:`FileRejected` listing every problem."""
+    return load_dict(raw, timezone=timezone, source=source)[0]
+
+
+def load_dict(raw: Any, *, timezone: str | None = None, source: str = "<data>") -> tuple[ClientFile, int]:
+    """Like :func:`client_file_from_dict`, also returning how many times had no UTC offset.
+
+    Times without offset are taken in ``timezone`` if given, else the client's time zone.
+    """
+    if not isinstance(raw, dict):
+        raise FileRejected(
+            source, [RowProblem("file", "file", "file", _short(raw), 'an object {"client": ...}')]
+        )
+    problems: list[RowProblem] = [
+        RowProblem("file", "file", k, _short(raw[k]), "client, sessions, checkins")
+        for k in raw
+        if k not in ("client", "sessions", "checkins")
+    ]
+    profile, profile_problems = profile_from_dict(raw.get("client"))
+    problems.extend(profile_problems)
+    zone = _zone(timezone or (profile.timezone if profile else "UTC"))
+    ctx = BuildContext(zone=zone)
+    sessions = _records(raw, "sessions", build_session, ctx)
+    checkins = _records(raw, "checkins", build_checkin, ctx)
+    problems.extend(ctx.problems)
+    if problems or profile is None:
+        raise FileRejected(source, problems)
+    cf = ClientFile(client=profile, sessions=tuple(sessions), checkins=tuple(checkins))
+    return cf, ctx.naive_times
+
+
+def _records(raw: dict[str, Any], key: str, build: Any, ctx: BuildContext) -> list[Any]:
+    items = raw.get(key, [])
+    if not isinstance(items, list):
+        ctx.problems.append(RowProblem(key, key, key, _short(items), "a list of records"))
+        return []
+    out = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            ctx.problems.append(RowProblem(where, key.rstrip("s"), key, _short(item), "an object"))
+            continue
+        record = build(item, where, ctx)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _short(value: Any) -> Any:
+    """Keep error messages short: a long value is cut (and never dumped whole)."""
+    text = value if isinstance(value, (int, float, bool, type(None))) else str(value)
+    return text[:60] + "..." if isinstance(text, str) and len(text) > 60 else text
+
+
+def loads(text: str, *, timezone: str | None = None, source: str = "<data>") -> tuple[ClientFile, int]:
+    """Parse JSON text into a client file and the count of times without offset."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise FileRejected(
+            source, [RowProblem(f"line {e.lineno}", "file", "json", e.msg, "valid JSON")]
+        ) from None
+    except RecursionError:
+        raise FileRejected(
+            source, [RowProblem("file", "file", "json", "nested too deeply", "valid JSON")]
+        ) from None
+    return load_dict(raw, timezone=timezone, source=source)
