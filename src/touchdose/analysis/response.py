@@ -1,0 +1,195 @@
+"""Per-session response: immediately after, and at the 24 h and 48 h follow-ups.
+
+A session *helped* (meaningful relief, no aggravation), was *mixed* (relief, then
+aggravation), had *no effect*, or *harmed* (aggravation without relief).
+Aggravation is a follow-up pain at least :data:`AGGRAVATION_POINTS` above the
+before-pain, a flare, or an immediate worsening of that size. An outcome is
+never guessed: without both follow-ups (and no aggravation already seen) it is
+``unknown``.
+
+Examples
+--------
+>>> from datetime import datetime, timedelta, timezone
+>>> from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+>>> t0 = datetime(2026, 1, 5, 10, tzinfo=timezone.utc)
+>>> cf = ClientFile(
+...     client=ClientProfile(id="c-1"),
+...     sessions=(Session(start=t0, pressure=2, minutes=45, pain_before=6, pain_after=4),),
+...     checkins=(CheckIn(time=t0 + timedelta(hours=24), pain=5),
+...               CheckIn(time=t0 + timedelta(hours=48), pain=6)),
+... )
+>>> r = session_responses(cf)[0]
+>>> (r.immediate_change, r.change_24h, r.change_48h, r.outcome)
+(-2, -1, 0, 'helped')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from touchdose.analysis.diary import baseline_days, diary_dates
+from touchdose.instruments.change import MID_POINTS
+from touchdose.records import CheckIn, ClientFile, Session
+
+#: Follow-up windows in hours after the session start (DESIGN.md "Domain"): a check-in
+#: 18-36 h after is the session's 24 h follow-up, 36-60 h its 48 h one. The flare that
+#: sensitized clients describe peaks a day or two after (seeds/000; Cambron 2007).
+FOLLOWUP_24H_HOURS: tuple[float, float] = (18.0, 36.0)
+FOLLOWUP_48H_HOURS: tuple[float, float] = (36.0, 60.0)
+#: Aggravation: pain at least this many points above the before-pain. Two points on the
+#: 0-10 scale is IMMPACT's "moderately important" change (Dworkin 2008; Farrar 2001).
+AGGRAVATION_POINTS = 2
+#: Relief: at least the minimally important difference (IMMPACT, 1 point) below before.
+RELIEF_POINTS = MID_POINTS
+#: When a session has no before-pain, the diary's last pain within this many hours
+#: before the session stands in for it (measured, not guessed; the source is reported).
+BEFORE_FROM_DIARY_HOURS = 36.0
+
+OUTCOMES: tuple[str, ...] = ("helped", "mixed", "no_effect", "harmed", "unknown")
+
+
+@dataclass(frozen=True)
+class SessionResponse:
+    """How one session went: changes in points (negative = less pain) and the outcome."""
+
+    start: datetime
+    pressure: int
+    minutes: int
+    pain_before: int | None
+    before_source: str | None  # "session", "diary" or None
+    immediate_change: int | None
+    change_24h: int | None
+    change_48h: int | None
+    flare: bool
+    aggravated: bool
+    relieved: bool
+    outcome: str
+
+    @property
+    def has_followup(self) -> bool:
+        return self.change_24h is not None or self.change_48h is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The FORMATS.md ``sessions[]`` object (and a few more keys)."""
+        return {
+            "start": self.start.isoformat(),
+            "pressure": self.pressure,
+            "minutes": self.minutes,
+            "pain_before": self.pain_before,
+            "immediate_change": self.immediate_change,
+            "change_24h": self.change_24h,
+            "change_48h": self.change_48h,
+            "flare": self.flare,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """How much data there is (FORMATS.md ``data``)."""
+
+    checkin_days: int
+    baseline_days: int
+    sessions: int
+    sessions_with_followup: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "checkin_days": self.checkin_days,
+            "baseline_days": self.baseline_days,
+            "sessions": self.sessions,
+            "sessions_with_followup": self.sessions_with_followup,
+        }
+
+
+def _in_window(checkins: tuple[CheckIn, ...], start: datetime, window: tuple[float, float]) -> CheckIn | None:
+    """The check-in in ``[start + lo, start + hi)`` closest to the window's middle."""
+    lo, hi = (start + timedelta(hours=h) for h in window)
+    middle = lo + (hi - lo) / 2
+    inside = [c for c in checkins if lo <= c.time < hi]
+    return min(inside, key=lambda c: abs(c.time - middle)) if inside else None
+
+
+def _before_pain(session: Session, checkins: tuple[CheckIn, ...]) -> tuple[int | None, str | None]:
+    if session.pain_before is not None:
+        return session.pain_before, "session"
+    earliest = session.start - timedelta(hours=BEFORE_FROM_DIARY_HOURS)
+    earlier = [c for c in checkins if earliest <= c.time <= session.start]
+    return (earlier[-1].pain, "diary") if earlier else (None, None)
+
+
+def _flare_after(session: Session, checkins: tuple[CheckIn, ...]) -> bool:
+    """A flare reported with the session or in a check-in up to the end of the 48 h window."""
+    end = session.start + timedelta(hours=FOLLOWUP_48H_HOURS[1])
+    return session.flare_reported or any(c.flare for c in checkins if session.start < c.time < end)
+
+
+def classify(
+    immediate: int | None, change_24h: int | None, change_48h: int | None, flare: bool
+) -> tuple[str, bool, bool]:
+    """The outcome class and whether the session aggravated and relieved.
+
+    >>> classify(-2, 2, None, False)
+    ('mixed', True, True)
+    >>> classify(-2, None, None, False)
+    ('unknown', False, True)
+    """
+    follow = [c for c in (change_24h, change_48h) if c is not None]
+    aggravated = (
+        flare
+        or any(c >= AGGRAVATION_POINTS for c in follow)
+        or (immediate is not None and immediate >= AGGRAVATION_POINTS)
+    )
+    relieved = any(c is not None and c <= -RELIEF_POINTS for c in (immediate, change_24h))
+    if aggravated:
+        return ("mixed" if relieved else "harmed"), True, relieved
+    if change_24h is None or change_48h is None:
+        return "unknown", False, relieved  # no aggravation *seen* is not "no aggravation"
+    return ("helped" if relieved else "no_effect"), False, relieved
+
+
+def session_response(session: Session, checkins: tuple[CheckIn, ...]) -> SessionResponse:
+    """The response to one session, given the client's check-ins (time ordered)."""
+    before, source = _before_pain(session, checkins)
+
+    def change(pain: int | None) -> int | None:
+        return None if pain is None or before is None else pain - before
+
+    f24 = _in_window(checkins, session.start, FOLLOWUP_24H_HOURS)
+    f48 = _in_window(checkins, session.start, FOLLOWUP_48H_HOURS)
+    immediate = change(session.pain_after)
+    c24, c48 = change(f24.pain if f24 else None), change(f48.pain if f48 else None)
+    flare = _flare_after(session, checkins)
+    outcome, aggravated, relieved = classify(immediate, c24, c48, flare)
+    return SessionResponse(
+        start=session.start,
+        pressure=session.pressure,
+        minutes=session.minutes,
+        pain_before=before,
+        before_source=source,
+        immediate_change=immediate,
+        change_24h=c24,
+        change_48h=c48,
+        flare=flare,
+        aggravated=aggravated,
+        relieved=relieved,
+        outcome=outcome,
+    )
+
+
+def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
+    """The response to every session of a client, in time order."""
+    return tuple(session_response(s, cf.checkins) for s in cf.sessions)
+
+
+def data_summary(cf: ClientFile, responses: tuple[SessionResponse, ...] | None = None) -> DataSummary:
+    """Diary days, baseline days before the first session, sessions, sessions with a follow-up."""
+    responses = session_responses(cf) if responses is None else responses
+    return DataSummary(
+        checkin_days=len(diary_dates(cf)),
+        baseline_days=baseline_days(cf),
+        sessions=len(cf.sessions),
+        sessions_with_followup=sum(r.has_followup for r in responses),
+    )
