@@ -1,0 +1,133 @@
+"""The terminal report of ``touchdose analyze``: verdict and plan first, then the evidence.
+
+It renders the FORMATS.md analysis dictionary, so the terminal and ``--json``
+can never disagree about a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from touchdose.records import PRESSURE_NAMES
+
+_STATE_WORDS = {
+    "gathering_data": "Still gathering data",
+    "helping": "Massage seems to be helping",
+    "soothing": "Soothing, but pain unchanged",
+    "no_effect": "No measurable effect",
+    "mixed": "Mixed: relief, then more pain",
+    "more_pain": "Mainly more pain",
+}
+
+
+def _pressure(level: Any) -> str:
+    return f"{level} ({PRESSURE_NAMES[level]})" if isinstance(level, int) and level in PRESSURE_NAMES else "-"
+
+
+def _num(value: Any, fmt: str = "{:+d}") -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def render_analysis(a: dict[str, Any], out: Console) -> None:
+    """Print one client's analysis: verdict, plan, instruments, data, sessions, comparison."""
+    out.rule(f"Client {a['client_id']}", style="cyan")
+    _verdict(a.get("verdict"), out)
+    _plan(a.get("plan"), a.get("titration"), out)
+    _instruments(a["instruments"], out)
+    _data(a["data"], out)
+    _sessions(a["sessions"], out)
+    _comparison(a.get("comparison"), out)
+    for note in a.get("notes", []):
+        out.print(f"Note: {note}", style="yellow")
+    if a.get("verdict") is None:
+        out.print("Verdict and plan: not computed by this version of the engine.", style="dim")
+
+
+def _verdict(v: dict[str, Any] | None, out: Console) -> None:
+    if v is None:
+        return
+    lines = [f"[bold]{_STATE_WORDS.get(v['state'], v['state'])}[/bold]"]
+    lines += [f"- {reason}" for reason in v.get("reasons", [])]
+    if v.get("caution"):
+        lines.append(f"[dim]{v['caution']}[/dim]")
+    out.print(Panel("\n".join(lines), title="Verdict", expand=False))
+
+
+def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> None:
+    if p is None:
+        return
+    table = Table(title="Plan for the next session", show_header=False)
+    table.add_row("Pressure", _pressure(p.get("pressure")))
+    table.add_row("Minutes", str(p.get("minutes", "-")))
+    table.add_row("Sessions per week", str(p.get("sessions_per_week", "-")))
+    table.add_row("Avoid", ", ".join(p.get("avoid_regions") or []) or "nothing")
+    if t is not None and t.get("risk_by_pressure"):
+        risks = "  ".join(f"{k}: {v:.0%}" for k, v in t["risk_by_pressure"].items())
+        table.add_row("Flare risk by pressure", risks)
+    out.print(table)
+    for why in p.get("why", []):
+        out.print(f"  because {why}")
+
+
+def _instruments(ins: dict[str, Any], out: Console) -> None:
+    table = Table(title="Questionnaires", show_header=True)
+    table.add_column("Instrument")
+    table.add_column("Scores")
+    for name, scores in ins.items():
+        if isinstance(scores, dict):
+            table.add_row(name, ", ".join(f"{k} {v}" for k, v in scores.items() if not isinstance(v, (list, dict))))
+        else:
+            table.add_row(name, str(scores))
+    out.print(table)
+
+
+def _data(d: dict[str, Any], out: Console) -> None:
+    out.print(
+        f"Data: {d['checkin_days']} diary days ({d['baseline_days']} before the first session), "
+        f"{d['sessions']} sessions, {d['sessions_with_followup']} with a follow-up."
+    )
+
+
+def _sessions(sessions: list[dict[str, Any]], out: Console) -> None:
+    if not sessions:
+        out.print("No sessions yet.")
+        return
+    table = Table(title="Sessions (change in pain, points; negative = less pain)")
+    for col in ("Start", "Pressure", "Right after", "24 h", "48 h", "Outcome"):
+        table.add_column(col)
+    for s in sessions:
+        table.add_row(
+            s["start"][:16].replace("T", " "),
+            _pressure(s["pressure"]),
+            _num(s["immediate_change"]),
+            _num(s["change_24h"]),
+            _num(s["change_48h"]),
+            s["outcome"].replace("_", " "),
+        )
+    out.print(table)
+
+
+def _comparison(c: dict[str, Any] | None, out: Console) -> None:
+    if not c:
+        return
+    table = Table(title="Massage days against other days (n-of-1 comparison)")
+    for col in ("Outcome", "Effect", "95 % interval", "P(benefit)", "P(harm)", "P(no meaningful)"):
+        table.add_column(col)
+    for name, r in c.items():
+        if r is None:
+            table.add_row(name, "not enough data", "", "", "", "")
+            continue
+        lo, hi = r["ci95"]
+        table.add_row(
+            name,
+            f"{r['effect']:+.1f}",
+            f"{lo:+.1f} to {hi:+.1f}",
+            f"{r['p_benefit']:.0%}",
+            f"{r['p_harm']:.0%}",
+            f"{r['p_no_meaningful']:.0%}",
+        )
+    out.print(table)
