@@ -1,0 +1,332 @@
+"""How gentle does the massage have to be? Pressure titration on top of the CRM.
+
+The probability that a session at pressure ``d`` (1-5) leads to aggravation is
+modelled with the continual reassessment method (:mod:`touchdose.analysis.crm`):
+a skeleton of prior risks per pressure, steeper for a sensitized client, the
+power model, the posterior by quadrature. On top of it the clinical rules of
+DESIGN.md ("How gentle?"):
+
+* recommend the highest pressure whose posterior mean aggravation risk is at most
+  the target (default 15 %), and
+* whose overdose probability P(risk > target + 10 points) is below 25 %;
+* never more than one level above the highest pressure already tolerated
+  (no skipping); before anything is tolerated, start at 2 (light) for a
+  sensitized client and 3 (moderate) otherwise;
+* never up right after an aggravation (coherence);
+* never above the client's own stated maximum.
+
+Examples
+--------
+>>> t = titrate([Exposure(2, False), Exposure(2, False), Exposure(3, False)], sensitivity="typical")
+>>> t.highest_tolerated, t.recommended_pressure
+(3, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from touchdose.analysis.crm import (
+    DEFAULT_PRIOR_VAR,
+    CrmResult,
+    FloatArray,
+    Model,
+    closest_level,
+    crm,
+    posterior,
+)
+from touchdose.records import PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, SENSITIVITIES
+
+__all__ = [
+    "OVERDOSE_MARGIN",
+    "OVERDOSE_MAX_PROB",
+    "SKELETONS",
+    "START_PRESSURE",
+    "TARGET_AGGRAVATION_RISK",
+    "CrmResult",
+    "Exposure",
+    "Titration",
+    "closest_level",
+    "crm",
+    "titrate",
+]
+
+#: Target aggravation risk per session (DESIGN.md "How gentle?": default 15 %). Furlan 2015
+#: (Cochrane, massage for low-back pain) reports increased pain in 1.5-25 % of participants;
+#: 15 % sits inside that range of what trial participants accepted.
+TARGET_AGGRAVATION_RISK = 0.15
+#: Overdose control (escalation with overdose control, Babb 1998; the 25 % bound as in
+#: Neuenschwander 2008): a pressure is allowed only if P(risk > target + 10 points) < 25 %.
+OVERDOSE_MARGIN = 0.10
+OVERDOSE_MAX_PROB = 0.25
+
+#: Prior aggravation risk per pressure 1-5 (the CRM skeleton) by sensitivity. Anchors: about
+#: 10 % of ordinary massage clients report discomfort afterwards (Cambron 2007, 91-100 clients,
+#: mostly moderate pressure) -> "typical" at pressure 3 is 0.10; Furlan 2015 reports increased
+#: pain in up to 25 % of trial participants -> "high" (a sensitized pain system, DESIGN.md) reaches
+#: 0.25 already at pressure 3, the steeper curve of Cheung's (2011) worked example. The other
+#: values are our spacing (roughly doubling per level up to moderate), labelled as judgement.
+SKELETONS: dict[str, tuple[float, float, float, float, float]] = {
+    "low": (0.01, 0.03, 0.06, 0.10, 0.16),
+    "typical": (0.02, 0.05, 0.10, 0.18, 0.28),
+    "high": (0.05, 0.12, 0.25, 0.40, 0.55),
+}
+#: First pressure before anything is tolerated: 2 (light) for a sensitized client (DESIGN.md),
+#: 3 (moderate, the pressure of the fibromyalgia and neck trials: Field 2002, Sherman 2014) otherwise.
+START_PRESSURE: dict[str, int] = {"low": 3, "typical": 3, "high": 2}
+
+_LEVELS = tuple(range(PRESSURE_MIN, PRESSURE_MAX + 1))
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One session's pressure and whether aggravation followed.
+
+    ``weight`` is the TITE weight: 1 when the follow-up window is complete, the fraction
+    observed so far when it is still open (only meaningful without aggravation).
+    """
+
+    pressure: int
+    aggravated: bool
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pressure, bool) or self.pressure not in _LEVELS:
+            raise ValueError(f"exposure: pressure = {self.pressure!r} is not allowed (allowed: 1-5)")
+        if not isinstance(self.aggravated, bool):
+            raise ValueError(
+                f"exposure: aggravated = {self.aggravated!r} is not allowed (allowed: true or false)"
+            )
+        if not 0.0 <= self.weight <= 1.0:
+            raise ValueError(f"exposure: weight = {self.weight!r} is not allowed (allowed: a number 0-1)")
+
+
+@dataclass(frozen=True)
+class Titration:
+    """The recommended pressure for the next session, with the risks and the rule that decided it.
+
+    Attributes
+    ----------
+    current_pressure : int or None
+        Pressure of the latest session.
+    recommended_pressure : int
+        Pressure for the next session (1-5).
+    risk_by_pressure : dict
+        Estimated aggravation risk per pressure ("1".."5"), dfcrm's plug-in F(d, E[beta]).
+    overdose_by_pressure : dict
+        Posterior P(risk > target + margin) per pressure.
+    highest_tolerated : int or None
+        Highest pressure with a fully observed session without aggravation.
+    aggravations : dict
+        Number of aggravations per pressure ("1".."5").
+    sessions_used : int
+        Sessions that entered the model (weight > 0).
+    sensitivity, target : the inputs.
+    limited_by : str
+        The rule that set the recommendation: ``risk``, ``overdose``, ``no_skipping``, ``start``,
+        ``after_aggravation`` or ``client_max``.
+    why : tuple of str
+        Plain-language reasons, each with its numbers.
+    """
+
+    current_pressure: int | None
+    recommended_pressure: int
+    risk_by_pressure: dict[str, float]
+    overdose_by_pressure: dict[str, float]
+    highest_tolerated: int | None
+    aggravations: dict[str, int]
+    sessions_used: int
+    sensitivity: str
+    target: float
+    limited_by: str
+    why: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (the FORMATS.md ``titration`` keys first, then the extras)."""
+        return {
+            "current_pressure": self.current_pressure,
+            "recommended_pressure": self.recommended_pressure,
+            "risk_by_pressure": {k: round(v, 4) for k, v in self.risk_by_pressure.items()},
+            "overdose_by_pressure": {k: round(v, 4) for k, v in self.overdose_by_pressure.items()},
+            "highest_tolerated": self.highest_tolerated,
+            "aggravations": dict(self.aggravations),
+            "sessions_used": self.sessions_used,
+            "sensitivity": self.sensitivity,
+            "target": self.target,
+            "limited_by": self.limited_by,
+            "why": list(self.why),
+        }
+
+
+def _model_ceiling(risk: FloatArray, overdose: FloatArray, target: float, base: int) -> tuple[int, str]:
+    """Highest pressure, counting up from 1, whose estimated risk is at most ``target`` and,
+    when it is above ``base`` (an escalation), whose overdose probability is below the bound."""
+    best = PRESSURE_MIN
+    for level in _LEVELS:
+        if risk[level - 1] > target:
+            return best, "risk"
+        if level > base and overdose[level - 1] >= OVERDOSE_MAX_PROB:
+            return best, "overdose"
+        best = level
+    return best, "risk"
+
+
+def _check_options(sensitivity: str, max_pressure: int | None, target: float) -> None:
+    if sensitivity not in SENSITIVITIES:
+        raise ValueError(
+            f"sensitivity = {sensitivity!r} is not allowed (allowed: {', '.join(SENSITIVITIES)})"
+        )
+    if max_pressure is not None and (isinstance(max_pressure, bool) or max_pressure not in _LEVELS):
+        raise ValueError(f"max_pressure = {max_pressure!r} is not allowed (allowed: a whole number 1-5)")
+    if not 0.0 < target < 1.0 - OVERDOSE_MARGIN:
+        raise ValueError(f"target = {target!r} is not allowed (allowed: a probability in (0, 0.9))")
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.0f} %"
+
+
+def titrate(
+    exposures: Sequence[Exposure],
+    *,
+    sensitivity: str = "typical",
+    max_pressure: int | None = None,
+    target: float = TARGET_AGGRAVATION_RISK,
+    model: Model = "empiric",
+    prior_var: float = DEFAULT_PRIOR_VAR,
+) -> Titration:
+    """Recommend the pressure for the next session from the sessions so far.
+
+    Parameters
+    ----------
+    exposures : sequence of Exposure
+        The client's sessions in time order: pressure, aggravation, TITE weight.
+    sensitivity : {"low", "typical", "high"}
+        Chooses the skeleton (:data:`SKELETONS`) and the start (:data:`START_PRESSURE`).
+    max_pressure : int, optional
+        The client's own stated maximum (1-5).
+    target : float
+        Target aggravation risk per session (default :data:`TARGET_AGGRAVATION_RISK`).
+    model : {"empiric", "logistic"}
+        CRM dose-response model.
+    prior_var : float
+        Prior variance of the CRM parameter.
+
+    Returns
+    -------
+    Titration
+        Recommended pressure, risk and overdose probability per pressure, and why.
+
+    Notes
+    -----
+    With the posterior ``pi(beta | data)`` of :func:`touchdose.analysis.crm.posterior`,
+    ``risk_d = F(d, E[beta])`` (dfcrm's plug-in) and ``overdose_d = P(F(d, beta) > target + 0.10)``.
+    ``recommended = min(model ceiling, no-skipping ceiling, coherence ceiling, client max)``
+    where the model ceiling is the highest ``d`` (from 1 upwards, stopping at the first
+    failure) with ``risk_d <= target`` and, for an escalation (``d`` above the highest tolerated
+    pressure, or above the start pressure when nothing is tolerated yet), ``overdose_d < 0.25``;
+    the no-skipping ceiling is
+    ``highest tolerated + 1`` (or the start pressure when nothing is tolerated yet); the
+    coherence ceiling is the pressure of the latest session when it aggravated.
+
+    References
+    ----------
+    O'Quigley J, Pepe M, Fisher L. Biometrics 1990;46:33-48.
+    Babb J, Rogatko A, Zacks S. Stat Med 1998;17:1103-20 (overdose control).
+    Cheung YK, Chappell R. Biometrics 2000;56:1177-82 (TITE weights).
+
+    Examples
+    --------
+    A sensitized client starts at light pressure:
+
+    >>> titrate([], sensitivity="high").recommended_pressure
+    2
+
+    An aggravation at 3 right now: never up, and the risk at 3 rises above the target.
+
+    >>> t = titrate([Exposure(2, False), Exposure(3, True)], sensitivity="high")
+    >>> t.recommended_pressure <= 3, t.risk_by_pressure["3"] > 0.15
+    (True, True)
+    """
+    _check_options(sensitivity, max_pressure, target)
+    used = [e for e in exposures if e.aggravated or e.weight > 0.0]
+    post = posterior(
+        SKELETONS[sensitivity],
+        [e.pressure for e in used],
+        [int(e.aggravated) for e in used],
+        model,
+        prior_var,
+        weights=[e.weight for e in used],
+    )
+    risk = post.curve(post.mean())[:, 0]  # dfcrm's plug-in estimate F(d, beta_hat)
+    overdose = post.prob_risk_above(target + OVERDOSE_MARGIN)
+    tolerated = [e.pressure for e in used if not e.aggravated and e.weight >= 1.0]
+    highest = max(tolerated) if tolerated else None
+    current = exposures[-1].pressure if exposures else None
+
+    base = highest if highest is not None else START_PRESSURE[sensitivity]
+    # Candidate ceilings in the order that best explains a tie (min() keeps the first).
+    ceilings: list[tuple[int, str]] = []
+    if highest is None:
+        ceilings.append((START_PRESSURE[sensitivity], "start"))
+    last_known = next((e for e in reversed(used) if e.weight >= 1.0 or e.aggravated), None)
+    if last_known is not None and last_known.aggravated:
+        ceilings.append((last_known.pressure, "after_aggravation"))
+    if max_pressure is not None:
+        ceilings.append((max_pressure, "client_max"))
+    ceilings.append(_model_ceiling(risk, overdose, target, base))
+    if highest is not None:
+        ceilings.append((highest + 1, "no_skipping"))
+    rec, rule = min(ceilings, key=lambda c: c[0])
+    rec = max(PRESSURE_MIN, min(PRESSURE_MAX, rec))
+
+    counts = {str(lv): sum(1 for e in used if e.aggravated and e.pressure == lv) for lv in _LEVELS}
+    result = Titration(
+        current_pressure=current,
+        recommended_pressure=rec,
+        risk_by_pressure={str(lv): float(risk[lv - 1]) for lv in _LEVELS},
+        overdose_by_pressure={str(lv): float(overdose[lv - 1]) for lv in _LEVELS},
+        highest_tolerated=highest,
+        aggravations=counts,
+        sessions_used=len(used),
+        sensitivity=sensitivity,
+        target=target,
+        limited_by=rule,
+        why=(),
+    )
+    return _with_reasons(result, used)
+
+
+def _with_reasons(t: Titration, used: Sequence[Exposure]) -> Titration:
+    rec = t.recommended_pressure
+    name = PRESSURE_NAMES[rec]
+    risk = t.risk_by_pressure[str(rec)]
+    why: list[str] = []
+    at_rec = [e for e in used if e.pressure == rec and e.weight >= 1.0]
+    bad = sum(1 for e in at_rec if e.aggravated)
+    if at_rec:
+        why.append(f"{bad} of {len(at_rec)} sessions at pressure {rec} ({name}) were followed by more pain.")
+    why.append(
+        f"Estimated chance of more pain after a session at pressure {rec}: {_pct(risk)} "
+        f"(the limit is {_pct(t.target)})."
+    )
+    rule_text = {
+        "risk": "A firmer pressure would have an estimated risk above the limit.",
+        "overdose": (
+            f"A firmer pressure is not yet safe enough: the chance that its risk is above "
+            f"{_pct(t.target + OVERDOSE_MARGIN)} is {_pct(OVERDOSE_MAX_PROB)} or more."
+        ),
+        "no_skipping": (
+            f"Never more than one level above the firmest pressure tolerated so far ({t.highest_tolerated})."
+        ),
+        "start": (
+            f"Nothing tolerated yet, so we start at {rec} ({name})"
+            + (", gentle because the pain system is sensitized." if t.sensitivity == "high" else ".")
+        ),
+        "after_aggravation": "The latest session was followed by more pain, so the pressure does not go up.",
+        "client_max": f"You asked for at most pressure {rec} ({name}).",
+    }[t.limited_by]
+    why.append(rule_text)
+    return Titration(**{**t.__dict__, "why": tuple(why)})

@@ -1,0 +1,156 @@
+"""The clinical titration layer: the rules of DESIGN.md "How gentle?" as invariants."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from touchdose.analysis.crm import crm
+from touchdose.analysis.titration import (
+    OVERDOSE_MAX_PROB,
+    SKELETONS,
+    START_PRESSURE,
+    TARGET_AGGRAVATION_RISK,
+    Exposure,
+    titrate,
+)
+
+exposure = st.builds(
+    Exposure,
+    pressure=st.integers(1, 5),
+    aggravated=st.booleans(),
+    weight=st.sampled_from([1.0, 1.0, 1.0, 0.5, 0.0]),
+)
+histories = st.lists(exposure, max_size=15)
+sensitivities = st.sampled_from(["low", "typical", "high"])
+maxima = st.one_of(st.none(), st.integers(1, 5))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(history=histories, sensitivity=sensitivities, max_pressure=maxima)
+def test_recommendation_obeys_every_safety_rule(
+    history: list[Exposure], sensitivity: str, max_pressure: int | None
+) -> None:
+    t = titrate(history, sensitivity=sensitivity, max_pressure=max_pressure)
+    rec = t.recommended_pressure
+    assert 1 <= rec <= 5
+    # never above the client's own maximum
+    if max_pressure is not None:
+        assert rec <= max_pressure
+    # never more than one level above the highest tolerated (or the start when nothing is)
+    tolerated = [e.pressure for e in history if not e.aggravated and e.weight >= 1.0]
+    assert rec <= (max(tolerated) + 1 if tolerated else START_PRESSURE[sensitivity])
+    # never up right after an aggravation
+    known = [e for e in history if e.aggravated or e.weight >= 1.0]
+    if known and known[-1].aggravated:
+        assert rec <= known[-1].pressure
+    # the recommended pressure's estimated risk is under the target, unless nothing is (then 1)
+    if rec > 1:
+        assert t.risk_by_pressure[str(rec)] <= TARGET_AGGRAVATION_RISK
+    # risks are probabilities and rise with pressure
+    risks = [t.risk_by_pressure[str(d)] for d in range(1, 6)]
+    assert all(0.0 < r < 1.0 for r in risks)
+    assert risks == sorted(risks)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(history=histories, sensitivity=sensitivities)
+def test_escalation_needs_overdose_control(history: list[Exposure], sensitivity: str) -> None:
+    t = titrate(history, sensitivity=sensitivity)
+    tolerated = [e.pressure for e in history if not e.aggravated and e.weight >= 1.0]
+    base = max(tolerated) if tolerated else START_PRESSURE[sensitivity]
+    if t.recommended_pressure > base:
+        assert t.overdose_by_pressure[str(t.recommended_pressure)] < OVERDOSE_MAX_PROB
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(history=histories, sensitivity=sensitivities)
+def test_an_extra_aggravation_never_raises_the_recommendation(
+    history: list[Exposure], sensitivity: str
+) -> None:
+    before = titrate(history, sensitivity=sensitivity)
+    pressure = before.recommended_pressure
+    after = titrate([*history, Exposure(pressure, True)], sensitivity=sensitivity)
+    assert after.recommended_pressure <= pressure
+    assert after.risk_by_pressure[str(pressure)] > before.risk_by_pressure[str(pressure)]
+
+
+def test_start_pressures() -> None:
+    # DESIGN.md: start at 2 (light) for a sensitized client.
+    assert titrate([], sensitivity="high").recommended_pressure == 2
+    assert titrate([], sensitivity="high").limited_by == "start"
+    assert titrate([], sensitivity="typical").recommended_pressure == 3
+
+
+def test_no_data_risks_are_the_skeleton() -> None:
+    # With no sessions beta_hat = 0, so the plug-in risk is the prior skeleton itself.
+    t = titrate([], sensitivity="high")
+    assert [t.risk_by_pressure[str(d)] for d in range(1, 6)] == pytest.approx(SKELETONS["high"])
+
+
+def test_risks_agree_with_the_faithful_crm() -> None:
+    history = [Exposure(2, False), Exposure(2, False), Exposure(3, True), Exposure(2, False)]
+    t = titrate(history, sensitivity="high")
+    r = crm(SKELETONS["high"], TARGET_AGGRAVATION_RISK, [2, 2, 3, 2], [0, 0, 1, 0])
+    assert [t.risk_by_pressure[str(d)] for d in range(1, 6)] == pytest.approx(r.p_event, abs=1e-12)
+
+
+def test_sensitized_client_needs_several_light_sessions_before_moderate() -> None:
+    # Overdose control: after two uneventful light sessions moderate is still too uncertain
+    # (P(risk > 25 %) = 0.29 >= 0.25), after four it is allowed.
+    two = titrate([Exposure(2, False)] * 2, sensitivity="high")
+    four = titrate([Exposure(2, False)] * 4, sensitivity="high")
+    assert (two.recommended_pressure, two.limited_by) == (2, "overdose")
+    assert four.recommended_pressure == 3
+
+
+def test_repeated_aggravation_at_light_pressure_goes_to_very_light() -> None:
+    t = titrate([Exposure(2, True), Exposure(2, True)], sensitivity="high")
+    assert t.recommended_pressure == 1
+    assert t.aggravations["2"] == 2
+
+
+def test_client_maximum_is_respected_and_explained() -> None:
+    t = titrate([Exposure(3, False)] * 6, sensitivity="low", max_pressure=3)
+    assert t.recommended_pressure == 3
+    assert t.limited_by == "client_max"
+    assert any("at most pressure 3" in w for w in t.why)
+
+
+def test_open_follow_up_counts_partly() -> None:
+    # TITE: a session whose follow-up window is half over counts half as an uneventful session.
+    full = titrate([Exposure(2, False)] * 3, sensitivity="high")
+    half = titrate([Exposure(2, False)] * 2 + [Exposure(2, False, 0.5)], sensitivity="high")
+    two = titrate([Exposure(2, False)] * 2, sensitivity="high")
+    assert two.risk_by_pressure["3"] > half.risk_by_pressure["3"] > full.risk_by_pressure["3"]
+    assert half.sessions_used == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"sensitivity": "extreme"}, "sensitivity"),
+        ({"max_pressure": 6}, "max_pressure"),
+        ({"target": 0.95}, "target"),
+    ],
+)
+def test_bad_options_name_the_field(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        titrate([], **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_exposure_names_the_field() -> None:
+    with pytest.raises(ValueError, match="pressure"):
+        Exposure(0, False)
+    with pytest.raises(ValueError, match="weight"):
+        Exposure(2, False, 1.5)
+
+
+def test_to_dict_has_the_formats_keys() -> None:
+    d = json.loads(json.dumps(titrate([Exposure(2, False)], sensitivity="high").to_dict()))
+    assert {"current_pressure", "recommended_pressure", "risk_by_pressure"} <= set(d)
+    assert set(d["risk_by_pressure"]) == {"1", "2", "3", "4", "5"}
+    assert d["current_pressure"] == 2
