@@ -1,0 +1,147 @@
+"""Diary days labelled exposed / massage-free / washout, and the n-of-1 design matrix.
+
+See :mod:`touchdose.analysis.comparison` for the model that uses them.
+
+Examples
+--------
+>>> import numpy as np
+>>> _day_labels(8, np.array([1]), EXPOSURE_WINDOW_DAYS, WASHOUT_DAYS).tolist()
+[0, 1, 1, 1, -1, 0, 0, 0]
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from touchdose.analysis.diary import daily_series, session_dates
+from touchdose.records import ClientFile
+
+#: Days counted as exposed: the day of the massage and the 2 days after (DESIGN.md item 2,
+#: "days 0-2 after a massage"), the span in which massage clients report relief or the
+#: 24-48 h flare (research/evidence.md; the 24 h and 48 h follow-ups of response.py).
+EXPOSURE_WINDOW_DAYS = 3
+#: A day is massage-free when no massage fell on it or on the 3 days before it (DESIGN.md
+#: item 2: "days with no massage in the previous 3 days"); day 3 after a massage is washout.
+WASHOUT_DAYS = 3
+#: Diary days without massage needed before the comparison is made (DESIGN.md item 2,
+#: default 7): one week of baseline, the usual minimum baseline phase of an n-of-1 design.
+MIN_BASELINE_DAYS = 7
+#: Massage must switch on at least this many separate times (runs of exposed days between
+#: massage-free days, ABABAB): with one or two switches a change cannot be told apart from
+#: anything else that changed at the same time; n-of-1 designs draw their strength from
+#: repeated crossover (Kravitz RL, Duan N, eds. Design and Implementation of N-of-1 Trials:
+#: A User's Guide. AHRQ 2014, ch. 3). Three is our documented choice.
+MIN_EXPOSURE_EPISODES = 3
+#: Trend regressor unit: the slope is in points per year (days / 365.25).
+DAYS_PER_YEAR = 365.25
+
+
+def whole_at_least(name: str, value: Any, low: int) -> None:
+    """Raise ``ValueError`` naming the option unless ``value`` is a whole number >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"compare: {name} = {value!r} is not allowed (allowed: a whole number >= {low})")
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """The days used and the regression for one outcome.
+
+    ``days`` are day numbers from the start of the diary (increasing, gaps where a day had no
+    entry or was washout), ``X`` columns are intercept, trend (years, centred), exposed (0/1).
+    """
+
+    outcome: str
+    days: NDArray[np.int64]
+    y: NDArray[np.float64]
+    X: NDArray[np.float64]
+    baseline_days: int
+    current_free_days: int
+    longest_free_days: int
+    episodes: int
+    has_sessions: bool
+
+
+def _day_labels(n: int, session_days: NDArray[np.int64], window: int, washout: int) -> NDArray[np.int8]:
+    """Per diary day: 1 exposed, 0 massage-free, -1 washout."""
+    labels = np.zeros(n, dtype=np.int8)
+    for s in session_days:
+        lo, hi = max(s, 0), min(s + washout + 1, n)
+        if lo < hi:
+            labels[lo:hi] = np.where(labels[lo:hi] == 1, 1, -1)
+        e_lo, e_hi = max(s, 0), min(s + window, n)
+        if e_lo < e_hi:
+            labels[e_lo:e_hi] = 1
+    return labels
+
+
+def _free_runs(
+    labels: NDArray[np.int8], observed: NDArray[np.bool_], session_days: NDArray[np.int64]
+) -> list[int]:
+    """Observed massage-free days in each stretch between sessions (first = before any session)."""
+    n = len(labels)
+    cuts = [0, *sorted({int(min(max(s, 0), n)) for s in session_days}), n]
+    free = (labels == 0) & observed
+    return [int(free[a:b].sum()) for a, b in itertools.pairwise(cuts)]
+
+
+def design(
+    cf: ClientFile,
+    outcome: str = "pain",
+    *,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+) -> Design:
+    """Label the diary days and build the n-of-1 regression for one outcome.
+
+    Parameters
+    ----------
+    cf : ClientFile
+        The client.
+    outcome : str
+        A diary field (:data:`touchdose.analysis.diary.DIARY_FIELDS`).
+    window_days, washout_days : int
+        See :data:`EXPOSURE_WINDOW_DAYS` and :data:`WASHOUT_DAYS`; ``washout_days`` must be at
+        least ``window_days - 1`` so that no day is both exposed and massage-free.
+
+    Returns
+    -------
+    Design
+        Kept days, outcome values, the design matrix and the counts the refusal rules use.
+    """
+    whole_at_least("window_days", window_days, 1)
+    if not isinstance(washout_days, int) or washout_days < window_days - 1:
+        raise ValueError(
+            f"compare: washout_days = {washout_days!r} is not allowed "
+            f"(allowed: a whole number >= window_days - 1 = {window_days - 1})"
+        )
+    series = daily_series(cf, outcome)
+    n = len(series.dates)
+    start = series.dates[0] if n else None
+    sdays = np.array([(d - start).days for d in session_dates(cf)] if start else [], dtype=np.int64)
+    labels = _day_labels(n, sdays, window_days, washout_days)
+    observed = ~np.isnan(series.values)
+    runs = _free_runs(labels, observed, sdays)
+    baseline = runs[0] if len(sdays) == 0 or sdays[0] > 0 else 0
+    keep = observed & (labels >= 0)
+    days = np.flatnonzero(keep).astype(np.int64)
+    exposed = (labels[days] == 1).astype(np.float64)
+    # Exposure episodes: runs of exposed days in the sequence of kept days.
+    episodes = int(np.sum(np.diff(np.concatenate([[0.0], exposed])) > 0))
+    years = (days - (days.mean() if len(days) else 0.0)) / DAYS_PER_YEAR
+    X = np.column_stack([np.ones(len(days)), years, exposed])
+    return Design(
+        outcome=outcome,
+        days=days,
+        y=series.values[days].astype(np.float64),
+        X=X,
+        baseline_days=baseline,
+        current_free_days=runs[-1],
+        longest_free_days=max(runs) if runs else 0,
+        episodes=episodes,
+        has_sessions=len(sdays) > 0,
+    )

@@ -1,0 +1,425 @@
+"""Is it more than ups and downs? The Bayesian n-of-1 comparison of a client's diary.
+
+Each diary day (client's time zone, :mod:`touchdose.analysis.diary`) is one of:
+
+* **exposed** — the day of a massage or one of the next ``window_days - 1`` days;
+* **massage-free** — no massage on that day or the ``washout_days`` days before it, which
+  includes every day of the **baseline** phase before the first session;
+* **washout** — neither (too long after a massage to count as exposed, too close to count as
+  free of it); left out, like a day without an entry.
+
+The model for an outcome ``y`` (pain, sleep hours, fatigue, mood) on the days kept is
+
+.. math::
+
+    y_t = \\beta_0 + \\beta_1 \\, \\text{years}_t + \\beta_2 \\, \\text{exposed}_t + e_t,
+    \\qquad e_t = \\rho\\, e_{t-1} + u_t,\\quad u_t \\sim N(0, \\sigma^2),
+
+a linear trend and AR(1) errors over calendar days. :math:`\\beta_2`, the *effect*, is the
+difference in points between exposed and massage-free days (negative = lower). Its posterior
+is exact: conjugate given :math:`\\rho` and marginalised over a grid of :math:`\\rho` by the
+marginal likelihood (:mod:`touchdose.analysis._ar1`). Whether a lower value is a benefit is
+the outcome's *direction* (:data:`OUTCOMES`).
+
+The engine refuses, saying why and what data would fix it, when there is no baseline long
+enough to tell massage from natural fluctuation and regression to the mean, or when massage
+days and massage-free days did not alternate often enough.
+
+Examples
+--------
+>>> from datetime import datetime, timedelta, timezone
+>>> from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+>>> t0 = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
+>>> days = range(70)
+>>> pain = [6 - (d >= 14 and (d - 14) % 7 < 3) * 2 + (d % 2) for d in days]
+>>> cf = ClientFile(ClientProfile(id="c-1"),
+...     sessions=tuple(Session(start=t0 + timedelta(days=d), pressure=2, minutes=45)
+...                    for d in range(14, 70, 7)),
+...     checkins=tuple(CheckIn(time=t0 + timedelta(days=d, hours=11), pain=p) for d, p in zip(days, pain)))
+>>> c = compare(cf)
+>>> round(c.effect, 1), c.p_benefit > 0.95
+(-2.0, True)
+>>> compare(cf, min_baseline_days=20).needs
+('17 more diary days without massage before the next session',)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from touchdose.analysis import _ar1
+from touchdose.analysis._exposure import (
+    EXPOSURE_WINDOW_DAYS,
+    MIN_BASELINE_DAYS,
+    MIN_EXPOSURE_EPISODES,
+    WASHOUT_DAYS,
+    Design,
+    design,
+    whole_at_least,
+)
+from touchdose.instruments.change import MID_POINTS
+from touchdose.records import ClientFile
+
+__all__ = [
+    "DEFAULT_PRIOR",
+    "EXPOSURE_WINDOW_DAYS",
+    "MIN_BASELINE_DAYS",
+    "MIN_EXPOSURE_EPISODES",
+    "OUTCOMES",
+    "WASHOUT_DAYS",
+    "Comparison",
+    "ComparisonSet",
+    "Design",
+    "Outcome",
+    "Prior",
+    "Refusal",
+    "compare",
+    "compare_all",
+    "compare_batch",
+    "design",
+]
+
+# --- Named constants, each with its source ------------------------------------------------
+
+#: Exposure window, washout and the refusal thresholds live with the day labels
+#: (:mod:`touchdose.analysis._exposure`) and are re-exported here.
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A diary outcome: its field, how a person reads it, its MID and direction of benefit."""
+
+    field: str
+    label: str
+    mid: float
+    lower_is_better: bool
+
+
+#: The four outcomes compared, in report order.
+#: pain: MID = IMMPACT's minimally important change, 1 point (Dworkin 2008, via instruments.change).
+#: fatigue, mood: 0-10 ratings; no daily-diary MID was found (research/instruments.md), so we use
+#: the same 1 point = 10 % of the scale, IMMPACT's minimal-importance fraction (documented choice).
+#: Mood is read as 10 = best, the soothing effect DESIGN.md describes as "mood better".
+#: sleep_hours: 0.5 h, the clinical-significance threshold for total sleep time in the AASM
+#: insomnia guideline (Sateia MJ et al. J Clin Sleep Med 2017;13:307-49; recalled, not re-read).
+OUTCOMES: dict[str, Outcome] = {
+    "pain": Outcome("pain", "pain", MID_POINTS, lower_is_better=True),
+    "sleep_hours": Outcome("sleep_hours", "sleep hours", 0.5, lower_is_better=False),
+    "fatigue": Outcome("fatigue", "fatigue", 1.0, lower_is_better=True),
+    "mood": Outcome("mood", "mood", 1.0, lower_is_better=False),
+}
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Normal-inverse-gamma prior: coefficients ~ N(0, sigma^2 diag(1/precision)), sigma^2 ~ IG(a0, b0).
+
+    The defaults are weakly informative. Intercept and trend: precision 1e-4, i.e. a prior SD of
+    100 sigma, flat for any diary. Effect: precision 0.25, a prior SD of 2 sigma (sigma is the
+    day-to-day innovation SD, about 1 point of pain), so effects beyond about +/-4 points are
+    a priori unlikely while anything a massage could plausibly do is left to the data.
+    sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail. rho ~ uniform(-1, 1) (the grid).
+    """
+
+    intercept_precision: float = 1e-4
+    trend_precision: float = 1e-4
+    effect_precision: float = 0.25
+    a0: float = 1.0
+    b0: float = 1.0
+
+    @property
+    def precision(self) -> NDArray[np.float64]:
+        """Diagonal of the prior precision matrix, in the order intercept, trend, effect."""
+        return np.array([self.intercept_precision, self.trend_precision, self.effect_precision])
+
+
+DEFAULT_PRIOR = Prior()
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison that was made. ``effect`` is exposed minus massage-free days, in points.
+
+    ``to_dict()`` is exactly the FORMATS.md object; the other attributes are diagnostics.
+    """
+
+    outcome: str
+    effect: float
+    ci95: tuple[float, float]
+    p_benefit: float
+    p_harm: float
+    p_no_meaningful: float
+    mid: float
+    rho: float
+    days_used: int
+    exposed_days: int
+    free_days: int
+    baseline_days: int
+    episodes: int
+
+    refused: bool = field(default=False, init=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The FORMATS.md comparison object (rounded to 4 decimals)."""
+        return {
+            "effect": round(self.effect, 4),
+            "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
+            "p_benefit": round(self.p_benefit, 4),
+            "p_harm": round(self.p_harm, 4),
+            "p_no_meaningful": round(self.p_no_meaningful, 4),
+            "mid": self.mid,
+        }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A comparison that could not be made: why (``reasons``) and what would fix it (``needs``)."""
+
+    outcome: str
+    reasons: tuple[str, ...]
+    needs: tuple[str, ...]
+
+    refused: bool = field(default=True, init=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "refused": True, "reasons": list(self.reasons),
+                "needs": list(self.needs)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ComparisonSet:
+    """The comparison of every outcome in :data:`OUTCOMES` (made or refused)."""
+
+    results: dict[str, Comparison | Refusal]
+
+    def to_dict(self) -> dict[str, dict[str, Any] | None]:
+        """FORMATS.md ``comparison``: each outcome's object, ``None`` where it was refused."""
+        return {k: (None if isinstance(v, Refusal) else v.to_dict()) for k, v in self.results.items()}
+
+    @property
+    def refusals(self) -> dict[str, Refusal]:
+        """The refused outcomes with their reasons and needs."""
+        return {k: v for k, v in self.results.items() if isinstance(v, Refusal)}
+
+    def __getitem__(self, outcome: str) -> Comparison | Refusal:
+        return self.results[outcome]
+
+
+def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:
+    o = OUTCOMES[d.outcome]
+    reasons: list[str] = []
+    needs: list[str] = []
+    if len(d.days) == 0:
+        return Refusal(d.outcome, (f"No {o.label} entries in the diary.",), (f"daily {o.label} entries",))
+    if max(d.baseline_days, d.longest_free_days) < min_baseline_days:
+        reasons.append(
+            f"Only {max(d.baseline_days, d.longest_free_days)} diary days with {o.label} without massage "
+            f"in a row ({min_baseline_days} needed): without a baseline, massage cannot be told apart "
+            "from natural ups and downs and regression to the mean."
+        )
+        more = min_baseline_days - d.current_free_days
+        when = "the next session" if d.has_sessions else "the first massage session"
+        needs.append(f"{more} more diary days without massage before {when}")
+    if d.episodes < min_episodes:
+        reasons.append(
+            f"Massage days and massage-free days alternated {d.episodes} time(s) ({min_episodes} needed): "
+            "with so few switches a change cannot be put down to massage."
+        )
+        more = min_episodes - d.episodes
+        needs.append(
+            f"{more} more session(s) in different weeks, with {o.label} logged on the massage day and "
+            "the days after, and massage-free days in between"
+        )
+    return Refusal(d.outcome, tuple(reasons), tuple(needs)) if reasons else None
+
+
+def _summaries(
+    designs: list[Design], mids: list[float], prior: Prior, rho: NDArray[np.float64]
+) -> list[Comparison]:
+    """Posterior summaries of the effect for a batch of designs that passed the checks."""
+    stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
+    post = _ar1.grid_posterior(stats, prior.precision, prior.a0, prior.b0, rho)
+    w, loc, scale, df = post.weights, post.mean[..., 2], post.scale[..., 2], post.df
+    mid = np.asarray(mids, dtype=np.float64)
+    p_below = _ar1.mixture_cdf(-mid, w, loc, scale, df)  # effect <= -MID
+    p_above = 1.0 - _ar1.mixture_cdf(mid, w, loc, scale, df)  # effect >= +MID
+    lo = _ar1.mixture_quantile(0.025, w, loc, scale, df)
+    hi = _ar1.mixture_quantile(0.975, w, loc, scale, df)
+    effect = np.sum(w * loc, axis=1)
+    rho_mean = w @ rho
+    out = []
+    for i, d in enumerate(designs):
+        lower_better = OUTCOMES[d.outcome].lower_is_better
+        benefit, harm = (p_below[i], p_above[i]) if lower_better else (p_above[i], p_below[i])
+        exposed = int(d.X[:, 2].sum())
+        out.append(
+            Comparison(
+                outcome=d.outcome, effect=float(effect[i]), ci95=(float(lo[i]), float(hi[i])),
+                p_benefit=float(benefit), p_harm=float(harm),
+                p_no_meaningful=float(max(0.0, 1.0 - benefit - harm)), mid=float(mid[i]),
+                rho=float(rho_mean[i]), days_used=len(d.days), exposed_days=exposed,
+                free_days=len(d.days) - exposed, baseline_days=d.baseline_days, episodes=d.episodes,
+            )
+        )
+    return out
+
+
+# --- Public entry points ------------------------------------------------------------------
+
+
+def _check_options(mid: float | None, min_baseline_days: int, min_episodes: int) -> None:
+    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float)) or not mid > 0):
+        raise ValueError(f"compare: mid = {mid!r} is not allowed (allowed: a number of points > 0)")
+    whole_at_least("min_baseline_days", min_baseline_days, 1)
+    whole_at_least("min_episodes", min_episodes, 1)
+
+
+def compare_batch(
+    cfs: list[ClientFile],
+    outcome: str = "pain",
+    *,
+    mid: float | None = None,
+    min_baseline_days: int = MIN_BASELINE_DAYS,
+    min_episodes: int = MIN_EXPOSURE_EPISODES,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+    prior: Prior = DEFAULT_PRIOR,
+    rho_grid: NDArray[np.float64] | None = None,
+    chunk: int = 512,
+) -> list[Comparison | Refusal]:
+    """:func:`compare` for many clients at once, the posterior vectorised over clients and grid.
+
+    Same parameters as :func:`compare` (``chunk`` bounds the memory: clients per vectorised
+    block). Returns one result per client, in order.
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a"))])]
+    [True]
+    """
+    _check_options(mid, min_baseline_days, min_episodes)
+    if outcome not in OUTCOMES:
+        allowed = ", ".join(OUTCOMES)
+        raise ValueError(f"compare: outcome = {outcome!r} is not allowed (allowed: one of {allowed})")
+    rho = _ar1.rho_grid() if rho_grid is None else np.asarray(rho_grid, dtype=np.float64)
+    if rho.ndim != 1 or len(rho) == 0 or np.any(np.abs(rho) >= 1.0):
+        raise ValueError("compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))")
+    the_mid = OUTCOMES[outcome].mid if mid is None else float(mid)
+    results: list[Comparison | Refusal | None] = []
+    pending: list[tuple[int, Design]] = []
+    for cf in cfs:
+        d = design(cf, outcome, window_days=window_days, washout_days=washout_days)
+        refusal = _refusal(d, min_baseline_days, min_episodes)
+        results.append(refusal)
+        if refusal is None:
+            pending.append((len(results) - 1, d))
+    for start in range(0, len(pending), chunk):
+        block = pending[start : start + chunk]
+        made = _summaries([d for _, d in block], [the_mid] * len(block), prior, rho)
+        for (i, _), c in zip(block, made, strict=True):
+            results[i] = c
+    return [r for r in results if r is not None]
+
+
+def compare(
+    cf: ClientFile,
+    outcome: str = "pain",
+    *,
+    mid: float | None = None,
+    min_baseline_days: int = MIN_BASELINE_DAYS,
+    min_episodes: int = MIN_EXPOSURE_EPISODES,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+    prior: Prior = DEFAULT_PRIOR,
+    rho_grid: NDArray[np.float64] | None = None,
+) -> Comparison | Refusal:
+    """Bayesian n-of-1 comparison of one diary outcome on massage days against massage-free days.
+
+    Parameters
+    ----------
+    cf : ClientFile
+        The client: check-ins (the diary) and sessions.
+    outcome : str
+        ``"pain"``, ``"sleep_hours"``, ``"fatigue"`` or ``"mood"`` (:data:`OUTCOMES`).
+    mid : float, optional
+        Minimally important difference in the outcome's units; default the outcome's MID
+        (pain: IMMPACT 1 point, :data:`touchdose.instruments.change.MID_POINTS`).
+    min_baseline_days : int
+        Diary days without massage in a row needed (:data:`MIN_BASELINE_DAYS`): before the first
+        session, or a later break of that length.
+    min_episodes : int
+        Separate runs of massage days needed (:data:`MIN_EXPOSURE_EPISODES`).
+    window_days, washout_days : int
+        Exposure window and washout (:data:`EXPOSURE_WINDOW_DAYS`, :data:`WASHOUT_DAYS`).
+    prior : Prior
+        Normal-inverse-gamma prior (:data:`DEFAULT_PRIOR`).
+    rho_grid : array, optional
+        Grid over the AR(1) coefficient, uniform prior (default 200 midpoints over (-1, 1)).
+
+    Returns
+    -------
+    Comparison or Refusal
+        ``Comparison``: posterior mean ``effect`` (exposed minus massage-free days, in the
+        outcome's units), equal-tailed 95 % credible interval ``ci95``, ``p_benefit`` =
+        P(effect is a benefit of at least ``mid``), ``p_harm`` = P(effect is a harm of at least
+        ``mid``), ``p_no_meaningful`` = the rest. ``Refusal``: ``reasons`` and ``needs``.
+
+    Notes
+    -----
+    :math:`y_t = \\beta_0 + \\beta_1 t + \\beta_2 E_t + e_t`, :math:`e_t = \\rho e_{t-1} + u_t`.
+    Given :math:`\\rho` the posterior of :math:`\\beta_2` is Student-t (Prais-Winsten transform,
+    normal-inverse-gamma prior); over the grid it is the mixture
+    :math:`\\sum_g w_g\\, t_{2a_n}(m_g, s_g)` with :math:`w_g \\propto p(y\\mid\\rho_g)`. For pain
+    (lower is better) :math:`P(\\text{benefit}) = \\sum_g w_g F_{2a_n}((-\\text{MID} - m_g)/s_g)`.
+
+    References
+    ----------
+    Prais SJ, Winsten CB. Trend estimators and serial correlation. Cowles Commission 1954.
+    Dworkin RH et al. Interpreting the clinical importance of treatment outcomes in chronic
+    pain clinical trials: IMMPACT recommendations. J Pain 2008;9:105-21.
+    Schmid CH, Yang J. Bayesian models for N-of-1 trials. Harvard Data Sci Rev 2022 (AR(1) n-of-1).
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> compare(ClientFile(ClientProfile(id="c-1"))).reasons
+    ('No pain entries in the diary.',)
+    """
+    return compare_batch(
+        [cf], outcome, mid=mid, min_baseline_days=min_baseline_days, min_episodes=min_episodes,
+        window_days=window_days, washout_days=washout_days, prior=prior, rho_grid=rho_grid,
+    )[0]  # fmt: skip
+
+
+def compare_all(
+    cf: ClientFile,
+    *,
+    mids: dict[str, float] | None = None,
+    min_baseline_days: int = MIN_BASELINE_DAYS,
+    **options: Any,
+) -> ComparisonSet:
+    """:func:`compare` for every outcome in :data:`OUTCOMES` (pain, sleep hours, fatigue, mood).
+
+    ``mids`` overrides the MID per outcome; other keyword options go to :func:`compare`.
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> compare_all(ClientFile(ClientProfile(id="c-1"))).to_dict()
+    {'pain': None, 'sleep_hours': None, 'fatigue': None, 'mood': None}
+    """
+    mids = mids or {}
+    unknown = set(mids) - set(OUTCOMES)
+    if unknown:
+        raise ValueError(f"compare_all: mids has {sorted(unknown)} (allowed: {', '.join(OUTCOMES)})")
+    return ComparisonSet(
+        {o: compare(cf, o, mid=mids.get(o), min_baseline_days=min_baseline_days, **options) for o in OUTCOMES}
+    )
