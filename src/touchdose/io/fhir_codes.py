@@ -10,7 +10,7 @@ code (a test keeps the page and this module in step).
 
 from __future__ import annotations
 
-from touchdose.records import ADVERSE_EVENTS, AREA_LABELS, CONDITIONS, TECHNIQUES
+from touchdose.records import ADVERSE_EVENTS, AREA_LABELS, CONDITIONS, FIQR_ITEMS, TECHNIQUES
 
 # --- External systems (research/instruments.md 5.1-5.2) ---------------------------------------------
 LOINC = "http://loinc.org"
@@ -65,9 +65,39 @@ OBSERVATION_CODES: dict[str, str] = {
     "massage": "Massage therapy session",
 }
 
+#: Record fields of a check-in <-> project codes (pain and sleep hours use LOINC instead).
+CHECKIN_FIELD_CODES: dict[str, str] = {
+    "fatigue": "fatigue-nrs",
+    "sleep_quality": "sleep-quality-nrs",
+    "mood": "mood-nrs",
+    "flare": "flare",
+    "rescue_doses": "rescue-doses",
+    "activity_minutes": "activity-minutes",
+}
+#: Record fields of a session's ratings <-> project codes.
+SESSION_RATING_CODES: dict[str, str] = {
+    "pain_before": "pain-before-session",
+    "pain_during_max": "pain-during-session-max",
+    "pain_after": "pain-after-session",
+    "relaxation_after": "relaxation-after-session",
+}
+#: FIQR items per domain in questionnaire order (Bennett 2009; research/instruments.md 2.1).
+FIQR_DOMAINS: tuple[tuple[str, int], ...] = (("function", 9), ("overall", 2), ("symptoms", 10))
+#: ACR 2016 symptom items (FORMATS.md), answered as whole numbers.
+ACR_SYMPTOM_ITEMS: tuple[str, ...] = (
+    "fatigue",
+    "waking_unrefreshed",
+    "cognitive",
+    "headaches",
+    "lower_abdominal_pain",
+    "depression",
+)
+
 #: Extensions carrying what FHIR has no element for (the massage dose, the client's settings).
 EXTENSIONS: dict[str, str] = {
     "massage-pressure": "Pressure of the massage, 1 very light - 5 deep (valueInteger)",
+    "massage-minutes": "Length of the massage in minutes (valueQuantity, UCUM min)",
+    "massage-technique": "A technique used in the massage (valueCoding, repeats, in the order given)",
     "client-timezone": "The client's IANA time zone (valueString)",
     "max-pressure": "Highest pressure the client accepts, 1-5 (valueInteger)",
     "sensitivity": "Self-reported sensitivity: low, typical or high (valueCode)",
@@ -101,3 +131,7 @@ def extension_url(name: str) -> str:
     if name not in EXTENSIONS:
         raise ValueError(f"extension = {name!r} is not allowed (allowed: one of {', '.join(EXTENSIONS)})")
     return EXTENSION_BASE + name
+
+
+if sum(n for _, n in FIQR_DOMAINS) != FIQR_ITEMS:  # pragma: no cover - guards the table above
+    raise RuntimeError("FIQR_DOMAINS does not add up to FIQR_ITEMS")
