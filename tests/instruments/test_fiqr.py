@@ -158,3 +158,11 @@ def test_one_missing_function_item_stays_in_range(given_items: list[int], index:
     with_gap[index] = None
     s = score_fiqr(with_gap)
     assert s.valid and s.total is not None and 0 <= s.total <= 100
+
+
+def test_summary_rounds_for_display_only() -> None:
+    s = score_fiqr(FIQR_VECTORS[3][1])  # F3: 91/6, displayed 15.2 (research/instruments.md 2.7)
+    assert "15.2 of 100" in s.summary() and s.total == float(Fraction(91, 6))
+    with pytest.warns(FiqrInvalidWarning):
+        invalid = score_fiqr([None] * 21)
+    assert invalid.summary().startswith("FIQR not scored: 9 function items unanswered")

@@ -91,6 +91,19 @@ class FiqrScore:
     reason: str
     severity_band: str | None
 
+    def summary(self) -> str:
+        """One plain sentence for a person (total rounded to one decimal for display only).
+
+        >>> score_fiqr([3, 5, 4, 6, 7, 5, 6, 4, 5, 6, 7, 7, 6, 5, 8, 4, 5, 4, 7, 3, 6]).summary()
+        'FIQR total 55.5 of 100: moderate impact of fibromyalgia on daily life (SALAFFI2018).'
+        """
+        if not self.valid or self.total is None:
+            return f"FIQR not scored: {self.reason}."
+        return (
+            f"FIQR total {self.total:.1f} of 100: {self.severity_band} impact of fibromyalgia on daily life "
+            f"({BAND_SCHEME})."
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dictionary (FORMATS.md ``instruments.fiqr``)."""
         return {
