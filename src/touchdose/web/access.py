@@ -1,0 +1,115 @@
+"""Who may see and change what. Every page (and the API) goes through these helpers.
+
+Rules (DESIGN.md "Security and privacy"):
+- a client reads and writes their own records;
+- a therapist reads a client's records only while the client shares with them, and may log a
+  session for that client; they never change the client's diary, intake or sharing;
+- anyone else gets 404 (we do not confirm that a record exists); a reader who tries to change
+  something gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from touchdose.web import selectors
+from touchdose.web.models import CheckIn, Client, MassageSession, Therapist
+
+
+def client_of(user: Any) -> Client | None:
+    """The client account of ``user``, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "client", None)
+
+
+def therapist_of(user: Any) -> Therapist | None:
+    """The therapist account of ``user``, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "therapist", None)
+
+
+def _not_found() -> Http404:
+    return Http404("Not found")
+
+
+def get_client_for_user(user: Any, client_id: int) -> tuple[Client, bool]:
+    """``(client, can_write)``; Http404 unless ``user`` is the client or a therapist they share with."""
+    client = selectors.client_by_id(client_id)
+    if client is None:
+        raise _not_found()
+    own = client_of(user)
+    if own is not None and own.pk == client.pk:
+        return client, True
+    therapist = therapist_of(user)
+    if therapist is not None and selectors.share_is_active(client=client, therapist=therapist):
+        return client, False
+    raise _not_found()
+
+
+def require_client_rw(user: Any, client_id: int) -> Client:
+    """The client, if ``user`` may change it (only the client themselves); else 403/404."""
+    client, can_write = get_client_for_user(user, client_id)
+    if not can_write:
+        raise PermissionDenied("Only the client can change this.")
+    return client
+
+
+def require_linked_therapist(user: Any, client_id: int) -> tuple[Client, Therapist]:
+    """A therapist the client shares with (to log a session); 404 for strangers, 403 for the client."""
+    client, _ = get_client_for_user(user, client_id)
+    therapist = therapist_of(user)
+    if therapist is None:
+        raise PermissionDenied("Only a therapist can do this.")
+    return client, therapist
+
+
+def get_session_for_user(user: Any, session_id: int) -> tuple[MassageSession, bool]:
+    """``(session, can_write)`` with the same rules as the session's client."""
+    session = selectors.session_by_id(session_id)
+    if session is None:
+        raise _not_found()
+    _, can_write = get_client_for_user(user, session.client_id)
+    return session, can_write
+
+
+def require_session_rw(user: Any, session_id: int) -> MassageSession:
+    session, can_write = get_session_for_user(user, session_id)
+    if not can_write:
+        raise PermissionDenied("Only the client can change this session.")
+    return session
+
+
+def get_checkin_for_user(user: Any, checkin_id: int) -> tuple[CheckIn, bool]:
+    """``(check-in, can_write)`` with the same rules as the check-in's client."""
+    checkin = selectors.checkin_by_id(checkin_id)
+    if checkin is None:
+        raise _not_found()
+    _, can_write = get_client_for_user(user, checkin.client_id)
+    return checkin, can_write
+
+
+def require_checkin_rw(user: Any, checkin_id: int) -> CheckIn:
+    checkin, can_write = get_checkin_for_user(user, checkin_id)
+    if not can_write:
+        raise PermissionDenied("Only the client can change this check-in.")
+    return checkin
+
+
+def require_client_account(user: Any) -> Client:
+    """The signed-in user's own client account; 403 for therapists and staff without one."""
+    client = client_of(user)
+    if client is None:
+        raise PermissionDenied("This page is for clients.")
+    return client
+
+
+def require_therapist_account(user: Any) -> Therapist:
+    therapist = therapist_of(user)
+    if therapist is None:
+        raise PermissionDenied("This page is for therapists.")
+    return therapist

@@ -1,0 +1,38 @@
+"""Django admin for staff: accounts, sharing and the audit trail. Health records are not listed
+here on purpose: every read of them goes through the audited pages."""
+
+from django.contrib import admin
+
+from touchdose.web.models import AuditEvent, Client, Share, Therapist
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "user", "timezone", "intake_done", "created_at")
+    fields = ("user", "timezone", "intake_done")
+    readonly_fields = ("user",)
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "user", "display_name", "created_at")
+
+
+@admin.register(Share)
+class ShareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "client", "therapist", "granted_at", "revoked_at")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("time", "actor_name", "client_ref", "action", "object_type", "object_ref")
+    list_filter = ("action",)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

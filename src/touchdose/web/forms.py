@@ -1,0 +1,272 @@
+"""Forms. Field ranges and vocabularies come from :mod:`touchdose.records`; the services check the
+full record rules again (one set of rules), and their problems come back here as field errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+from zoneinfo import available_timezones
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from touchdose.records import (
+    ADVERSE_EVENTS,
+    AREA_LABELS,
+    AREAS,
+    CONDITIONS,
+    FIQR_ITEMS,
+    MINUTES_MAX,
+    NRS_MAX,
+    NRS_MIN,
+    PRESSURE_NAMES,
+    SLEEP_HOURS_MAX,
+    TECHNIQUES,
+    RecordError,
+)
+from touchdose.web import services
+
+#: A check-in or session may be dated a little ahead (clock skew), never further.
+FUTURE_SLACK = timedelta(minutes=10)
+ZONES = sorted(available_timezones())
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def scale_field(
+    label: str, *, required: bool = False, low: int = NRS_MIN, high: int = NRS_MAX
+) -> forms.Field:
+    """A 0-10 rating as large radio buttons (one tap, keyboard-friendly arrow keys)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(n, str(n)) for n in range(low, high + 1)],
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+    )
+
+
+def pressure_field(label: str, *, required: bool = True) -> forms.Field:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(n, f"{n} {name}") for n, name in PRESSURE_NAMES.items()],
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+    )
+
+
+def multi(label: str, choices: list[tuple[str, str]], *, required: bool = False) -> forms.Field:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=required, widget=forms.CheckboxSelectMultiple
+    )
+
+
+AREA_CHOICES = [(a, AREA_LABELS[a]) for a in AREAS]
+TECHNIQUE_CHOICES = [(t, _words(t)) for t in TECHNIQUES]
+ADVERSE_CHOICES = [(a, _words(a)) for a in ADVERSE_EVENTS]
+CONDITION_CHOICES = [(c, _words(c)) for c in CONDITIONS]
+
+
+def time_field(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=TIME_FORMAT),
+        input_formats=[TIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+
+class RecordForm(forms.Form):
+    """A form whose cleaned data is saved by a service; record problems become field errors."""
+
+    def add_record_error(self, error: RecordError) -> None:
+        for problem in error.problems:
+            name = problem.field.split("[")[0]
+            message = f"{problem.value!r} is not allowed here (allowed: {problem.allowed})"
+            self.add_error(name if name in self.fields else None, message)
+
+    def clean_time_not_future(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        if value is not None and value > timezone.now() + FUTURE_SLACK:
+            raise ValidationError("This time is in the future. Pick the time it happened.")
+        return value
+
+
+class CheckInForm(RecordForm):
+    pain = scale_field("Pain, on average over the last 24 hours", required=True)
+    time = time_field("When")
+    fatigue = scale_field("Tiredness")
+    sleep_hours = forms.FloatField(
+        label="Hours slept last night",
+        min_value=0,
+        max_value=SLEEP_HOURS_MAX,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    sleep_quality = scale_field("How well you slept")
+    mood = scale_field("Low mood or anxiety")
+    flare = forms.BooleanField(label="I am having a flare", required=False)
+    rescue_doses = forms.IntegerField(
+        label="Extra pain medicine doses", min_value=0, max_value=50, required=False
+    )
+    activity_minutes = forms.IntegerField(
+        label="Minutes of activity", min_value=0, max_value=1440, required=False
+    )
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_time(self) -> Any:
+        return self.clean_time_not_future("time")
+
+
+class SessionForm(RecordForm):
+    """Everything about a session; the client logs it this way when no therapist did."""
+
+    start = time_field("When the massage started")
+    pressure = pressure_field("Pressure")
+    minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=MINUTES_MAX)
+    technique = multi("Technique", TECHNIQUE_CHOICES, required=True)
+    regions = multi("Areas massaged", AREA_CHOICES)
+    pain_before = scale_field("Pain just before")
+    pain_during_max = scale_field("Worst pain during")
+    pain_after = scale_field("Pain just after")
+    relaxation_after = scale_field("How relaxed just after")
+    adverse = multi("Anything unwanted afterwards", ADVERSE_CHOICES)
+    note = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_start(self) -> Any:
+        return self.clean_time_not_future("start")
+
+
+class TherapistSessionForm(SessionForm):
+    """What the therapist did; the client rates it themselves."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse"):
+            del self.fields[name]
+
+
+class SessionRatingForm(RecordForm):
+    """The client's own ratings of a session the therapist logged."""
+
+    pain_before = scale_field("Pain just before")
+    pain_during_max = scale_field("Worst pain during")
+    pain_after = scale_field("Pain just after")
+    relaxation_after = scale_field("How relaxed just after")
+    adverse = multi("Anything unwanted afterwards", ADVERSE_CHOICES)
+
+
+class ShareRedeemForm(forms.Form):
+    code = forms.CharField(label="Code from your client", max_length=20)
+
+
+class IntakeForm(RecordForm):
+    timezone = forms.ChoiceField(label="Your time zone", choices=[(z, z) for z in ZONES])
+    conditions = multi("What you live with", CONDITION_CHOICES)
+    wpi_regions = multi("Where you had pain in the past week", AREA_CHOICES)
+    fatigue = scale_field("Fatigue (past week)", high=3)
+    waking_unrefreshed = scale_field("Waking up tired, unrefreshed (past week)", high=3)
+    cognitive = scale_field("Trouble thinking or remembering (past week)", high=3)
+    headaches = scale_field("Headaches (past 6 months): 0 no, 1 yes", high=1)
+    lower_abdominal_pain = scale_field(
+        "Pain or cramps in the lower belly (past 6 months): 0 no, 1 yes", high=1
+    )
+    depression = scale_field("Depression (past 6 months): 0 no, 1 yes", high=1)
+    symptoms_3_months = forms.TypedChoiceField(
+        label="Have these symptoms been there for at least 3 months?",
+        choices=[("", "Not sure"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda v: v == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    preferred_pressure = pressure_field("Pressure you prefer", required=False)
+    max_pressure = pressure_field("Most pressure you are willing to try", required=False)
+    avoid_regions = multi("Areas that must not be massaged", AREA_CHOICES)
+    personal_factors = forms.CharField(label="Anything your therapist should know", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    goals = forms.CharField(label="What you hope massage will do for you", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, FIQR_ITEMS + 1):
+            self.fields[f"fiqr_{i}"] = scale_field(FIQR_LABELS[i - 1])
+
+    def fiqr_fields(self) -> list[forms.BoundField]:
+        return [self[f"fiqr_{i}"] for i in range(1, FIQR_ITEMS + 1)]
+
+    def symptom_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ACR_SYMPTOMS]
+
+
+ACR_SYMPTOMS = (
+    "fatigue",
+    "waking_unrefreshed",
+    "cognitive",
+    "headaches",
+    "lower_abdominal_pain",
+    "depression",
+)
+
+#: The 21 FIQR items in questionnaire order, in short words (Bennett 2009; research/instruments.md 2.1).
+FIQR_LABELS = (
+    "Difficulty: brushing or combing your hair", "Difficulty: walking for 20 minutes",
+    "Difficulty: preparing a meal", "Difficulty: vacuuming, scrubbing or sweeping",
+    "Difficulty: carrying a bag of groceries", "Difficulty: climbing one flight of stairs",
+    "Difficulty: changing bed sheets", "Difficulty: sitting in a chair for 45 minutes",
+    "Difficulty: going shopping for groceries",
+    "Fibromyalgia kept me from my goals this week", "I was overwhelmed by my fibromyalgia symptoms",
+    "Pain", "Lack of energy", "Stiffness", "Waking tired (poor sleep)", "Depression", "Memory problems",
+    "Anxiety", "Tenderness to touch", "Balance problems", "Sensitivity to noise, light, smells or cold",
+)  # fmt: skip
+
+
+class SignupForm(UserCreationForm):  # type: ignore[type-arg]
+    role = forms.ChoiceField(
+        label="I am",
+        choices=[("client", "A person living with pain"), ("therapist", "A massage therapist")],
+        widget=forms.RadioSelect,
+    )
+    email = forms.EmailField(label="E-mail (for resetting your password)", required=False)
+    display_name = forms.CharField(label="Name shown to your clients (therapists)", required=False,
+                                   max_length=120)  # fmt: skip
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Login with rate limiting: too many failures lock the account name and the address a while."""
+
+    error_messages: ClassVar[dict[str, str]] = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many attempts. Please wait %(minutes)s minutes and try again, or reset your password.",
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if services.login_is_locked(username=username, address=address):
+            raise ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.LOGIN_WINDOW_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            services.login_failure_record(username=username, address=address)
+            raise
+        services.login_success_record(username=username)
+        return cleaned

@@ -1,0 +1,143 @@
+"""Database tables. Read and written only through ``selectors`` and ``services``.
+
+Times are stored in UTC (USE_TZ); each client has an IANA time zone for display.
+Vocabularies and ranges are not repeated here: the services build a
+:mod:`touchdose.records` record before saving, so one set of rules applies everywhere.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Client(models.Model):
+    """A person with chronic pain; owns every record below."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client")
+    timezone = models.CharField(max_length=64, default="UTC")
+    conditions = models.JSONField(default=list, blank=True)
+    preferred_pressure = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_pressure = models.PositiveSmallIntegerField(null=True, blank=True)
+    sensitivity = models.CharField(max_length=16, blank=True, default="")
+    avoid_regions = models.JSONField(default=list, blank=True)
+    acr2016 = models.JSONField(null=True, blank=True)
+    fiqr = models.JSONField(null=True, blank=True)
+    personal_factors = models.TextField(blank=True, default="")
+    goals = models.TextField(blank=True, default="")
+    intake_done = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:  # never a health value: the admin and logs show this
+        return f"client {self.pk}"
+
+
+class Therapist(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist")
+    display_name = models.CharField(max_length=120, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class Share(models.Model):
+    """A client lets a therapist see their records; active until ``revoked_at`` is set."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="shares")
+    therapist = models.ForeignKey(Therapist, on_delete=models.CASCADE, related_name="shares")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["client", "therapist"], condition=Q(revoked_at__isnull=True), name="one_active_share"
+            ),
+        )
+
+
+class ShareCode(models.Model):
+    """A one-time code; only its SHA-256 is stored, so a database leak cannot be replayed."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="share_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class MassageSession(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
+    therapist = models.ForeignKey(
+        Therapist, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    start = models.DateTimeField()
+    pressure = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    technique = models.JSONField(default=list)
+    regions = models.JSONField(default=list, blank=True)
+    pain_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_during_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    relaxation_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    adverse = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-start",)
+        indexes = (models.Index(fields=["client", "start"]),)
+
+    def __str__(self) -> str:
+        return f"session {self.pk}"
+
+
+class CheckIn(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
+    time = models.DateTimeField()
+    pain = models.PositiveSmallIntegerField()
+    fatigue = models.PositiveSmallIntegerField(null=True, blank=True)
+    sleep_hours = models.FloatField(null=True, blank=True)
+    sleep_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    mood = models.PositiveSmallIntegerField(null=True, blank=True)
+    flare = models.BooleanField(default=False)
+    rescue_doses = models.PositiveSmallIntegerField(null=True, blank=True)
+    activity_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-time",)
+        indexes = (models.Index(fields=["client", "time"]),)
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk}"
+
+
+class AuditEvent(models.Model):
+    """Who read or changed which client's records, and when. Never a health value.
+
+    ``client_ref`` is a plain number, not a foreign key, so the trail outlives a deleted account.
+    """
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True, default="")
+    client_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40, blank=True, default="")
+    object_ref = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-time", "-id")
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per account or address, for login rate limiting (keys are hashed)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()

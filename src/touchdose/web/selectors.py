@@ -1,0 +1,234 @@
+"""Reads. Every read of a client's health records writes an audit event (DESIGN.md "Security").
+
+The functions that return health data take the ``actor`` (the signed-in user) for that reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
+from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
+from touchdose.web import services
+from touchdose.web.audit import Action
+from touchdose.web.models import AuditEvent, Client, LoginThrottle, MassageSession, Share, Therapist
+from touchdose.web.models import CheckIn as CheckInRow
+
+#: A follow-up stays on the home page until answered, but not for ever: after this many days
+#: past the session it is no longer asked for (a week-old memory of "24 h after" is not data).
+FOLLOWUP_ASK_DAYS = 7
+
+
+# --- Lookups used by the access module (no audit: they decide access, they show nothing) ------
+
+
+def client_by_id(client_id: int) -> Client | None:
+    return Client.objects.select_related("user").filter(pk=client_id).first()
+
+
+def session_by_id(session_id: int) -> MassageSession | None:
+    return MassageSession.objects.filter(pk=session_id).first()
+
+
+def checkin_by_id(checkin_id: int) -> CheckInRow | None:
+    return CheckInRow.objects.filter(pk=checkin_id).first()
+
+
+def share_is_active(*, client: Client, therapist: Therapist) -> bool:
+    return Share.objects.filter(client=client, therapist=therapist, revoked_at__isnull=True).exists()
+
+
+def active_shares(*, client: Client) -> QuerySet[Share]:
+    return Share.objects.filter(client=client, revoked_at__isnull=True).select_related("therapist__user")
+
+
+def login_failures(key: str, *, since: datetime) -> int:
+    row = LoginThrottle.objects.filter(key=key, window_start__gte=since).first()
+    return row.failures if row else 0
+
+
+def audit_events(*, client: Client, limit: int = 200) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(client_ref=client.pk).select_related("actor")[:limit]
+
+
+# --- Records -----------------------------------------------------------------------------------
+
+
+def checkins_list(*, actor: Any, client: Client) -> QuerySet[CheckInRow]:
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.CHECKINS_VIEWED)
+    return client.checkins.all()
+
+
+def sessions_list(*, actor: Any, client: Client) -> QuerySet[MassageSession]:
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.SESSIONS_VIEWED)
+    return client.sessions.select_related("therapist__user").all()
+
+
+def latest_checkin(*, client: Client) -> CheckInRow | None:
+    """Yesterday's answers, to pre-fill today's check-in (shown only to the client themselves)."""
+    return client.checkins.order_by("-time").first()
+
+
+def profile_for(client: Client) -> ClientProfile:
+    acr = Acr2016Answers(**_acr_fields(client.acr2016)) if client.acr2016 else None
+    return ClientProfile(
+        id=f"c-{client.pk}",
+        timezone=client.timezone,
+        conditions=tuple(client.conditions),
+        max_pressure=client.max_pressure,
+        sensitivity=client.sensitivity or None,
+        avoid_regions=tuple(client.avoid_regions),
+        acr2016=acr,
+        fiqr=tuple(client.fiqr) if client.fiqr else None,
+    )
+
+
+def _acr_fields(stored: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(stored)
+    fields["wpi_regions"] = tuple(fields.get("wpi_regions", ()))
+    return fields
+
+
+def session_record_of(row: MassageSession) -> Session:
+    return Session(
+        start=row.start,
+        pressure=row.pressure,
+        minutes=row.minutes,
+        technique=tuple(row.technique),
+        regions=tuple(row.regions),
+        pain_before=row.pain_before,
+        pain_during_max=row.pain_during_max,
+        pain_after=row.pain_after,
+        relaxation_after=row.relaxation_after,
+        adverse=tuple(row.adverse),
+        note=row.note,
+        therapist=str(row.therapist_id) if row.therapist_id else None,
+    )
+
+
+def checkin_record_of(row: CheckInRow) -> CheckIn:
+    return CheckIn(
+        time=row.time,
+        pain=row.pain,
+        fatigue=row.fatigue,
+        sleep_hours=row.sleep_hours,
+        sleep_quality=row.sleep_quality,
+        mood=row.mood,
+        flare=row.flare,
+        rescue_doses=row.rescue_doses,
+        activity_minutes=row.activity_minutes,
+        note=row.note,
+    )
+
+
+def client_file_for(client: Client) -> ClientFile:
+    """Everything stored about a client as the engine's :class:`~touchdose.records.ClientFile`."""
+    return ClientFile(
+        client=profile_for(client),
+        sessions=tuple(session_record_of(s) for s in client.sessions.all()),
+        checkins=tuple(checkin_record_of(c) for c in client.checkins.all()),
+    )
+
+
+# --- Follow-ups --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    session_id: int
+    session_start: datetime
+    label: str  # "24 h" or "48 h"
+    suggested_time: datetime  # the middle of the window: where a late entry belongs
+
+
+_WINDOWS = (("24 h", FOLLOWUP_24H_HOURS), ("48 h", FOLLOWUP_48H_HOURS))
+
+
+def followups_due(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
+    """Follow-ups whose window has opened, that no check-in answers yet, newest session first."""
+    now = now or timezone.now()
+    since = now - timedelta(days=FOLLOWUP_ASK_DAYS)
+    sessions = list(client.sessions.filter(start__gte=since, start__lte=now).order_by("-start"))
+    if not sessions:
+        return []
+    times = list(client.checkins.filter(time__gte=since).values_list("time", flat=True))
+    due = []
+    for session in sessions:
+        for label, (low, high) in _WINDOWS:
+            opens, closes = session.start + timedelta(hours=low), session.start + timedelta(hours=high)
+            if now < opens or any(opens <= t < closes for t in times):
+                continue
+            middle = session.start + timedelta(hours=(low + high) / 2)
+            due.append(FollowUp(session.pk, session.start, label, min(middle, now)))
+    return due
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str, Any] | None, list[str]]:
+    """The client's records, the engine's analysis as FORMATS.md JSON (None if the engine is not
+    installed yet), and the engine's warnings in words."""
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
+    cf = client_file_for(client)
+    try:
+        from touchdose.analysis.engine import analyze_client
+    except ImportError:
+        return cf, None, []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = analyze_client(cf).to_dict()
+    return cf, result, sorted({str(w.message) for w in caught})
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One line of a therapist's client list: who, and what needs attention."""
+
+    client: Client
+    last_session: datetime | None
+    flare_after_last: bool
+    followups_missing: int
+    verdict: str | None
+
+
+def therapist_client_rows(
+    *, actor: Any, therapist: Therapist, now: datetime | None = None
+) -> list[ClientRow]:
+    rows = []
+    for share in Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related(
+        "client__user"
+    ):
+        client = share.client
+        services.audit_record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
+        rows.append(_client_row(client, now or timezone.now()))
+    return rows
+
+
+def _client_row(client: Client, now: datetime) -> ClientRow:
+    last = client.sessions.order_by("-start").first()
+    flare = False
+    if last is not None:
+        flare = (
+            "flare" in last.adverse
+            or client.checkins.filter(
+                time__gte=last.start, time__lt=last.start + timedelta(hours=FOLLOWUP_48H_HOURS[1]), flare=True
+            ).exists()
+        )
+    verdict = None
+    try:
+        from touchdose.analysis.engine import analyze_client
+    except ImportError:
+        pass
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            verdict = analyze_client(client_file_for(client)).to_dict().get("verdict", {}).get("state")
+    missing = len(followups_due(client=client, now=now))
+    return ClientRow(client, last.start if last else None, flare, missing, verdict)

@@ -1,0 +1,209 @@
+"""Django settings for touchdose. Every value comes from an environment variable with a safe
+default; ``docs/settings.md`` lists them all (a test checks that)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+from pathlib import Path
+
+import platformdirs
+from django.core.exceptions import ImproperlyConfigured
+
+from touchdose.web.conf import (
+    database_from_url,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# --- Mode and data directory ------------------------------------------------------------------
+# "embedded": one person or a small practice on their own machine (SQLite, plain HTTP on localhost).
+# "production": a clinic server behind HTTPS; refuses to start without a real secret key.
+MODE = env_choice("TOUCHDOSE_MODE", ("embedded", "production"), "embedded")
+PRODUCTION = MODE == "production"
+DATA_DIR = Path(env_str("TOUCHDOSE_DATA_DIR", platformdirs.user_data_dir("touchdose", appauthor=False)))
+
+DEBUG = env_bool("TOUCHDOSE_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("TOUCHDOSE_DEBUG must be off when TOUCHDOSE_MODE=production")
+
+# --- Secret key -------------------------------------------------------------------------------
+_MIN_SECRET_LENGTH = 32
+_KNOWN_DEFAULTS = {"", "changeme", "change-me", "secret", "django-insecure"}
+
+
+def _embedded_secret(data_dir: Path) -> str:
+    """The embedded default makes its own key once and keeps it in the data directory."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+_secret = env_secret("TOUCHDOSE_SECRET_KEY")
+if PRODUCTION and (
+    _secret is None
+    or _secret.lower() in _KNOWN_DEFAULTS
+    or _secret.startswith("django-insecure")
+    or len(_secret) < _MIN_SECRET_LENGTH
+):
+    raise ImproperlyConfigured(
+        "TOUCHDOSE_MODE=production needs TOUCHDOSE_SECRET_KEY (or TOUCHDOSE_SECRET_KEY_FILE): "
+        f"a random value of at least {_MIN_SECRET_LENGTH} characters, not a default"
+    )
+SECRET_KEY = _secret or _embedded_secret(DATA_DIR)
+
+# --- Hosts, cookies, security headers ---------------------------------------------------------
+ALLOWED_HOSTS = env_list("TOUCHDOSE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("TOUCHDOSE_CSRF_TRUSTED_ORIGINS", [])
+_secure_cookies = env_bool("TOUCHDOSE_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_SECURE = _secure_cookies
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("TOUCHDOSE_SESSION_DAYS", 14, minimum=1) * 24 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("TOUCHDOSE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("TOUCHDOSE_SSL_REDIRECT", False)
+if env_bool("TOUCHDOSE_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "touchdose.web.apps.TouchdoseWebConfig",
+]
+# The Learn pages are a separate app built alongside; installed as soon as it exists.
+HAS_LEARN = importlib.util.find_spec("touchdose.web.learn") is not None
+if HAS_LEARN:
+    INSTALLED_APPS.append("touchdose.web.learn")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "touchdose.web.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "touchdose.web.urls"
+WSGI_APPLICATION = "touchdose.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "touchdose.web.context.roles",
+            ]
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------------------------
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": database_from_url(_database_url)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "touchdose.sqlite3",
+            # WAL lets the page readers and the one writer work at the same time; IMMEDIATE avoids
+            # "database is locked" surprises when two requests write at once.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts ---------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+#: Login rate limiting: this many failed logins for one account (or one address) within the
+#: window lock further attempts until the window has passed.
+LOGIN_MAX_FAILURES = env_int("TOUCHDOSE_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_WINDOW_MINUTES = env_int("TOUCHDOSE_LOGIN_WINDOW_MINUTES", 15, minimum=1)
+#: How long a sharing code stays valid.
+SHARE_CODE_HOURS = env_int("TOUCHDOSE_SHARE_CODE_HOURS", 24, minimum=1)
+
+# --- E-mail (password reset). Console by default: the link appears in the server's output. ---
+EMAIL_BACKEND = env_str("TOUCHDOSE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("TOUCHDOSE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TOUCHDOSE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("TOUCHDOSE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("TOUCHDOSE_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("TOUCHDOSE_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("TOUCHDOSE_FROM_EMAIL", "touchdose@localhost")
+
+# --- Time, language ---------------------------------------------------------------------------
+USE_TZ = True
+TIME_ZONE = "UTC"  # stored in UTC; every page shows times in the client's own zone
+LANGUAGE_CODE = "en"
+USE_I18N = False
+
+# --- Static files: every asset ships in the package and is served by the app (WhiteNoise). -----
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the package too, so a fresh `pip install -e .` works before collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Logging: requests and errors, never request bodies or health values. ----------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TOUCHDOSE_LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

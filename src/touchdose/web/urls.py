@@ -1,0 +1,94 @@
+"""URL map. Every client-scoped page takes the client's id and checks access in ``access``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+
+from touchdose.web.forms import ThrottledLoginForm
+from touchdose.web.views import accounts, client, common, sessions, therapist
+
+T = "touchdose/"
+
+account_patterns = [
+    path("signup/", accounts.signup, name="signup"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name=T + "login.html", authentication_form=ThrottledLoginForm),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("delete/", accounts.account_delete, name="account_delete"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(template_name=T + "password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name=T + "password_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name=T + "password_reset.html",
+            email_template_name=T + "password_reset_email.txt",
+            subject_template_name=T + "password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name=T + "password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name=T + "password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name=T + "password_done.html"),
+        name="password_reset_complete",
+    ),
+]
+
+client_patterns = [
+    path("", client.dashboard, name="dashboard"),
+    path("checkin/", client.checkin_new, name="checkin_new"),
+    path("checkins/", client.checkin_list, name="checkin_list"),
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/new/", sessions.session_new, name="session_new"),
+    path("intake/", client.intake, name="intake"),
+    path("sharing/", client.sharing, name="sharing"),
+    path("sharing/<int:share_id>/revoke/", client.share_revoke, name="share_revoke"),
+    path("export/", client.export, name="export"),
+    path("audit/", client.audit_log, name="audit_log"),
+]
+
+urlpatterns = [
+    path("", common.home, name="home"),
+    path("accounts/", include(account_patterns)),
+    path("clients/<int:client_id>/", include(client_patterns)),
+    path("checkins/<int:checkin_id>/edit/", client.checkin_edit, name="checkin_edit"),
+    path("checkins/<int:checkin_id>/delete/", client.checkin_delete, name="checkin_delete"),
+    path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/delete/", sessions.session_delete, name="session_delete"),
+    path("therapist/", therapist.therapist_home, name="therapist_home"),
+    path("therapist/link/", therapist.link_client, name="link_client"),
+    path("admin/", admin.site.urls),
+]
+if settings.HAS_LEARN:
+    urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))
+
+handler400 = "touchdose.web.views.common.bad_request"
+handler403 = "touchdose.web.views.common.forbidden"
+handler404 = "touchdose.web.views.common.not_found"
+handler500 = "touchdose.web.views.common.server_error"

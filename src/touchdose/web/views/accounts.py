@@ -1,0 +1,57 @@
+"""Accounts: sign up as a client or a therapist, delete the account (log in/out and passwords
+use Django's own views with our templates, see ``urls.py``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods
+
+from touchdose.web import services
+from touchdose.web.forms import SignupForm
+from touchdose.web.views._common import page
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.account_signup(
+            username=data["username"],
+            email=data.get("email") or "",
+            password=data["password1"],
+            role=data["role"],
+            display_name=data.get("display_name") or "",
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if data["role"] == "client":
+            messages.success(request, "Welcome. A few questions first, so the advice fits you.")
+            return redirect("intake", client_id=user.client.pk)
+        return redirect("home")
+    return page(request, "signup.html", {"form": form})
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label="Your password, to confirm", widget=forms.PasswordInput)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", "That is not your password.")
+        else:
+            user = request.user
+            logout(request)
+            services.account_delete(user=user)
+            return page(request, "account_deleted.html", {})
+    return page(request, "account_delete.html", {"form": form})

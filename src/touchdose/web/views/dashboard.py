@@ -1,0 +1,65 @@
+"""The dashboard: verdict and plan first, in plain words with the reasons, then the charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from touchdose.records import PRESSURE_NAMES, ClientFile
+from touchdose.reports import charts
+from touchdose.reports.charts import Chart
+from touchdose.web import selectors
+from touchdose.web.models import Client
+
+#: Verdict states (FORMATS.md) in plain words for the page heading.
+VERDICT_WORDS = {
+    "gathering_data": "Still gathering data",
+    "helping": "Massage seems to be helping",
+    "soothing": "Soothing, but pain is unchanged",
+    "no_effect": "No measurable effect so far",
+    "mixed": "Mixed: relief, then more pain",
+    "more_pain": "Mainly more pain",
+}
+OUTCOME_WORDS = {
+    "helped": "helped",
+    "mixed": "mixed",
+    "no_effect": "no effect",
+    "harmed": "more pain",
+    "unknown": "not known yet",
+}
+
+
+def charts_for(cf: ClientFile, analysis: dict[str, Any] | None) -> list[Chart]:
+    """Pain over time with sessions marked, each session's before/after/24 h/48 h, and pressure
+    against aggravation, from the one plotting module the reports also use."""
+    if not cf.checkins and not cf.sessions:
+        return []
+    found = [charts.pain_over_time(cf)]
+    responses = (analysis or {}).get("sessions") or []
+    if responses:
+        risk = ((analysis or {}).get("titration") or {}).get("risk_by_pressure")
+        found.append(charts.session_changes(responses, timezone=cf.client.timezone))
+        found.append(charts.pressure_aggravation(responses, risk_by_pressure=risk))
+    return found
+
+
+def dashboard_context(*, actor: Any, client: Client) -> dict[str, Any]:
+    cf, analysis, notes = selectors.client_analysis(actor=actor, client=client)
+    verdict = (analysis or {}).get("verdict") or {}
+    sessions = list(
+        zip(cf.sessions, (analysis or {}).get("sessions") or [None] * len(cf.sessions), strict=False)
+    )
+    return {
+        "analysis": analysis,
+        "verdict_words": VERDICT_WORDS.get(verdict.get("state", ""), ""),
+        "notes": notes,
+        "charts": charts_for(cf, analysis),
+        "session_rows": [
+            {
+                "session": s,
+                "response": r,
+                "outcome": OUTCOME_WORDS.get((r or {}).get("outcome", "unknown")),
+                "pressure_name": PRESSURE_NAMES[s.pressure],
+            }
+            for s, r in reversed(sessions[-20:])
+        ],
+    }

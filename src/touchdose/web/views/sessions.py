@@ -1,0 +1,100 @@
+"""Massage sessions: logged by the client or by a therapist they share with; rated by the client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from touchdose.records import RecordError
+from touchdose.web import access, selectors, services
+from touchdose.web.forms import RecordForm, SessionForm, SessionRatingForm, TherapistSessionForm
+from touchdose.web.models import MassageSession
+from touchdose.web.views._common import page, show_in_zone_of
+
+RATINGS = ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse")
+
+
+@login_required
+def session_list(request: HttpRequest, client_id: int) -> HttpResponse:
+    client, can_write = access.get_client_for_user(request.user, client_id)
+    show_in_zone_of(client)
+    rows = selectors.sessions_list(actor=request.user, client=client)
+    context = {"client": client, "sessions": rows, "can_write": can_write}
+    return page(request, "session_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client, can_write = access.get_client_for_user(request.user, client_id)
+    therapist = None if can_write else access.require_linked_therapist(request.user, client_id)[1]
+    show_in_zone_of(client)
+    form_class = SessionForm if can_write else TherapistSessionForm
+    initial = {"start": timezone.localtime().replace(second=0, microsecond=0), "technique": ["swedish"],
+               "pressure": client.preferred_pressure, "minutes": 45}  # fmt: skip
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_record(
+                actor=request.user, client=client, therapist=therapist, **form.cleaned_data
+            )
+        except RecordError as error:
+            form.add_record_error(error)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("session_list", client_id=client.pk)
+    context = {"form": form, "client": client, "editing": False, "by_therapist": therapist is not None}
+    context.update(_recommendation(request, client) if therapist else {})
+    return page(request, "session_form.html", context)
+
+
+def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
+    from touchdose.web.views.dashboard import dashboard_context
+
+    return {"analysis": dashboard_context(actor=request.user, client=client)["analysis"]}
+
+
+def _edit_form(session: MassageSession, data: Any) -> RecordForm:
+    """The client edits all of a session they logged, and only their ratings of a therapist's one."""
+    if session.therapist_id is None:
+        initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
+        initial["start"] = timezone.localtime(session.start)
+        return SessionForm(data, initial=initial)
+    return SessionRatingForm(data, initial={name: getattr(session, name) for name in RATINGS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = access.require_session_rw(request.user, session_id)
+    show_in_zone_of(session.client)
+    form = _edit_form(session, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except RecordError as error:
+            form.add_record_error(error)
+        else:
+            messages.success(request, "Session saved.")
+            return redirect("session_list", client_id=session.client_id)
+    context = {"form": form, "client": session.client, "editing": True, "obj": session}
+    return page(request, "session_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = access.require_session_rw(request.user, session_id)
+    client = session.client
+    if request.method == "POST":
+        services.session_delete(actor=request.user, session=session)
+        messages.success(request, "Session deleted.")
+        return redirect("session_list", client_id=client.pk)
+    show_in_zone_of(client)
+    return page(request, "confirm_delete.html", {"what": "session", "when": session.start, "client": client})
