@@ -73,16 +73,38 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
         out.print(f"  because {why}")
 
 
+def _yes_no(value: Any) -> str:
+    return "not decided (answers missing)" if value is None else ("yes" if value else "no")
+
+
 def _instruments(ins: dict[str, Any], out: Console) -> None:
-    table = Table(title="Questionnaires", show_header=True)
-    table.add_column("Instrument")
-    table.add_column("Scores")
-    for name, scores in ins.items():
-        if isinstance(scores, dict):
-            table.add_row(name, ", ".join(f"{k} {v}" for k, v in scores.items() if not isinstance(v, (list, dict))))
+    table = Table(title="Questionnaires", show_header=False)
+    acr = ins.get("acr2016")
+    if acr:
+        band = f" ({acr['severity_band'].replace('_', ' ')})" if acr.get("severity_band") else ""
+        table.add_row(
+            "ACR 2016",
+            f"pain areas (WPI) {acr['wpi']}/19, symptoms (SSS) {_or_dash(acr['sss'])}/12, "
+            f"severity {_or_dash(acr['severity'])}/31{band}; generalized pain {_yes_no(acr['generalized'])}; "
+            f"meets the ACR 2016 criteria pattern: {_yes_no(acr['meets_criteria'])}",
+        )
+    fiqr = ins.get("fiqr")
+    if fiqr:
+        if fiqr.get("total") is None:
+            table.add_row("FIQR", f"not scored: {fiqr.get('reason') or 'answers missing'}")
         else:
-            table.add_row(name, str(scores))
+            band = f" ({fiqr['severity_band']})" if fiqr.get("severity_band") else ""
+            table.add_row(
+                "FIQR",
+                f"total {fiqr['total']}/100{band}; function {fiqr['function']}, overall {fiqr['overall']}, "
+                f"symptoms {fiqr['symptoms']}",
+            )
+    table.add_row("Touch sensitivity", str(ins.get("sensitivity", "-")))
     out.print(table)
+
+
+def _or_dash(value: Any) -> str:
+    return "-" if value is None else str(value)
 
 
 def _data(d: dict[str, Any], out: Console) -> None:
