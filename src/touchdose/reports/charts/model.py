@@ -1,0 +1,177 @@
+"""Pain-model curves: predicted pain against pressure, and the days after one session.
+
+For the Learn page and the docs. The numbers come from the pain-system model
+(:mod:`touchdose.painmodel`); they illustrate the model and describe no real person.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from touchdose.records import NRS_MAX, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
+
+from ._base import INK, MUTED, PAIN, SESSION, WORSE, Chart, Draw, number, render
+from ._modeldata import DaysAfter, FloatArray, PressureCurve, days_after_data, pressure_curve_data
+
+CURVE_TITLE = "Predicted pain by massage pressure"
+DAYS_TITLE = "Predicted pain in the days after"
+
+
+def _check(sensitization: float, pressure: int | None) -> None:
+    if (
+        isinstance(sensitization, bool)
+        or not isinstance(sensitization, (int, float))
+        or not (0.0 <= float(sensitization) <= 1.0)
+    ):
+        raise ValueError(f"sensitization = {sensitization!r} is not allowed (allowed: a number 0-1)")
+    if pressure is not None and (
+        isinstance(pressure, bool)
+        or not isinstance(pressure, int)
+        or not PRESSURE_MIN <= pressure <= PRESSURE_MAX
+    ):
+        raise ValueError(
+            f"pressure = {pressure!r} is not allowed (allowed: a whole number {PRESSURE_MIN}-{PRESSURE_MAX})"
+        )
+
+
+def _at(xs: FloatArray, ys: FloatArray, x: float) -> float:
+    return float(np.interp(x, xs, ys))
+
+
+def _level(p: int) -> str:
+    return f"pressure {p} ({PRESSURE_NAMES[p]})"
+
+
+def _curve_alt(c: PressureCurve, t: PressureCurve, pressure: int | None) -> str:
+    p = pressure if pressure is not None else 3
+    light = PRESSURE_MIN
+    return (
+        f"{CURVE_TITLE}, sensitization {c.sensitization:g} (0 typical, 1 strongly sensitized), pain "
+        f"{number(c.before)} before a {c.minutes}-minute massage. At {_level(p)}: "
+        f"{number(_at(c.pressure, c.during, p))} during and "
+        f"{number(_at(c.pressure, c.after, p))} just after. "
+        f"At {_level(light)}: {number(_at(c.pressure, c.during, light))} during and "
+        f"{number(_at(c.pressure, c.after, light))} just after. A typical pain system at {_level(p)}: "
+        f"{number(_at(t.pressure, t.during, p))} during, {number(_at(t.pressure, t.after, p))} just after."
+    )
+
+
+def _curve_draw(c: PressureCurve, t: PressureCurve, pressure: int | None) -> Draw:
+    def draw(fig: Figure) -> None:
+        ax = fig.subplots()
+        ax.axhline(c.before, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(c.before)})")
+        ax.plot(
+            t.pressure, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical system, during"
+        )
+        ax.plot(c.pressure, c.during, color=WORSE, linewidth=2.4, label="During")
+        ax.plot(c.pressure, c.after, color=PAIN, linewidth=2.4, label="Just after")
+        if pressure is not None:
+            ax.axvline(pressure, color=SESSION, linewidth=1.4, alpha=0.8)
+            for ys, colour in ((c.during, WORSE), (c.after, PAIN)):
+                ax.plot([pressure], [_at(c.pressure, ys, pressure)], marker="o", color=colour,
+                        markeredgecolor=INK, markeredgewidth=0.6, zorder=4)  # fmt: skip
+        ax.set_xticks(range(PRESSURE_MIN, PRESSURE_MAX + 1),
+                      [f"{p}\n{PRESSURE_NAMES[p]}" for p in range(PRESSURE_MIN, PRESSURE_MAX + 1)],
+                      fontsize=10)  # fmt: skip
+        ax.set_xlim(PRESSURE_MIN - 0.1, PRESSURE_MAX + 0.1)
+        ax.set_ylim(0, NRS_MAX)
+        ax.set_yticks(range(0, NRS_MAX + 1, 2))
+        ax.set_ylabel("Pain 0-10")
+        fig.legend(loc="outside lower center", ncols=2, fontsize=10)
+        fig.suptitle(f"{CURVE_TITLE} (sensitization {c.sensitization:g})", x=0.02, ha="left",
+                     fontsize=14, color=INK)  # fmt: skip
+
+    return draw
+
+
+def pressure_curve_chart(sensitization: float, *, pressure: int | None = None) -> Chart:
+    """Predicted pain during and just after a massage, across the pressure scale.
+
+    Parameters
+    ----------
+    sensitization : float
+        The model's long-standing sensitization, 0 (typical) to 1 (strongly sensitized).
+    pressure : int, optional
+        A pressure level (1-5) to mark on the curves.
+
+    Returns
+    -------
+    Chart
+        Lines: pain during and just after for the chosen system, pain during for a typical
+        system (dashed), and the pain before (dotted).
+
+    Examples
+    --------
+    >>> chart = pressure_curve_chart(0.8, pressure=3)
+    >>> chart.alt.startswith("Predicted pain by massage pressure, sensitization 0.8")
+    True
+    """
+    _check(sensitization, pressure)
+    c, t = pressure_curve_data(float(sensitization)), pressure_curve_data(0.0)
+    return render(CURVE_TITLE, _curve_alt(c, t, pressure), _curve_draw(c, t, pressure), size=(5.5, 3.9))
+
+
+def _days_alt(d: DaysAfter, t: DaysAfter) -> str:
+    def at(x: DaysAfter, h: float) -> str:
+        return number(_at(x.hours, x.pain, h))
+
+    return (
+        f"{DAYS_TITLE} a {_level(d.pressure)} massage, sensitization {d.sensitization:g}, pain "
+        f"{number(d.before)} before. Just after: {at(d, 0)}; 24 hours later: {at(d, 24)}; 48 hours later: "
+        f"{at(d, 48)}; 72 hours later: {at(d, 72)}. A typical pain system: {at(t, 24)} at 24 hours and "
+        f"{at(t, 48)} at 48 hours."
+    )
+
+
+def _days_draw(d: DaysAfter, t: DaysAfter) -> Draw:
+    def draw(fig: Figure) -> None:
+        ax = fig.subplots()
+        days, tdays = d.hours / 24.0, t.hours / 24.0
+        ax.axhline(d.before, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(d.before)})")
+        ax.plot(tdays, t.pain, color=MUTED, linestyle="--", linewidth=1.6, label="Typical system")
+        ax.plot(days, d.pain, color=PAIN, linewidth=2.4, label=f"Sensitization {d.sensitization:g}")
+        for h in (24, 48):
+            ax.plot([h / 24], [_at(d.hours, d.pain, h)], marker="o", color=PAIN, markeredgecolor=INK,
+                    markeredgewidth=0.6, zorder=4)  # fmt: skip
+        ax.set_xlim(0, float(days[-1]))
+        ax.set_xticks(range(int(days[-1]) + 1))
+        ax.set_xlabel("Days after the massage")
+        ax.set_ylim(0, NRS_MAX)
+        ax.set_yticks(range(0, NRS_MAX + 1, 2))
+        ax.set_ylabel("Pain 0-10")
+        fig.legend(loc="outside lower center", ncols=3, fontsize=10)
+        fig.suptitle(f"{DAYS_TITLE} (pressure {d.pressure})", x=0.02, ha="left", fontsize=14,
+                     color=INK)  # fmt: skip
+
+    return draw
+
+
+def days_after_chart(sensitization: float, pressure: int) -> Chart:
+    """Predicted pain over the four days after one massage at ``pressure``.
+
+    Parameters
+    ----------
+    sensitization : float
+        0 (typical) to 1 (strongly sensitized).
+    pressure : int
+        Pressure level 1-5 of the massage.
+
+    Returns
+    -------
+    Chart
+        The chosen system's pain from the end of the session to 4 days later, a typical
+        system's for comparison (dashed), and the pain before (dotted); dots at 24 and 48 h,
+        the times of touchdose's follow-up questions.
+
+    Examples
+    --------
+    >>> "24 hours later" in days_after_chart(0.8, 3).alt
+    True
+    """
+    _check(sensitization, pressure)
+    d, t = days_after_data(float(sensitization), pressure), days_after_data(0.0, pressure)
+    return render(DAYS_TITLE, _days_alt(d, t), _days_draw(d, t), size=(5.5, 3.6))
+
+
+__all__ = ["CURVE_TITLE", "DAYS_TITLE", "days_after_chart", "pressure_curve_chart"]
