@@ -11,6 +11,7 @@ from touchdose.cli._app import app
 
 # Importing a command module registers its command(s) on ``app``.
 from touchdose.cli import analyze as _analyze  # noqa: F401,E402
+from touchdose.cli import simulate as _simulate  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 

@@ -1,1 +1,38 @@
-"""The pain-system model (spinal gate) and the synthetic-client simulator."""
+"""The pain-system model (spinal gate) and the synthetic-client simulator.
+
+- :mod:`touchdose.painmodel.gate`: the model (touch and nociceptive drive, dampening and
+  amplifying paths, descending modulation, transient sensitization).
+- :mod:`touchdose.painmodel.simulate`: synthetic clients and their truth.
+- :mod:`touchdose.painmodel.explainer`: the curves a chart of the model needs.
+
+For explanation and simulation, not diagnosis.
+"""
+
+from touchdose.painmodel.gate import SENSITIZED, TYPICAL, GateParams, GateResponse, gate_response
+from touchdose.painmodel.population import KINDS, MIXED_PROPORTIONS
+from touchdose.painmodel.simulate import (
+    ClientTruth,
+    FixedPolicy,
+    Policy,
+    SessionTruth,
+    SimulationResult,
+    fixed,
+    simulate_clients,
+)
+
+__all__ = [
+    "KINDS",
+    "MIXED_PROPORTIONS",
+    "SENSITIZED",
+    "TYPICAL",
+    "ClientTruth",
+    "FixedPolicy",
+    "GateParams",
+    "GateResponse",
+    "Policy",
+    "SessionTruth",
+    "SimulationResult",
+    "fixed",
+    "gate_response",
+    "simulate_clients",
+]

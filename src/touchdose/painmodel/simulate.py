@@ -1,0 +1,411 @@
+"""Synthetic clients: client files a real client could have written, and what they really are.
+
+:func:`simulate_clients` draws clients of a kind (or a mixed population), treats them
+with a therapist policy, and returns their :class:`~touchdose.records.ClientFile`
+records together with a :class:`ClientTruth` per client (kind, sensitization, true best
+pressure, true effect of a session at each pressure, flares caused). It is
+deterministic given the seed, and the same seed gives the same clients and the same
+day-to-day noise under any policy, so policies can be compared client by client.
+
+A policy is any callable ``policy(history, client_id) -> pressure`` (1-5), where
+``history`` is the client file as it stands just before the session. :func:`fixed`
+builds the fixed routine, which the simulator runs vectorised.
+
+Examples
+--------
+>>> result = simulate_clients(3, seed=1, kind="helps", days=60)
+>>> [len(cf.sessions) > 3 for cf in result.clients]
+[True, True, True]
+>>> result.truths[0].kind, result.truths[0].best_pressure is not None
+('helps', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from numpy.typing import NDArray
+
+from touchdose.painmodel.engine import (
+    DIARY_HOUR,
+    EFFECT_HOURS,
+    FLARE_POINTS,
+    SESSION_HOUR,
+    SORENESS_POINTS,
+    Cohort,
+    IntArray,
+    diary_values,
+    run_cohort,
+)
+from touchdose.painmodel.gate import flare_shape, gate_response
+from touchdose.painmodel.population import KINDS, Traits, draw_kinds, draw_traits
+from touchdose.records import AREAS, PRESSURE_MAX, PRESSURE_MIN, CheckIn, ClientFile, ClientProfile, Session
+
+#: Clients simulated together in one vectorised batch. Fixed, so that a client's draws
+#: depend only on the seed and its position, never on how many clients are asked for
+#: beyond its batch.
+BATCH_SIZE = 1024
+#: Default length of a simulated record (days): two to three weeks of baseline diary,
+#: then about 15 weekly sessions.
+DEFAULT_DAYS = 120
+#: First day of every simulated diary (a Monday).
+DEFAULT_START = date(2026, 1, 5)
+PRESSURES: tuple[int, ...] = tuple(range(PRESSURE_MIN, PRESSURE_MAX + 1))
+
+
+class Policy(Protocol):
+    """A therapist policy: the pressure (1-5) for the next session of ``client_id``."""
+
+    def __call__(self, history: ClientFile, client_id: str, /) -> int: ...
+
+
+@dataclass(frozen=True)
+class FixedPolicy:
+    """The same pressure every session (run vectorised by the simulator)."""
+
+    pressure: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pressure, bool) or self.pressure not in PRESSURES:
+            raise ValueError(f"fixed policy: pressure = {self.pressure!r} is not allowed (allowed: 1-5)")
+
+    @property
+    def name(self) -> str:
+        return f"fixed:{self.pressure}"
+
+    def __call__(self, history: ClientFile, client_id: str, /) -> int:
+        return self.pressure
+
+
+def fixed(pressure: int) -> FixedPolicy:
+    """The fixed routine: always ``pressure`` (e.g. ``fixed(3)``, moderate).
+
+    Examples
+    --------
+    >>> fixed(3).name
+    'fixed:3'
+    """
+    return FixedPolicy(pressure)
+
+
+def policy_name(policy: Callable[..., int]) -> str:
+    """A readable name for a policy (its ``name`` attribute, else its function name)."""
+    name = getattr(policy, "name", None) or getattr(policy, "__name__", None) or type(policy).__name__
+    return str(name)
+
+
+@dataclass(frozen=True)
+class SessionTruth:
+    """What one simulated session really did (noise-free, from the model)."""
+
+    day: int
+    pressure: int
+    effect: float  # mean pain change on the diaries of days 0-2 (points; negative = relief)
+    flare: bool  # caused a flare (>= FLARE_POINTS extra pain at the 24 h diary)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "day": self.day,
+            "pressure": self.pressure,
+            "effect": round(self.effect, 3),
+            "flare": self.flare,
+        }
+
+
+@dataclass(frozen=True)
+class ClientTruth:
+    """What a simulated client really is.
+
+    ``effect_by_pressure`` is the model's mean pain change over the diaries of days 0-2
+    after one session at each pressure (points, negative = relief), at the client's usual
+    pain, minutes and areas, with no earlier sessions; ``best_pressure`` is the pressure
+    with the largest relief, ``None`` when no pressure relieves pain at all.
+    """
+
+    id: str
+    kind: str
+    physiology: str
+    sensitization: float
+    baseline_pain: float
+    best_pressure: int | None
+    effect_by_pressure: dict[int, float]
+    flare_by_pressure: dict[int, bool]
+    sessions: tuple[SessionTruth, ...]
+
+    @property
+    def flares(self) -> int:
+        """Sessions that caused a flare."""
+        return sum(s.flare for s in self.sessions)
+
+    @property
+    def relief_per_session(self) -> float | None:
+        """Mean relief per session actually given (points; positive = less pain)."""
+        if not self.sessions:
+            return None
+        return 0.0 - float(np.mean([s.effect for s in self.sessions]))
+
+    def to_dict(self) -> dict[str, Any]:
+        relief = self.relief_per_session
+        return {
+            "id": self.id, "kind": self.kind, "physiology": self.physiology,
+            "sensitization": round(self.sensitization, 4), "baseline_pain": round(self.baseline_pain, 3),
+            "best_pressure": self.best_pressure,
+            "effect_by_pressure": {str(p): round(v, 3) for p, v in self.effect_by_pressure.items()},
+            "flare_by_pressure": {str(p): v for p, v in self.flare_by_pressure.items()},
+            "sessions": len(self.sessions), "flares": self.flares,
+            "relief_per_session": None if relief is None else round(relief, 3),
+            "session_truths": [s.to_dict() for s in self.sessions],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Client files and their truths, in the same order."""
+
+    clients: tuple[ClientFile, ...]
+    truths: tuple[ClientTruth, ...]
+    seed: int
+    kind: str | None
+    policy: str
+    days: int
+
+    def truth_dict(self) -> dict[str, Any]:
+        """The truth file (JSON-ready): settings, then one object per client."""
+        return {
+            "seed": self.seed, "kind": self.kind or "mixed", "policy": self.policy, "days": self.days,
+            "clients": [t.to_dict() for t in self.truths],
+        }  # fmt: skip
+
+
+def batch_rngs(seed: int, n: int) -> Iterator[tuple[int, int, np.random.Generator]]:
+    """(first client index, batch size, generator) for each batch of :data:`BATCH_SIZE`."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"simulate: seed = {seed!r} is not allowed (allowed: a whole number >= 0)")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"simulate: n = {n!r} is not allowed (allowed: a whole number >= 0)")
+    for b, first in enumerate(range(0, n, BATCH_SIZE)):
+        yield first, min(BATCH_SIZE, n - first), np.random.default_rng(np.random.SeedSequence([seed, b]))
+
+
+def _truth_by_pressure(traits: Traits) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """(5, n) true effect and flare of a single session at each pressure."""
+    effects, flares = [], []
+    areas = traits.areas.sum(axis=1)
+    for p in PRESSURES:
+        r = gate_response(traits.gate, p, traits.minutes, areas, traits.baseline_pain)
+        effects.append(np.mean([r.change_at(h) for h in EFFECT_HOURS], axis=0))
+        flares.append(r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS)
+    return np.array(effects), np.array(flares)
+
+
+class _Records:
+    """Turns a cohort's arrays into records, client by client, as days become final."""
+
+    def __init__(self, cohort: Cohort, ids: list[str], start: date, zone: ZoneInfo) -> None:
+        self.cohort = cohort
+        self.ids = ids
+        self.origin = datetime(start.year, start.month, start.day, tzinfo=zone)
+        t = cohort.traits
+        self.profiles = [
+            ClientProfile(id=ids[i], timezone=zone.key, conditions=(str(t.condition[i]),),
+                          sensitivity=str(t.sensitivity[i]))
+            for i in range(t.n)
+        ]  # fmt: skip
+        self.regions = [tuple(a for a, on in zip(AREAS, t.areas[i], strict=True) if on) for i in range(t.n)]
+        self.checkins: list[list[CheckIn]] = [[] for _ in range(t.n)]
+        self.sessions: list[list[Session]] = [[] for _ in range(t.n)]
+        self.done_days = np.zeros(t.n, dtype=np.int64)
+
+    def at(self, day: int, hour: float) -> datetime:
+        return self.origin + timedelta(days=day, hours=hour)
+
+    def extend_checkins(self, i: int, stop: int) -> None:
+        first = int(self.done_days[i])
+        if stop <= first:
+            return
+        v = diary_values(self.cohort, i, first, stop)
+        late = self.cohort.late_hours[first:stop, i]
+        for j in np.flatnonzero(self.cohort.observed[first:stop, i]):
+            self.checkins[i].append(CheckIn(
+                time=self.at(first + int(j), DIARY_HOUR + float(late[j])), pain=int(v.pain[j]),
+                fatigue=int(v.fatigue[j]), sleep_hours=float(v.sleep_hours[j]),
+                sleep_quality=int(v.sleep_quality[j]), mood=int(v.mood[j]), flare=bool(v.flare[j]),
+                rescue_doses=int(v.rescue_doses[j]), activity_minutes=int(v.activity_minutes[j]),
+            ))  # fmt: skip
+        self.done_days[i] = stop
+
+    def add_session(self, i: int, k: int) -> None:
+        c = self.cohort
+        rated = c.rated[:, k, i]
+
+        def rating(x: float, given: bool) -> int | None:
+            return int(np.clip(np.rint(x), 0, 10)) if given else None
+
+        adverse: tuple[str, ...] = ("soreness",) if c.evoked[k, i] >= SORENESS_POINTS else ()
+        adverse += ("flare",) if c.flare[k, i] else ()
+        self.sessions[i].append(Session(
+            start=self.at(int(c.session_day[k, i]), SESSION_HOUR), pressure=int(c.pressure[k, i]),
+            minutes=int(c.traits.minutes[i]), technique=("swedish",), regions=self.regions[i],
+            pain_before=rating(c.before[k, i], bool(rated[0])),
+            pain_during_max=rating(c.during[k, i], bool(rated[1])),
+            pain_after=rating(c.after[k, i], bool(rated[2])),
+            relaxation_after=rating(10.0 * c.relaxation[k, i], bool(rated[2])), adverse=adverse,
+        ))  # fmt: skip
+
+    def history(self, i: int, k: int) -> ClientFile:
+        """The client file just before session round ``k`` of client ``i``."""
+        while len(self.sessions[i]) < k:
+            self.add_session(i, len(self.sessions[i]))
+        self.extend_checkins(i, int(self.cohort.session_day[k, i]))
+        return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
+
+    def finish(self, i: int) -> ClientFile:
+        c = self.cohort
+        for k in range(len(self.sessions[i]), int(c.traits.max_sessions[i])):
+            self.add_session(i, k)
+        self.extend_checkins(i, int(c.traits.end_day[i]))
+        return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
+
+
+def _chooser(
+    policy: Callable[..., int], records: list[_Records]
+) -> Callable[[int, IntArray, Cohort], IntArray]:
+    if isinstance(policy, FixedPolicy):
+        pressure = policy.pressure
+        return lambda k, idx, cohort: np.full(idx.size, pressure, dtype=np.int64)
+
+    def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
+        rec = records[0]
+        out = [int(policy(rec.history(int(i), k), rec.ids[int(i)])) for i in idx]
+        return np.array(out, dtype=np.int64)
+
+    return choose
+
+
+def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]:
+    effects, flares = _truth_by_pressure(traits)
+    out = []
+    for i in range(traits.n):
+        e = effects[:, i]
+        best = int(np.argmin(e)) + 1 if e.min() < 0.0 else None
+        sessions = tuple(
+            SessionTruth(
+                day=int(cohort.session_day[k, i]), pressure=int(cohort.pressure[k, i]),
+                effect=float(cohort.effect[k, i]), flare=bool(cohort.flare[k, i]),
+            )
+            for k in range(int(traits.max_sessions[i]))
+        )  # fmt: skip
+        out.append(ClientTruth(
+            id=ids[i], kind=str(traits.kind[i]), physiology=str(traits.physiology[i]),
+            sensitization=float(np.asarray(traits.gate.sensitization)[i]),
+            baseline_pain=float(traits.baseline_pain[i]), best_pressure=best,
+            effect_by_pressure={p: float(e[p - 1]) for p in PRESSURES},
+            flare_by_pressure={p: bool(flares[p - 1, i]) for p in PRESSURES}, sessions=sessions,
+        ))  # fmt: skip
+    return out
+
+
+def simulate_clients(
+    n: int,
+    *,
+    seed: int,
+    kind: str | None = None,
+    policy: Callable[..., int] = FixedPolicy(3),
+    days: int = DEFAULT_DAYS,
+    start: date = DEFAULT_START,
+    timezone: str = "UTC",
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate ``n`` clients treated weekly by ``policy``.
+
+    Parameters
+    ----------
+    n : number of clients.
+    seed : whole number >= 0; the same seed gives the same clients, noise and files.
+    kind : one of :data:`~touchdose.painmodel.population.KINDS`, or ``None`` for the mixed
+        population (:data:`~touchdose.painmodel.population.MIXED_PROPORTIONS`).
+    policy : ``policy(history, client_id) -> pressure 1-5``; default ``fixed(3)``.
+    days : days of diary per client (``too_little_data`` clients stop early).
+    start : first diary day; timezone : IANA zone of every client (diary at 20:00 local,
+        sessions at 10:00 local).
+    progress : called with the number of clients finished so far.
+
+    Returns
+    -------
+    :class:`SimulationResult`: ``clients`` (records) and ``truths``, in the same order.
+
+    Notes
+    -----
+    Each batch of :data:`BATCH_SIZE` clients uses its own generator seeded by
+    ``SeedSequence([seed, batch])``; all noise is drawn before the first session, so two
+    policies see identical clients and identical day-to-day fluctuations.
+
+    Examples
+    --------
+    >>> r = simulate_clients(2, seed=7, kind="harmed_moderate", days=40)
+    >>> r.truths[0].flare_by_pressure[3], r.truths[0].flares > 0
+    (True, True)
+    """
+    if not callable(policy):
+        raise ValueError(f"simulate: policy = {policy!r} is not allowed (allowed: fixed(p) or a callable)")
+    zone = ZoneInfo(timezone)
+    clients: list[ClientFile] = []
+    truths: list[ClientTruth] = []
+    for first, size, rng in batch_rngs(seed, n):
+        traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
+        ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
+        holder: list[_Records] = []
+        cohort = _cohort_for(traits, rng, days, policy, holder, ids, start, zone)
+        records = holder[0] if holder else _Records(cohort, ids, start, zone)
+        for i in range(size):
+            clients.append(records.finish(i))
+            if progress is not None:
+                progress(len(clients))
+        truths.extend(_truths(traits, cohort, ids))
+    return SimulationResult(tuple(clients), tuple(truths), seed, kind, policy_name(policy), days)
+
+
+def _cohort_for(traits: Traits, rng: np.random.Generator, days: int, policy: Callable[..., int],
+                holder: list[_Records], ids: list[str], start: date, zone: ZoneInfo) -> Cohort:  # fmt: skip
+    """Run a batch; a history-based policy gets a record builder that follows the run."""
+    if isinstance(policy, FixedPolicy):
+        return run_cohort(traits, rng, days=days, choose=_chooser(policy, holder))
+
+    def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
+        if not holder:
+            holder.append(_Records(cohort, ids, start, zone))
+        return _chooser(policy, holder)(k, idx, cohort)
+
+    return run_cohort(traits, rng, days=days, choose=choose)
+
+
+def iter_cohorts(n: int, *, seed: int, kind: str | None = None, pressure: int = 3,
+                 days: int = 365) -> Iterator[Cohort]:  # fmt: skip
+    """The array core only (no records): batches of clients under a fixed pressure.
+
+    For benchmarks and population studies; the same batches as :func:`simulate_clients`.
+    """
+    choose = _chooser(fixed(pressure), [])
+    for _first, size, rng in batch_rngs(seed, n):
+        traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
+        yield run_cohort(traits, rng, days=days, choose=choose)
+
+
+__all__ = [
+    "BATCH_SIZE",
+    "KINDS",
+    "ClientTruth",
+    "FixedPolicy",
+    "Policy",
+    "SessionTruth",
+    "SimulationResult",
+    "fixed",
+    "iter_cohorts",
+    "policy_name",
+    "simulate_clients",
+]
