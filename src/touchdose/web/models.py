@@ -141,3 +141,22 @@ class LoginThrottle(models.Model):
     key = models.CharField(max_length=80, unique=True)
     failures = models.PositiveIntegerField(default=0)
     window_start = models.DateTimeField()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored (the token has 256 random bits, so a
+    fast hash is enough and a database leak cannot be replayed); shown once, revocable."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # the first characters, so the owner can tell tokens apart
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"token {self.prefix}…"
