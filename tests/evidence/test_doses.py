@@ -42,3 +42,15 @@ def test_unknown_condition_is_rejected_with_the_allowed_values() -> None:
 def test_dose_validates_its_fields() -> None:
     with pytest.raises(ValueError, match="minutes = 0"):
         Dose("other", 0, 1, 4, "swedish", "x", None, "fallback", "why.")
+
+
+@pytest.mark.parametrize("condition", ["fibromyalgia", "knee_osteoarthritis", "tension_headache"])
+def test_trial_doses_are_read_from_the_library_row(condition: str) -> None:
+    from touchdose.evidence.library import load_library
+
+    dose = starting_dose(condition)
+    assert dose.study_id is not None
+    study = load_library().study(dose.study_id)
+    assert (dose.minutes, dose.sessions_per_week, dose.weeks, dose.technique) == (
+        study.minutes, study.sessions_per_week, study.weeks, study.technique)
+    assert dose.citation.endswith(str(study.year))

@@ -1,10 +1,11 @@
 """Starting doses by condition, taken from the trials in the evidence library.
 
-One source: the plan in the engine reads :func:`starting_dose`; nothing else
-holds a copy of these numbers. Every dose names the trial it comes from and how
-well the dose was verified (``shared/research/evidence.md``). Where no trial of
-massage with a usable dose exists for a condition, the dose is a stated
-fallback, and ``basis`` says so.
+One source: the plan in the engine reads :func:`starting_dose`, which reads the
+minutes, frequency, weeks and technique from the trial's row in the evidence
+library (``data/studies.csv``); nothing else holds a copy of these numbers.
+Every dose names the trial it comes from and how well the dose was verified
+(``shared/research/evidence.md``). Where no trial of massage with a usable dose
+exists for a condition, the dose is a stated fallback, and ``basis`` says so.
 
 Examples
 --------
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from touchdose.evidence.library import load_library
 from touchdose.records import CONDITIONS, TECHNIQUES
 
 #: ``basis`` values: the dose is the trial's (``trial``), the trial's with one element
@@ -84,49 +86,61 @@ class Dose:
 # Fallback for conditions without a massage trial that reports a usable dose: the shortest
 # session of the dosing trials (30 min: Sherman 2014 neck arms; Field 2002 fibromyalgia), the
 # lowest frequency (once a week: Perlman 2012 knee OA) and the shortest course (4 weeks: Sherman 2014).
+FALLBACK_MINUTES, FALLBACK_SESSIONS_PER_WEEK, FALLBACK_WEEKS = 30, 1, 4
 _FALLBACK_WHY = (
     "No trial in the library reports a massage dose for this condition, so touchdose starts with the "
     "smallest dose the dosing trials used (30 minutes once a week for 4 weeks; Sherman 2014, Perlman 2012) "
     "and lets your own follow-ups decide whether to increase it."
 )
 
-_DOSES: dict[str, Dose] = {
-    "fibromyalgia": Dose(
-        "fibromyalgia", 30, 2, 5, "swedish", "Field 2002", "Field2002", "trial",
+# condition -> (library study id, basis, fields the trial did not report, why). The minutes,
+# sessions per week, weeks and technique themselves are read from the library (studies.csv):
+# one source for the numbers.
+_FROM_TRIAL: dict[str, tuple[str, str, dict[str, Any], str]] = {
+    "fibromyalgia": (
+        "Field2002", "trial", {},
         "Field 2002 (24 adults with fibromyalgia) gave 30-minute moderate-pressure massages twice a week "
         "for 5 weeks; the sessions are short because a sensitized pain system can flare after longer ones.",
     ),
-    "low_back_pain": Dose(
-        "low_back_pain", 60, 1, 10, "swedish", "Cherkin 2011", "Cherkin2011", "trial_partial",
+    "low_back_pain": (
+        "Cherkin2011", "trial_partial", {"minutes": 60},
         "Cherkin 2011 (401 adults with chronic low back pain) gave 10 relaxation massages over 10 weeks; "
         "its session length was not verified, so the 60 minutes come from the neck and knee dosing trials "
         "(Sherman 2014, Perlman 2012), where 30-minute sessions did not beat control.",
     ),
-    "neck_pain": Dose(
-        "neck_pain", 60, 2, 4, "swedish", "Sherman 2014", "Sherman2014", "trial_partial",
+    "neck_pain": (
+        "Sherman2014", "trial_partial", {},
         "Sherman 2014 (228 adults with chronic neck pain) found 60-minute massages 2 or 3 times a week for "
         "4 weeks better than wait-list, and 30-minute ones not; the lower of the two effective frequencies "
         "is used (the trial's technique mix was not verified, so Swedish massage is assumed).",
     ),
-    "knee_osteoarthritis": Dose(
-        "knee_osteoarthritis", 60, 1, 8, "swedish", "Perlman 2012", "Perlman2012", "trial",
+    "knee_osteoarthritis": (
+        "Perlman2012", "trial", {},
         "Perlman 2012 (125 adults with knee osteoarthritis) compared 30 and 60 minutes, once or twice a "
         "week, for 8 weeks of Swedish massage; benefit levelled off at 60 minutes once a week.",
     ),
-    "tension_headache": Dose(
-        "tension_headache", 45, 2, 6, "trigger_point", "Moraska & Chandler pilot", "MoraskaChandler2008",
-        "trial",
+    "tension_headache": (
+        "MoraskaChandler2008", "trial", {},
         "Moraska & Chandler's pilot (16 adults) gave 45-minute trigger-point massages twice a week for "
         "6 weeks and headaches became less frequent; the later controlled trial (Moraska 2015) found no "
         "difference from placebo ultrasound, so expect little.",
     ),
-    "cancer_pain": Dose(
-        "cancer_pain", 30, 1, 4, "swedish", "no trial dose", None, "fallback", _FALLBACK_WHY,
-    ),
-    "other": Dose(
-        "other", 30, 1, 4, "swedish", "no trial dose", None, "fallback", _FALLBACK_WHY,
-    ),
 }
+
+
+def _from_trial(condition: str) -> Dose:
+    study_id, basis, filled, why = _FROM_TRIAL[condition]
+    study = load_library().study(study_id)
+    values = {name: filled.get(name, getattr(study, name))
+              for name in ("minutes", "sessions_per_week", "weeks", "technique")}
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        raise ValueError(f"dose: study {study_id} in the library has no {', '.join(missing)}")
+    first_author = study.citation.split(" ")[0].rstrip(",")
+    return Dose(
+        condition, values["minutes"], values["sessions_per_week"], values["weeks"], values["technique"],
+        f"{first_author} {study.year}", study_id, basis, why,
+    )
 
 
 def starting_dose(condition: str) -> Dose:
@@ -169,7 +183,9 @@ def starting_dose(condition: str) -> Dose:
     ...
     ValueError: condition = 'migraine' is not one of fibromyalgia, low_back_pain, neck_pain, ...
     """
-    try:
-        return _DOSES[condition]
-    except (KeyError, TypeError):
-        raise ValueError(f"condition = {condition!r} is not one of {', '.join(CONDITIONS)}") from None
+    if not isinstance(condition, str) or condition not in CONDITIONS:
+        raise ValueError(f"condition = {condition!r} is not one of {', '.join(CONDITIONS)}")
+    if condition in _FROM_TRIAL:
+        return _from_trial(condition)
+    return Dose(condition, FALLBACK_MINUTES, FALLBACK_SESSIONS_PER_WEEK, FALLBACK_WEEKS, "swedish",
+                "no trial dose", None, "fallback", _FALLBACK_WHY)
