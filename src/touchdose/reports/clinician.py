@@ -1,0 +1,419 @@
+"""The clinician report: one page a physician can read in a minute, as HTML and as PDF.
+
+:func:`build_report` turns a client file and the engine's result into a :class:`ClinicianReport`:
+plain text lines and table rows, every number taken from the engine (``analyze_client(cf).to_dict()``,
+the FORMATS.md ``analyze --json`` object) or from the records themselves. The two renderers,
+:func:`touchdose.reports.clinician_html.render_html` and
+:func:`touchdose.reports.clinician_pdf.render_pdf`, lay the same report out, so the page and the PDF
+always say the same thing. Parts the engine has not computed are said to be "not yet available".
+
+The report is pseudonymous: it shows the touchdose client id, never a name, and leaves out the free-text
+notes (they may name people).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from touchdose import __version__
+from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
+
+#: The caution every report carries (issue 7: "self-reported n-of-1 data, not a clinical trial").
+CAUTION = (
+    "Self-reported n-of-1 data from one person, not a clinical trial and not medical advice. "
+    "Ratings are the client's own (0-10 scales); massage was not blinded or randomised, so "
+    "expectation, natural ups and downs and regression to the mean can look like an effect."
+)
+NOT_YET = "not yet available"
+#: At most this many sessions in the table (the latest ones), so the report stays one page.
+MAX_SESSION_ROWS = 12
+
+VERDICT_LABELS: dict[str, str] = {
+    "gathering_data": "Gathering data",
+    "helping": "Helping",
+    "soothing": "Soothing, but pain unchanged",
+    "no_effect": "No measurable effect",
+    "mixed": "Mixed: relief, then aggravation",
+    "more_pain": "Mainly more pain",
+}
+OUTCOME_LABELS: dict[str, str] = {
+    "helped": "helped",
+    "mixed": "mixed",
+    "no_effect": "no effect",
+    "harmed": "harmed",
+    "unknown": "unknown",
+}
+SECONDARY_LABELS: dict[str, str] = {"sleep_hours": "Sleep (hours)", "fatigue": "Fatigue", "mood": "Mood"}
+SESSION_COLUMNS: tuple[str, ...] = (
+    "Date",
+    "Technique",
+    "Pressure",
+    "Min",
+    "Before",
+    "After",
+    "24 h",
+    "48 h",
+    "Outcome",
+)
+
+
+class ChartLike(Protocol):
+    """What the report needs of a :class:`touchdose.reports.charts.Chart`."""
+
+    title: str
+    alt: str
+    svg: str
+
+    def png(self, dpi: int = ...) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ClinicianReport:
+    """Everything on the clinician page, as text ready to lay out.
+
+    Attributes
+    ----------
+    client_id : str
+        The pseudonymous touchdose id.
+    header : tuple of (label, text)
+        Conditions, period, time zone, amount of data.
+    instruments : tuple of (label, text)
+        ACR 2016, FIQR and sensitivity, each with its scale and the band scheme named.
+    verdict_state : str
+        The verdict in words, or "not yet available".
+    verdict_lines : tuple of str
+        The comparison with its probabilities, then the engine's reasons.
+    session_rows : tuple of tuple of str
+        One row per session (columns :data:`SESSION_COLUMNS`), latest :data:`MAX_SESSION_ROWS`.
+    session_note : str
+        Says when older sessions are left out, and how before / 24 h / 48 h are read.
+    plan_lines, evidence_lines : tuple of str
+        The next-session plan with its reasons; the published evidence for the client's conditions.
+    caution : str
+        :data:`CAUTION` and the engine's own caution.
+    chart : ChartLike or None
+        Pain over time with sessions marked (``None`` when the charts are unavailable).
+    """
+
+    client_id: str
+    header: tuple[tuple[str, str], ...]
+    instruments: tuple[tuple[str, str], ...]
+    verdict_state: str
+    verdict_lines: tuple[str, ...]
+    session_rows: tuple[tuple[str, ...], ...]
+    session_note: str
+    plan_lines: tuple[str, ...]
+    evidence_lines: tuple[str, ...]
+    caution: str
+    footer: str
+    chart: ChartLike | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready content of the report (the chart as its title and text alternative)."""
+        return {
+            "client_id": self.client_id,
+            "header": [list(x) for x in self.header],
+            "instruments": [list(x) for x in self.instruments],
+            "verdict": {"state": self.verdict_state, "lines": list(self.verdict_lines)},
+            "sessions": {
+                "columns": list(SESSION_COLUMNS),
+                "rows": [list(r) for r in self.session_rows],
+                "note": self.session_note,
+            },
+            "plan": list(self.plan_lines),
+            "evidence": list(self.evidence_lines),
+            "caution": self.caution,
+            "chart": None if self.chart is None else {"title": self.chart.title, "alt": self.chart.alt},
+        }
+
+
+# --- number formatting (one place, so HTML and PDF match) ---------------------------------------------
+
+
+def fmt(value: float | int | None, digits: int = 1) -> str:
+    """A number for people: whole numbers without decimals, others to ``digits`` places; None -> '-'.
+
+    Examples
+    --------
+    >>> fmt(13), fmt(14.0), fmt(-1.06), fmt(None)
+    ('13', '14', '-1.1', '-')
+    """
+    if value is None:
+        return "-"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{digits}f}"
+
+
+def pct(p: float) -> str:
+    """A probability as a whole percent, '<1 %' and '>99 %' at the ends.
+
+    Examples
+    --------
+    >>> pct(0.614), pct(0.0), pct(0.9999)
+    ('61 %', '<1 %', '>99 %')
+    """
+    if p < 0.005:
+        return "<1 %"
+    if p > 0.995:
+        return ">99 %"
+    return f"{round(p * 100)} %"
+
+
+def signed(value: float | int | None) -> str:
+    """A change with its sign: '+2', '-1.5', '0'; None -> '-'."""
+    if value is None:
+        return "-"
+    return ("+" if value > 0 else "") + fmt(value)
+
+
+# --- sections -----------------------------------------------------------------------------------------
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _period(cf: ClientFile) -> str:
+    times = [s.start for s in cf.sessions] + [c.time for c in cf.checkins]
+    if not times:
+        return "no records yet"
+    zone = cf.client.zone
+    first, last = (min(times).astimezone(zone), max(times).astimezone(zone))
+    days = (last.date() - first.date()).days + 1
+    return f"{first.date().isoformat()} to {last.date().isoformat()} ({days} days)"
+
+
+def _header(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    data = a.get("data") or {}
+    conditions = ", ".join(_label(c) for c in cf.client.conditions) or "not stated"
+    amount = (
+        f"{data.get('checkin_days', 0)} diary days ({data.get('baseline_days', 0)} before the first "
+        f"massage), {data.get('sessions', 0)} sessions, {data.get('sessions_with_followup', 0)} with a "
+        "24 h or 48 h follow-up"
+    )
+    rows = [
+        ("Conditions", conditions),
+        ("Period", f"{_period(cf)}, times in {cf.client.timezone}"),
+        ("Data", amount),
+    ]
+    limits = []
+    if cf.client.max_pressure is not None:
+        limits.append(f"pressure at most {cf.client.max_pressure} ({PRESSURE_NAMES[cf.client.max_pressure]})")
+    if cf.client.avoid_regions:
+        limits.append("avoid " + ", ".join(AREA_LABELS[r].lower() for r in cf.client.avoid_regions))
+    if limits:
+        rows.append(("Client's limits", "; ".join(limits)))
+    return tuple(rows)
+
+
+def _instruments(a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    ins = a.get("instruments") or {}
+    rows: list[tuple[str, str]] = []
+    acr = ins.get("acr2016")
+    if acr:
+        met = {True: "criteria met", False: "criteria not met", None: "criteria undecided (items missing)"}
+        band = (
+            f" ({acr['severity_band']}, {acr.get('severity_scheme', '')})" if acr.get("severity_band") else ""
+        )
+        rows.append(
+            (
+                "ACR 2016",
+                f"WPI {fmt(acr.get('wpi'))}/19, SSS {fmt(acr.get('sss'))}/12, "
+                f"severity {fmt(acr.get('severity'))}/31{band}; "
+                f"generalized pain {'yes' if acr.get('generalized') else 'no'}; "
+                f"{met[acr.get('meets_criteria')]}",
+            )
+        )
+    fiqr = ins.get("fiqr")
+    if fiqr:
+        if fiqr.get("total") is None:
+            rows.append(("FIQR", f"not scored: {fiqr.get('reason') or 'items missing'}"))
+        else:
+            band = (
+                f" ({fiqr['severity_band']}, {fiqr.get('band_scheme', '')})"
+                if fiqr.get("severity_band")
+                else ""
+            )
+            rows.append(
+                (
+                    "FIQR",
+                    f"total {fmt(fiqr['total'])}/100{band}; function {fmt(fiqr.get('function'))}/30, "
+                    f"overall {fmt(fiqr.get('overall'))}/20, symptoms {fmt(fiqr.get('symptoms'))}/50",
+                )
+            )
+    if ins.get("sensitivity"):
+        rows.append(("Touch sensitivity", str(ins["sensitivity"])))
+    return tuple(rows) or (("Instruments", "none given"),)
+
+
+def _comparison_line(name: str, c: Mapping[str, Any]) -> str:
+    lo, hi = c["ci95"]
+    unit = "hours" if name == "sleep_hours" else "points"
+    return (
+        f"{SECONDARY_LABELS.get(name, 'Pain')}: {signed(c['effect'])} {unit} on massage days "
+        f"(95 % credible interval {fmt(lo)} to {fmt(hi)}); "
+        f"P(benefit >= {fmt(c.get('mid'))}) {pct(c['p_benefit'])}, P(harm >= {fmt(c.get('mid'))}) "
+        f"{pct(c['p_harm'])}, P(no meaningful effect) {pct(c['p_no_meaningful'])}"
+    )
+
+
+def _verdict(a: Mapping[str, Any]) -> tuple[str, tuple[str, ...], str | None]:
+    verdict = a.get("verdict")
+    comparison = a.get("comparison") or {}
+    lines = [_comparison_line(k, v) for k, v in comparison.items() if isinstance(v, Mapping)]
+    if not comparison:
+        lines.append(f"Comparison of massage days with other days: {NOT_YET}")
+    if not verdict:
+        return NOT_YET, tuple(lines), None
+    state = VERDICT_LABELS.get(verdict.get("state", ""), str(verdict.get("state")))
+    return state, (*lines, *verdict.get("reasons", [])), verdict.get("caution")
+
+
+def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str, ...], ...], str]:
+    responses = a.get("sessions") or []
+    if len(responses) != len(cf.sessions):
+        raise ValueError(
+            f"analysis: sessions = {len(responses)} results is not allowed (allowed: {len(cf.sessions)}, "
+            "one per session of the file)"
+        )
+    zone = cf.client.zone
+    rows = []
+    for s, r in zip(cf.sessions, responses, strict=True):
+        before = r.get("pain_before")
+
+        def at(change: float | None, before: int | None = before) -> str:
+            return "-" if change is None or before is None else fmt(before + change)
+
+        rows.append(
+            (
+                s.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                ", ".join(t.replace("_", " ") for t in s.technique),
+                f"{s.pressure} {PRESSURE_NAMES[s.pressure]}",
+                str(s.minutes),
+                fmt(before),
+                fmt(s.pain_after),
+                at(r.get("change_24h")),
+                at(r.get("change_48h")),
+                OUTCOME_LABELS.get(r.get("outcome", ""), str(r.get("outcome")))
+                + (" (flare)" if r.get("flare") else ""),
+            )
+        )
+    note = "Pain 0-10. 24 h / 48 h: the diary pain 18-36 h / 36-60 h after the session."
+    if len(rows) > MAX_SESSION_ROWS:
+        note = f"The latest {MAX_SESSION_ROWS} of {len(rows)} sessions. " + note
+    return tuple(rows[-MAX_SESSION_ROWS:]), note
+
+
+def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
+    plan = a.get("plan")
+    titration = a.get("titration")
+    lines: list[str] = []
+    if plan:
+        p = plan.get("pressure")
+        first = f"Next session: pressure {p} ({PRESSURE_NAMES.get(p, '?')})" if p else "Next session"
+        first += f", {plan.get('minutes')} minutes, {plan.get('sessions_per_week')} per week"
+        if plan.get("avoid_regions"):
+            first += "; avoid " + ", ".join(AREA_LABELS.get(r, r).lower() for r in plan["avoid_regions"])
+        lines += [first, *plan.get("why", [])]
+    else:
+        lines.append(f"Plan: {NOT_YET}")
+    if titration and titration.get("risk_by_pressure"):
+        risks = ", ".join(f"{k}: {pct(v)}" for k, v in sorted(titration["risk_by_pressure"].items()))
+        lines.append(f"Estimated risk of aggravation by pressure: {risks}")
+    return tuple(lines)
+
+
+def _evidence(cf: ClientFile, evidence_lines: Sequence[str] | None) -> tuple[str, ...]:
+    if evidence_lines is not None:
+        return tuple(evidence_lines)
+    from touchdose.evidence.doses import starting_dose
+
+    lines = []
+    for condition in cf.client.conditions or ("other",):
+        dose = starting_dose(condition)
+        if dose.basis != "fallback":
+            lines.append(
+                f"{_label(condition)}: trials used {dose.minutes} min, {dose.sessions_per_week} per week "
+                f"for {dose.weeks} weeks ({dose.citation})."
+            )
+    return tuple(lines) or (f"Published evidence for these conditions: {NOT_YET}",)
+
+
+def build_report(
+    cf: ClientFile,
+    analysis: Mapping[str, Any] | Any,
+    *,
+    chart: ChartLike | None = None,
+    evidence_lines: Sequence[str] | None = None,
+    generated: datetime | None = None,
+) -> ClinicianReport:
+    """Assemble the clinician report of one client.
+
+    Parameters
+    ----------
+    cf : ClientFile
+        The client's records (sessions are shown in the client's time zone).
+    analysis : ClientAnalysis or mapping
+        The engine's result, ``analyze_client(cf)`` or its ``to_dict()`` (FORMATS.md).
+    chart : Chart, optional
+        Pain over time with sessions marked; by default drawn with
+        :func:`touchdose.reports.charts.pain_over_time`.
+    evidence_lines : sequence of str, optional
+        The evidence context; by default the trial doses for the client's conditions.
+    generated : datetime, optional
+        When the report was made, for the footer (left out when not given, so the output is
+        reproducible).
+
+    Returns
+    -------
+    ClinicianReport
+
+    Examples
+    --------
+    >>> from touchdose.analysis.engine import analyze_client
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> cf = ClientFile(ClientProfile(id="c-9", conditions=("fibromyalgia",)))
+    >>> report = build_report(cf, analyze_client(cf), chart=None)
+    >>> report.verdict_state
+    'not yet available'
+    >>> report.header[0]
+    ('Conditions', 'Fibromyalgia')
+    """
+    a: Mapping[str, Any] = analysis.to_dict() if hasattr(analysis, "to_dict") else analysis
+    if a.get("client_id") not in (None, cf.client.id):
+        raise ValueError(
+            f"analysis: client_id = {a.get('client_id')!r} is not allowed (allowed: {cf.client.id!r}, "
+            "the client of the file)"
+        )
+    state, lines, engine_caution = _verdict(a)
+    rows, note = _session_rows(cf, a)
+    footer = f"touchdose {__version__}" + (
+        f", {generated.isoformat(timespec='minutes')}" if generated else ""
+    )
+    return ClinicianReport(
+        client_id=cf.client.id,
+        header=_header(cf, a),
+        instruments=_instruments(a),
+        verdict_state=state,
+        verdict_lines=lines,
+        session_rows=rows,
+        session_note=note,
+        plan_lines=_plan(a),
+        evidence_lines=_evidence(cf, evidence_lines),
+        caution=CAUTION + (f" {engine_caution}" if engine_caution and engine_caution not in CAUTION else ""),
+        footer=footer,
+        chart=chart if chart is not None else _default_chart(cf),
+    )
+
+
+def _default_chart(cf: ClientFile) -> ChartLike | None:
+    if not cf.checkins and not cf.sessions:
+        return None
+    from touchdose.reports.charts import pain_over_time
+
+    chart: ChartLike = pain_over_time(cf)
+    return chart

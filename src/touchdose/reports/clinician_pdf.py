@@ -1,0 +1,171 @@
+"""The clinician report as a PDF (fpdf2: pure Python, installs from PyPI alone).
+
+The text is set in DejaVu Sans, the font matplotlib ships inside its wheel (so no download, and every
+character of a client id or a condition prints); the chart is embedded as a PNG with its text
+alternative beneath it. The PDF's text can be extracted (a test reads the engine's numbers back out).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from touchdose.reports.clinician import SESSION_COLUMNS, ClinicianReport
+
+_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_FONT = "DejaVu"
+#: Relative column widths of the session table (sum 100), in the order of SESSION_COLUMNS.
+_COLUMN_WIDTHS = (19, 17, 12, 6, 8, 7, 7, 7, 17)
+#: A fixed creation date keeps the bytes the same for the same report (no clock in the output).
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: Chart width on the page in mm (A4 is 210 mm wide; 12 mm margins), height follows its aspect.
+_CHART_WIDTH_MM = 150
+_BODY, _SMALL, _HEAD = 9, 7.5, 11
+
+
+class _Page(FPDF):  # type: ignore[misc]
+    """A4 portrait with the touchdose fonts and a footer carrying the caution."""
+
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font(_FONT, size=_SMALL - 0.5)
+        self.set_text_color(107, 107, 107)
+        self.cell(0, 4, f"{self.footer_text}   page {self.page_no()}/{{nb}}", align="C")
+
+
+def _new_pdf(report: ClinicianReport) -> _Page:
+    pdf = _Page(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(12, 11, 12)
+    pdf.set_auto_page_break(auto=True, margin=13)
+    pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"touchdose clinician report: {report.client_id}")
+    pdf.set_creator("touchdose")
+    pdf.set_creation_date(_EPOCH)
+    pdf.footer_text = report.footer + ". Self-reported n-of-1 data, not a clinical trial"
+    pdf.add_page()
+    return pdf
+
+
+def _heading(pdf: _Page, text: str) -> None:
+    pdf.ln(1.5)
+    pdf.set_font(_FONT, "B", _HEAD)
+    pdf.set_text_color(34, 34, 34)
+    pdf.cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_draw_color(200, 200, 200)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(0.8)
+
+
+def _pairs(pdf: _Page, rows: tuple[tuple[str, str], ...]) -> None:
+    for label, text in rows:
+        pdf.set_font(_FONT, "B", _BODY)
+        pdf.cell(34, 4.4, label)
+        pdf.set_font(_FONT, "", _BODY)
+        pdf.multi_cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+
+def _lines(pdf: _Page, lines: tuple[str, ...]) -> None:
+    pdf.set_font(_FONT, "", _BODY)
+    for line in lines:
+        pdf.multi_cell(0, 4.4, "\u2022 " + line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+
+def _caution(pdf: _Page, text: str) -> None:
+    pdf.set_fill_color(253, 243, 236)
+    pdf.set_draw_color(213, 94, 0)
+    pdf.set_font(_FONT, "", _BODY)
+    pdf.multi_cell(
+        0, 4.4, "Caution. " + text, border="L", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+    )
+
+
+def _chart(pdf: _Page, report: ClinicianReport) -> None:
+    if report.chart is None:
+        _lines(pdf, ("No diary entries or sessions to chart yet.",))
+        return
+    png = report.chart.png(dpi=150)
+    pdf.image(io.BytesIO(png), w=_CHART_WIDTH_MM, alt_text=report.chart.alt, title=report.chart.title)
+    pdf.set_font(_FONT, "", _SMALL)
+    pdf.set_text_color(107, 107, 107)
+    pdf.multi_cell(0, 3.6, report.chart.alt, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.set_text_color(34, 34, 34)
+
+
+def _table(pdf: _Page, report: ClinicianReport) -> None:
+    if not report.session_rows:
+        _lines(pdf, ("No massage sessions recorded yet.",))
+        return
+    pdf.set_font(_FONT, "", _SMALL + 0.5)
+    with pdf.table(
+        col_widths=_COLUMN_WIDTHS,
+        line_height=4.2,
+        first_row_as_headings=True,
+        headings_style=FontFace(emphasis="BOLD"),
+        borders_layout="HORIZONTAL_LINES",
+        text_align="LEFT",
+    ) as table:
+        head = table.row()
+        for name in SESSION_COLUMNS:
+            head.cell(name)
+        for values in report.session_rows:
+            row = table.row()
+            for value in values:
+                row.cell(value)
+    pdf.set_font(_FONT, "", _SMALL)
+    pdf.multi_cell(0, 3.6, report.session_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+
+
+def render_pdf(report: ClinicianReport) -> bytes:
+    """Lay the report out as a PDF (A4, normally one page) and return its bytes.
+
+    Parameters
+    ----------
+    report : ClinicianReport
+        From :func:`touchdose.reports.clinician.build_report`.
+
+    Returns
+    -------
+    bytes
+        The PDF. The same report gives the same bytes (fixed creation date).
+
+    Examples
+    --------
+    >>> from touchdose.analysis.engine import analyze_client
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> from touchdose.reports.clinician import build_report
+    >>> cf = ClientFile(ClientProfile(id="c-9"))
+    >>> render_pdf(build_report(cf, analyze_client(cf)))[:5]
+    b'%PDF-'
+    """
+    pdf = _new_pdf(report)
+    pdf.set_font(_FONT, "B", 14)
+    pdf.cell(0, 7, "Massage and pain: clinician report", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.set_font(_FONT, "", _BODY)
+    pdf.cell(
+        0, 5, f"Client {report.client_id} (pseudonymous touchdose id)", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    _caution(pdf, report.caution)
+    _heading(pdf, "Who and when")
+    _pairs(pdf, report.header)
+    _heading(pdf, "Instrument scores")
+    _pairs(pdf, report.instruments)
+    _heading(pdf, "Pain over time, sessions marked")
+    _chart(pdf, report)
+    _heading(pdf, f"Verdict: {report.verdict_state}")
+    _lines(pdf, report.verdict_lines)
+    _heading(pdf, "Sessions")
+    _table(pdf, report)
+    _heading(pdf, "Plan")
+    _lines(pdf, report.plan_lines)
+    _heading(pdf, "Evidence context")
+    _lines(pdf, report.evidence_lines)
+    return bytes(pdf.output())

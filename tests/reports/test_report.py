@@ -1,0 +1,221 @@
+"""The clinician report: the PDF opens and holds the engine's numbers; the HTML is self-contained, escaped."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+
+from touchdose.analysis.engine import analyze_client
+from touchdose.io import read_client_file
+from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+from touchdose.reports.clinician import CAUTION, MAX_SESSION_ROWS, NOT_YET, build_report, fmt, pct, signed
+from touchdose.reports.clinician_html import render_html
+from touchdose.reports.clinician_pdf import render_pdf
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "fibromyalgia-client.json"
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture(scope="module")
+def example() -> ClientFile:
+    return read_client_file(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def analysis(example: ClientFile) -> dict[str, Any]:
+    return analyze_client(example).to_dict()
+
+
+@pytest.fixture(scope="module")
+def pdf(example: ClientFile, analysis: dict[str, Any]) -> bytes:
+    return render_pdf(build_report(example, analysis))
+
+
+def test_the_pdf_opens_on_one_page_and_says_who_and_the_caution(pdf: bytes, example: ClientFile) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = pdf_text(pdf)
+    assert f"Client {example.client.id}" in text
+    assert "not a clinical trial" in text
+    assert "Fibromyalgia" in text
+    assert "2026-01-05 to 2026-01-25" in text  # first diary entry to last, in Europe/Stockholm
+
+
+def test_the_pdf_holds_the_instrument_scores_the_engine_computed(
+    pdf: bytes, analysis: dict[str, Any]
+) -> None:
+    text = pdf_text(pdf)
+    acr, fiqr = analysis["instruments"]["acr2016"], analysis["instruments"]["fiqr"]
+    # Example = worked example A1 (research/instruments.md 1.6): WPI 10, SSS 7, FS 17.
+    assert (acr["wpi"], acr["sss"], acr["severity"]) == (10, 7, 17)
+    assert "WPI 10/19, SSS 7/12, severity 17/31" in text
+    # FIQR of the example: function 42/3 = 14, overall 13, symptoms 57/2 = 28.5, total 55.5 (Bennett 2009).
+    assert fiqr["total"] == 55.5
+    assert "total 55.5/100" in text
+    assert "function 14/30, overall 13/20, symptoms 28.5/50" in text
+
+
+def test_the_pdf_session_table_holds_each_sessions_pain(
+    pdf: bytes, example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    text = pdf_text(pdf)
+    for s, r in zip(example.sessions, analysis["sessions"], strict=True):
+        before = r["pain_before"]
+        row = " ".join(
+            [
+                f"{s.pressure}",
+                {2: "light", 3: "moderate"}[s.pressure],
+                str(s.minutes),
+                str(before),
+                str(s.pain_after),
+                str(before + r["change_24h"]),
+                str(before + r["change_48h"]),
+            ]
+        )
+        assert row in text, row
+    # The third session (pressure 3) is the one the example marks harmed with a flare.
+    assert "harmed (flare)" in text
+
+
+def test_the_pdf_says_what_the_engine_has_not_computed_yet(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    partial = {**analysis, "comparison": None, "verdict": None, "plan": None, "titration": None}
+    text = pdf_text(render_pdf(build_report(example, partial)))
+    assert f"Verdict: {NOT_YET}" in text
+    assert f"Plan: {NOT_YET}" in text
+
+
+FULL_ENGINE_PARTS = {  # the FORMATS.md example values, as the engine will print them
+    "comparison": {
+        "pain": {
+            "effect": -1.1,
+            "ci95": [-1.8, -0.4],
+            "p_benefit": 0.61,
+            "p_harm": 0.0,
+            "p_no_meaningful": 0.39,
+            "mid": 1.0,
+        },
+        "sleep_hours": None,
+        "fatigue": None,
+        "mood": None,
+    },
+    "titration": {
+        "current_pressure": 2,
+        "recommended_pressure": 3,
+        "risk_by_pressure": {"1": 0.03, "2": 0.06, "3": 0.13, "4": 0.24, "5": 0.38},
+    },
+    "verdict": {
+        "state": "helping",
+        "reasons": ["Pain was 1.1 points lower on massage days"],
+        "caution": "Self-reported n-of-1 data, not medical advice.",
+    },
+    "plan": {
+        "pressure": 3,
+        "minutes": 45,
+        "sessions_per_week": 1,
+        "avoid_regions": ["neck"],
+        "why": ["No aggravation in 3 sessions at pressure 2"],
+    },
+}
+
+
+def test_the_pdf_holds_the_verdict_probabilities_and_plan(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    full = {**analysis, **FULL_ENGINE_PARTS}
+    text = pdf_text(render_pdf(build_report(example, full)))
+    assert "Verdict: Helping" in text
+    assert "Pain: -1.1 points on massage days (95 % credible interval -1.8 to -0.4)" in text
+    assert "P(benefit >= 1) 61 %, P(harm >= 1) <1 %, P(no meaningful effect) 39 %" in text
+    assert "Pain was 1.1 points lower on massage days" in text
+    assert "Next session: pressure 3 (moderate), 45 minutes, 1 per week; avoid neck" in text
+    assert "1: 3 %, 2: 6 %, 3: 13 %, 4: 24 %, 5: 38 %" in text
+
+
+def test_the_engine_numbers_reach_the_pdf_whatever_it_computes(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    # Runs against the live engine: every comparison it makes must be printed with its numbers.
+    text = pdf_text(render_pdf(build_report(example, analysis)))
+    for c in (analysis.get("comparison") or {}).values():
+        if c:
+            assert f"{signed(c['effect'])} " in text
+            assert pct(c["p_benefit"]) in text
+    if analysis.get("verdict"):
+        assert all(re.sub(r"\s+", " ", reason) in text for reason in analysis["verdict"]["reasons"])
+
+
+def test_the_html_is_self_contained_with_inline_svg(example: ClientFile, analysis: dict[str, Any]) -> None:
+    page = render_html(build_report(example, analysis))
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<svg" in page and 'role="img"' in page
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", page), "the page must load nothing from outside"
+    assert "<link" not in page and "<script" not in page
+    assert "WPI 10/19" in page and "55.5/100" in page
+    assert html.escape(CAUTION) in page
+
+
+def test_the_html_escapes_every_text() -> None:
+    evil = '<script>alert("x")</script>'
+    cf = ClientFile(ClientProfile(id=evil))
+    page = render_html(build_report(cf, analyze_client(cf)))
+    assert evil not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_notes_never_reach_the_report() -> None:
+    t = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    cf = ClientFile(
+        ClientProfile(id="c-2"),
+        sessions=(Session(start=t, pressure=2, minutes=30, note="Anna Svensson called"),),
+        checkins=(CheckIn(time=t, pain=5, note="Anna again"),),
+    )
+    report = build_report(cf, analyze_client(cf))
+    assert "Anna" not in render_html(report)
+    assert "Anna" not in pdf_text(render_pdf(report))
+
+
+def test_a_long_history_keeps_the_latest_sessions(example: ClientFile) -> None:
+    base = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    sessions = tuple(
+        Session(start=base.replace(day=d), pressure=2, minutes=30, pain_before=5, pain_after=4)
+        for d in range(1, 21)
+    )
+    cf = ClientFile(ClientProfile(id="c-3"), sessions=sessions)
+    report = build_report(cf, analyze_client(cf))
+    assert len(report.session_rows) == MAX_SESSION_ROWS
+    assert report.session_rows[-1][0] == "2026-01-20 09:00"
+    assert f"The latest {MAX_SESSION_ROWS} of 20 sessions" in report.session_note
+
+
+def test_an_analysis_of_another_client_is_refused(example: ClientFile, analysis: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="client_id = 'someone-else'"):
+        build_report(example, {**analysis, "client_id": "someone-else"})
+
+
+def test_the_same_report_gives_the_same_pdf(example: ClientFile, analysis: dict[str, Any]) -> None:
+    report = build_report(example, analysis)
+    assert render_pdf(report) == render_pdf(report)
+
+
+def test_number_formats() -> None:
+    assert [fmt(2), fmt(2.25), fmt(None), signed(-1), signed(0.5), pct(0.5)] == [
+        "2",
+        "2.2",
+        "-",
+        "-1",
+        "+0.5",
+        "50 %",
+    ]
