@@ -17,7 +17,7 @@ from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
 from touchdose.web import services
 from touchdose.web.audit import Action
-from touchdose.web.models import AuditEvent, Client, LoginThrottle, MassageSession, Share, Therapist
+from touchdose.web.models import ApiToken, AuditEvent, Client, LoginThrottle, MassageSession, Share, Therapist
 from touchdose.web.models import CheckIn as CheckInRow
 
 #: A follow-up stays on the home page until answered, but not for ever: after this many days
@@ -232,3 +232,55 @@ def _client_row(client: Client, now: datetime) -> ClientRow:
             verdict = analyze_client(client_file_for(client)).to_dict().get("verdict", {}).get("state")
     missing = len(followups_due(client=client, now=now))
     return ClientRow(client, last.start if last else None, flare, missing, verdict)
+
+
+# --- API and downloads (issue 7) ---------------------------------------------------------------
+
+
+def clients_for_user(*, actor: Any) -> list[tuple[Client, bool]]:
+    """The clients ``actor`` may see, as ``(client, can_write)``: their own account, then every
+    client who shares with them (the same rule as :func:`touchdose.web.access.get_client_for_user`)."""
+    found: list[tuple[Client, bool]] = []
+    own = getattr(actor, "client", None) if getattr(actor, "is_authenticated", False) else None
+    if own is not None:
+        found.append((own, True))
+    therapist = getattr(actor, "therapist", None) if getattr(actor, "is_authenticated", False) else None
+    if therapist is not None:
+        shares = Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related("client")
+        found += [(share.client, False) for share in shares.order_by("client_id")]
+    for client, _ in found:
+        services.audit_record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
+    return found
+
+
+def client_profile_read(*, actor: Any, client: Client) -> ClientProfile:
+    """The client's profile (the intake answers the engine uses)."""
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.INTAKE_VIEWED)
+    return profile_for(client)
+
+
+def session_read(*, actor: Any, session: MassageSession) -> MassageSession:
+    services.audit_record(
+        actor=actor, client_ref=session.client_id, action=Action.SESSIONS_VIEWED,
+        object_type="session", object_ref=session.pk,
+    )  # fmt: skip
+    return session
+
+
+def checkin_read(*, actor: Any, checkin: CheckInRow) -> CheckInRow:
+    services.audit_record(
+        actor=actor, client_ref=checkin.client_id, action=Action.CHECKINS_VIEWED,
+        object_type="checkin", object_ref=checkin.pk,
+    )  # fmt: skip
+    return checkin
+
+
+def client_file_download(*, actor: Any, client: Client) -> ClientFile:
+    """Everything stored about the client as a client file, for "download my data"."""
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.EXPORTED)
+    return client_file_for(client)
+
+
+def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first (hashes are never shown; the prefix tells them apart)."""
+    return ApiToken.objects.filter(user=user)

@@ -5,8 +5,10 @@ record first, so the web obeys exactly the rules the files and the engine obey (
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,9 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from touchdose.records import Acr2016Answers, CheckIn, ClientProfile, Session
+from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
 from touchdose.web.audit import Action
 from touchdose.web.models import (
+    ApiToken,
     AuditEvent,
     Client,
     LoginThrottle,
@@ -362,3 +365,107 @@ def client_export(*, actor: Any, client: Client) -> dict[str, Any]:
         ],
     }  # fmt: skip
     return data
+
+
+# --- API tokens and file import (issue 7) ------------------------------------------------------
+
+
+class DataAction(enum.StrEnum):
+    """Audit actions of the API tokens, the import and the downloads (same trail, same rules)."""
+
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    IMPORTED = "imported"
+    REPORT_DOWNLOADED = "report_downloaded"
+
+
+#: Personal API tokens: this prefix, then 32 random bytes (256 bits) in URL-safe base64.
+API_TOKEN_PREFIX = "td_"
+API_TOKEN_BYTES = 32
+#: ``last_used_at`` is written at most this often per token (a busy script should not write on every call).
+API_TOKEN_TOUCH_SECONDS = 60
+
+
+def api_token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.strip().encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``actor``; the raw token is returned once and only its hash is stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValueError("token: name must be 1 to 80 characters (allowed: a short label such as 'laptop')")
+    raw = API_TOKEN_PREFIX + secrets.token_urlsafe(API_TOKEN_BYTES)
+    token = ApiToken.objects.create(user=actor, name=name, token_hash=api_token_hash(raw), prefix=raw[:10])
+    client = getattr(actor, "client", None)
+    audit_record(
+        actor=actor, client_ref=client.pk if client else None, action=DataAction.API_TOKEN_CREATED,
+        object_type="api_token", object_ref=token.pk,
+    )  # fmt: skip
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> bool:
+    """Stop a token now. Only the owner's own tokens; unknown ids do nothing (no oracle)."""
+    updated = ApiToken.objects.filter(pk=token_id, user=actor, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if updated:
+        client = getattr(actor, "client", None)
+        audit_record(
+            actor=actor, client_ref=client.pk if client else None, action=DataAction.API_TOKEN_REVOKED,
+            object_type="api_token", object_ref=token_id,
+        )  # fmt: skip
+    return bool(updated)
+
+
+def api_token_user(raw: str) -> Any:
+    """The active user of an unrevoked token, or None; notes when the token was last used."""
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=api_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(seconds=API_TOKEN_TOUCH_SECONDS):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    sessions_added: int
+    checkins_added: int
+    sessions_skipped: int  # already stored (same start time)
+    checkins_skipped: int  # already stored (same time)
+
+
+@transaction.atomic
+def client_file_import(*, actor: Any, client: Client, cf: ClientFile) -> ImportResult:
+    """Save a whole client file's sessions and check-ins, or nothing (one transaction).
+
+    Each record goes through :func:`session_record` / :func:`checkin_record` (same validation, same
+    audit). Records already stored at the same time are skipped, so importing a file twice is harmless.
+    The profile in the file is not imported: the intake stays the client's own answers.
+    """
+    starts = set(client.sessions.values_list("start", flat=True))
+    times = set(client.checkins.values_list("time", flat=True))
+    new_sessions = [s for s in cf.sessions if s.start not in starts]
+    new_checkins = [c for c in cf.checkins if c.time not in times]
+    for s in new_sessions:
+        fields = {name: getattr(s, name) for name in SESSION_FIELDS}
+        session_record(actor=actor, client=client, **{k: list(v) if isinstance(v, tuple) else v
+                                                      for k, v in fields.items()})  # fmt: skip
+    for c in new_checkins:
+        checkin_record(actor=actor, client=client, **{name: getattr(c, name) for name in CHECKIN_FIELDS})
+    audit_record(actor=actor, client_ref=client.pk, action=DataAction.IMPORTED)
+    return ImportResult(
+        len(new_sessions), len(new_checkins),
+        len(cf.sessions) - len(new_sessions), len(cf.checkins) - len(new_checkins),
+    )  # fmt: skip

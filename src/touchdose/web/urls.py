@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
 from touchdose.web.views import accounts, client, common, sessions, therapist
 
@@ -84,6 +85,7 @@ urlpatterns = [
     path("therapist/", therapist.therapist_home, name="therapist_home"),
     path("therapist/link/", therapist.link_client, name="link_client"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 if settings.HAS_LEARN:
     urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))

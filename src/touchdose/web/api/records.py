@@ -1,0 +1,153 @@
+"""Sessions and check-ins: list, create, read, change, delete.
+
+Access is the pages' access (:mod:`touchdose.web.access`): the client reads and writes their own
+records; a therapist the client shares with reads them and may log a session; anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from touchdose.web import access, selectors, services
+from touchdose.web.api.auth import actor
+from touchdose.web.api.schemas import (
+    PAGE_MAX,
+    CheckInIn,
+    CheckInOut,
+    CheckInPatch,
+    Id,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+)
+from touchdose.web.models import CheckIn, MassageSession
+from touchdose.web.views.sessions import RATINGS
+
+router = Router(tags=["records"])
+
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX)]
+
+
+def _page(offset: int, limit: int) -> slice:
+    return slice(offset, offset + limit)
+
+
+def session_out(row: MassageSession) -> dict[str, Any]:
+    fields = {name: getattr(row, name) for name in services.SESSION_FIELDS}
+    return {
+        "id": row.pk,
+        "client_id": row.client_id,
+        "logged_by_therapist": row.therapist_id is not None,
+        **fields,
+    }
+
+
+def checkin_out(row: CheckIn) -> dict[str, Any]:
+    return {"id": row.pk, "client_id": row.client_id, **{n: getattr(row, n) for n in services.CHECKIN_FIELDS}}
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/clients/{client_id}/sessions", response=list[SessionOut], summary="A client's sessions, newest first"
+)
+def session_list(
+    request: HttpRequest, client_id: Id, offset: Offset = 0, limit: Limit = 200
+) -> list[dict[str, Any]]:
+    client, _ = access.get_client_for_user(actor(request), client_id)
+    rows = selectors.sessions_list(actor=actor(request), client=client)[_page(offset, limit)]
+    return [session_out(r) for r in rows]
+
+
+@router.post(
+    "/clients/{client_id}/sessions",
+    response={201: SessionOut},
+    summary="Log a session (the client, or their therapist)",
+)
+def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> tuple[int, dict[str, Any]]:
+    user = actor(request)
+    client, can_write = access.get_client_for_user(user, client_id)
+    therapist = None if can_write else access.require_linked_therapist(user, client_id)[1]
+    row = services.session_record(actor=user, client=client, therapist=therapist, **payload.dict())
+    return 201, session_out(row)
+
+
+@router.get("/sessions/{session_id}", response=SessionOut, summary="One session")
+def session_get(request: HttpRequest, session_id: Id) -> dict[str, Any]:
+    session, _ = access.get_session_for_user(actor(request), session_id)
+    return session_out(selectors.session_read(actor=actor(request), session=session))
+
+
+@router.patch(
+    "/sessions/{session_id}", response=SessionOut, summary="Change a session (fields not sent stay)"
+)
+def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -> dict[str, Any]:
+    user = actor(request)
+    session = access.require_session_rw(user, session_id)
+    fields = payload.dict(exclude_unset=True)
+    if session.therapist_id is not None and set(fields) - set(RATINGS):
+        # the same rule as the page: a session the therapist logged keeps what the therapist wrote
+        raise PermissionDenied(
+            "In a session your therapist logged you can change only your ratings: " + ", ".join(RATINGS) + "."
+        )
+    return session_out(services.session_update(actor=user, session=session, **fields))
+
+
+@router.delete("/sessions/{session_id}", response={204: None}, summary="Delete a session")
+def session_delete(request: HttpRequest, session_id: Id) -> HttpResponse:
+    user = actor(request)
+    services.session_delete(actor=user, session=access.require_session_rw(user, session_id))
+    return HttpResponse(status=204)
+
+
+# --- check-ins -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/clients/{client_id}/checkins", response=list[CheckInOut], summary="A client's check-ins, newest first"
+)
+def checkin_list(
+    request: HttpRequest, client_id: Id, offset: Offset = 0, limit: Limit = 200
+) -> list[dict[str, Any]]:
+    client, _ = access.get_client_for_user(actor(request), client_id)
+    rows = selectors.checkins_list(actor=actor(request), client=client)[_page(offset, limit)]
+    return [checkin_out(r) for r in rows]
+
+
+@router.post(
+    "/clients/{client_id}/checkins", response={201: CheckInOut}, summary="Record a check-in (the client only)"
+)
+def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> tuple[int, dict[str, Any]]:
+    user = actor(request)
+    client = access.require_client_rw(user, client_id)
+    return 201, checkin_out(services.checkin_record(actor=user, client=client, **payload.dict()))
+
+
+@router.get("/checkins/{checkin_id}", response=CheckInOut, summary="One check-in")
+def checkin_get(request: HttpRequest, checkin_id: Id) -> dict[str, Any]:
+    checkin, _ = access.get_checkin_for_user(actor(request), checkin_id)
+    return checkin_out(selectors.checkin_read(actor=actor(request), checkin=checkin))
+
+
+@router.patch(
+    "/checkins/{checkin_id}", response=CheckInOut, summary="Change a check-in (fields not sent stay)"
+)
+def checkin_patch(request: HttpRequest, checkin_id: Id, payload: CheckInPatch) -> dict[str, Any]:
+    user = actor(request)
+    checkin = access.require_checkin_rw(user, checkin_id)
+    current = {name: getattr(checkin, name) for name in services.CHECKIN_FIELDS}
+    fields = {**current, **payload.dict(exclude_unset=True)}
+    return checkin_out(services.checkin_update(actor=user, checkin=checkin, **fields))
+
+
+@router.delete("/checkins/{checkin_id}", response={204: None}, summary="Delete a check-in")
+def checkin_delete(request: HttpRequest, checkin_id: Id) -> HttpResponse:
+    user = actor(request)
+    services.checkin_delete(actor=user, checkin=access.require_checkin_rw(user, checkin_id))
+    return HttpResponse(status=204)

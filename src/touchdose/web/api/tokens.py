@@ -1,0 +1,42 @@
+"""Personal API tokens: list, create (the token is shown once), revoke. Browser session only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from touchdose.web import selectors, services
+from touchdose.web.api.auth import actor, session_auth
+from touchdose.web.api.schemas import Id, TokenCreatedOut, TokenIn, TokenOut
+from touchdose.web.models import ApiToken
+
+router = Router(tags=["tokens"], auth=session_auth)
+
+
+def token_out(token: ApiToken) -> dict[str, Any]:
+    names = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    return {name: getattr(token, name) for name in names}
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your personal tokens (never the tokens themselves)")
+def token_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [token_out(t) for t in selectors.api_tokens_of(user=actor(request))]
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Make a personal token (shown once)")
+def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+    token, raw = services.api_token_create(actor=actor(request), name=payload.name)
+    return 201, {**token_out(token), "token": raw}
+
+
+@router.delete(
+    "/tokens/{token_id}", response={204: None}, summary="Revoke a token (it stops working at once)"
+)
+def token_revoke(request: HttpRequest, token_id: Id) -> HttpResponse:
+    if not services.api_token_revoke(actor=actor(request), token_id=token_id):
+        from django.http import Http404
+
+        raise Http404
+    return HttpResponse(status=204)
