@@ -203,9 +203,10 @@ def grid_posterior(
 # --- Mixture-of-t summaries (vectorised over the batch) ----------------------
 
 
-def _t_pdf(z: FloatArray, df: FloatArray) -> FloatArray:
+def _t_log_const(df: FloatArray) -> FloatArray:
+    """Log of the Student-t density's normalising constant for ``df`` degrees of freedom."""
     logc = gammaln(0.5 * (df + 1.0)) - gammaln(0.5 * df) - 0.5 * np.log(df * np.pi)
-    return np.asarray(np.exp(logc - 0.5 * (df + 1.0) * np.log1p(z * z / df)), dtype=np.float64)
+    return np.asarray(logc, dtype=np.float64)
 
 
 def mixture_cdf(
@@ -216,27 +217,37 @@ def mixture_cdf(
     return np.asarray(np.sum(w * stdtr(df[:, None], z), axis=1), dtype=np.float64)
 
 
-def mixture_quantile(
-    q: float, w: FloatArray, loc: FloatArray, scale: FloatArray, df: FloatArray, iterations: int = 60
+def mixture_quantiles(
+    qs: tuple[float, ...], w: FloatArray, loc: FloatArray, scale: FloatArray, df: FloatArray,
+    iterations: int = 40,
 ) -> FloatArray:
-    """The ``q`` quantile of each row's mixture, by safeguarded Newton steps within a bracket."""
+    """Quantiles ``qs`` of each row's mixture of Student-t, shape (B, len(qs)).
+
+    Safeguarded Newton: start from the normal approximation, keep a bracket [lo, hi] from the
+    sign of the CDF error, and bisect whenever a Newton step would leave it.
+    """
+    q = np.asarray(qs, dtype=np.float64)[None, :, None]  # (1, Q, 1)
+    w3, loc3, sc3 = w[:, None, :], loc[:, None, :], scale[:, None, :]
+    df3 = df[:, None, None]
+    logc = _t_log_const(df3)
     mean = np.sum(w * loc, axis=1)
-    sd = np.sqrt(np.sum(w * (scale**2 * df[:, None] / (df[:, None] - 2.0) + loc**2), axis=1) - mean**2)
-    lo = np.min(loc - 60.0 * scale, axis=1)
-    hi = np.max(loc + 60.0 * scale, axis=1)
-    x = np.clip(mean + ndtri(q) * sd, lo, hi)
+    var_t = scale**2 * df[:, None] / (df[:, None] - 2.0)
+    sd = np.sqrt(np.maximum(np.sum(w * (var_t + loc**2), axis=1) - mean**2, 0.0))
+    lo = np.broadcast_to(np.min(loc - 60.0 * scale, axis=1)[:, None], (len(w), q.shape[1])).copy()
+    hi = np.broadcast_to(np.max(loc + 60.0 * scale, axis=1)[:, None], lo.shape).copy()
+    x = np.clip(mean[:, None] + ndtri(q[0, :, 0])[None, :] * sd[:, None], lo, hi)
     for _ in range(iterations):
-        z = (x[:, None] - loc) / scale
-        f = np.sum(w * stdtr(df[:, None], z), axis=1) - q
+        z = (x[..., None] - loc3) / sc3
+        f = np.sum(w3 * stdtr(df3, z), axis=2) - q[..., 0]
         lo = np.where(f < 0, x, lo)
         hi = np.where(f >= 0, x, hi)
-        dens = np.sum(w * _t_pdf(z, df[:, None]) / scale, axis=1)
+        dens = np.sum(w3 * np.exp(logc - 0.5 * (df3 + 1.0) * np.log1p(z * z / df3)) / sc3, axis=2)
         with np.errstate(divide="ignore", invalid="ignore"):
             step = x - f / dens
         bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
         new = np.where(bad, 0.5 * (lo + hi), step)
-        if np.all(np.abs(new - x) <= 1e-12 * (1.0 + np.abs(x))):
-            x = new
-            break
+        done = bool(np.all(np.abs(new - x) <= 1e-10 * (1.0 + np.abs(x))))
         x = new
+        if done:
+            break
     return np.asarray(x, dtype=np.float64)

@@ -67,15 +67,14 @@ class Design:
 
 
 def _day_labels(n: int, session_days: NDArray[np.int64], window: int, washout: int) -> NDArray[np.int8]:
-    """Per diary day: 1 exposed, 0 massage-free, -1 washout."""
+    """Per diary day: 1 exposed, 0 massage-free, -1 washout (from the most recent session)."""
+    sdays = np.sort(np.asarray(session_days, dtype=np.int64))
+    day = np.arange(n)
+    last = np.searchsorted(sdays, day, side="right") - 1
+    since = np.where(last >= 0, day - sdays[np.maximum(last, 0)] if len(sdays) else 0, -1)
     labels = np.zeros(n, dtype=np.int8)
-    for s in session_days:
-        lo, hi = max(s, 0), min(s + washout + 1, n)
-        if lo < hi:
-            labels[lo:hi] = np.where(labels[lo:hi] == 1, 1, -1)
-        e_lo, e_hi = max(s, 0), min(s + window, n)
-        if e_lo < e_hi:
-            labels[e_lo:e_hi] = 1
+    labels[(last >= 0) & (since <= washout)] = -1
+    labels[(last >= 0) & (since < window)] = 1
     return labels
 
 

@@ -246,14 +246,16 @@ def _summaries(
     """Posterior summaries of the effect for a batch of designs that passed the checks."""
     stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
     post = _ar1.grid_posterior(stats, prior.precision, prior.a0, prior.b0, rho)
-    w, loc, scale, df = post.weights, post.mean[..., 2], post.scale[..., 2], post.df
+    # Grid points whose weight is negligible for every client in the block change nothing.
+    used = np.any(post.weights > 1e-14, axis=0)
+    w, loc, scale, df = post.weights[:, used], post.mean[:, used, 2], post.scale[:, used, 2], post.df
+    w = w / w.sum(axis=1, keepdims=True)
     mid = np.asarray(mids, dtype=np.float64)
     p_below = _ar1.mixture_cdf(-mid, w, loc, scale, df)  # effect <= -MID
     p_above = 1.0 - _ar1.mixture_cdf(mid, w, loc, scale, df)  # effect >= +MID
-    lo = _ar1.mixture_quantile(0.025, w, loc, scale, df)
-    hi = _ar1.mixture_quantile(0.975, w, loc, scale, df)
+    lo, hi = _ar1.mixture_quantiles((0.025, 0.975), w, loc, scale, df).T
     effect = np.sum(w * loc, axis=1)
-    rho_mean = w @ rho
+    rho_mean = w @ rho[used]
     out = []
     for i, d in enumerate(designs):
         lower_better = OUTCOMES[d.outcome].lower_is_better

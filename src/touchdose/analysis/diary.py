@@ -160,24 +160,21 @@ def daily_series(cf: ClientFile, field: str = "pain") -> DailySeries:
         allowed = ", ".join(DIARY_FIELDS)
         raise ValueError(f"daily_series: field = {field!r} is not allowed (allowed: one of {allowed})")
     zone = cf.client.zone
-    days = diary_dates(cf)
-    if not days:
+    local = [local_date(c.time, zone) for c in cf.checkins]
+    if not local:
         return DailySeries(field, (), np.empty(0, dtype=np.float64))
-    first = days[0]
-    n = (days[-1] - first).days + 1
-    sums = np.zeros(n)
-    counts = np.zeros(n)
-    for c in cf.checkins:
-        raw = getattr(c, field)
-        if raw is None:
-            continue
-        i = (local_date(c.time, zone) - first).days
-        sums[i] += float(raw)
-        counts[i] += 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values = np.where(counts > 0, sums / np.maximum(counts, 1.0), np.nan)
+    first = min(local)
+    n = (max(local) - first).days + 1
+    raw = [getattr(c, field) for c in cf.checkins]
+    pairs = zip(local, raw, strict=True)
+    idx = np.array([(d - first).days for d, v in pairs if v is not None], dtype=np.int64)
+    vals = np.array([float(v) for v in raw if v is not None], dtype=np.float64)
+    sums = np.bincount(idx, weights=vals, minlength=n)
+    counts = np.bincount(idx, minlength=n).astype(np.float64)
+    values = np.full(n, np.nan)
+    np.divide(sums, counts, out=values, where=counts > 0)
     dates = tuple(first + timedelta(days=i) for i in range(n))
-    return DailySeries(field, dates, values.astype(np.float64))
+    return DailySeries(field, dates, values)
 
 
 def baseline_days(cf: ClientFile) -> int:
