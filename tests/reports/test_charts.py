@@ -99,7 +99,7 @@ def test_png_is_a_png_at_the_asked_resolution() -> None:
     small, large = chart.png(60), chart.png(120)
     assert small.startswith(b"\x89PNG\r\n\x1a\n") and large.startswith(b"\x89PNG")
     width = int.from_bytes(small[16:20], "big")  # IHDR width
-    assert width == round(5.5 * 60)  # 5.5 inch figure at 60 dpi
+    assert width == round(4.8 * 60)  # 4.8 inch figure (charts._base.WIDTH_IN) at 60 dpi
     assert int.from_bytes(large[16:20], "big") == 2 * width
 
 

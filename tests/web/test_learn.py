@@ -26,7 +26,7 @@ def test_model_page_is_public_and_explains_with_two_charts(client: Client) -> No
     assert "At pressure 3 (moderate)" in curve
     assert days.startswith("Predicted pain in the days after a pressure 3 (moderate) massage")
     # The text alternative is on the page for everyone, not only in the SVG.
-    assert f"<figcaption>{html.escape(curve)}</figcaption>" in body
+    assert f"<figcaption aria-hidden=\"true\">{html.escape(curve)}</figcaption>" in body
 
 
 def test_controls_are_a_plain_get_form_with_labels_and_a_button(client: Client) -> None:

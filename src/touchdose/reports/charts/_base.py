@@ -33,8 +33,11 @@ WORSE = "#D55E00"  # Okabe-Ito vermillion: more pain / aggravation
 SKY = "#56B4E9"  # Okabe-Ito sky blue: a second series
 PURPLE = "#CC79A7"  # Okabe-Ito reddish purple: a third series
 
-#: Base type size in points. Charts are drawn about 5.5 inches wide and shown as wide as the
-#: page; on a 375 px phone that keeps the smallest text near 11 CSS px.
+#: Chart width in inches: 4.8 in = 346 pt, so on a 375 px phone (a column of about 343 px) a chart
+#: is shown at about 1:1 and text of N points reads as N CSS pixels.
+WIDTH_IN = 4.8
+
+#: Base type size in points (ticks and legends one or two points smaller, never under 11).
 FONT_SIZE = 13
 
 #: Same input -> same bytes: fixed hash salt for the SVG ids, no date or creator metadata.
@@ -107,7 +110,7 @@ class Chart:
     alt: str
     svg: str
     _draw: Draw = field(repr=False, compare=False)
-    _size: tuple[float, float] = field(repr=False, compare=False, default=(5.5, 3.4))
+    _size: tuple[float, float] = field(repr=False, compare=False, default=(WIDTH_IN, 3.4))
 
     def png(self, dpi: int = 150) -> bytes:
         """Render the same chart as PNG bytes (for the PDF report).
@@ -148,7 +151,7 @@ def _clean_svg(raw: str, title: str, alt: str) -> str:
     return svg[:head_end] + f"\n <title>{html.escape(title)}</title>" + svg[head_end:]
 
 
-def render(title: str, alt: str, draw: Draw, size: tuple[float, float] = (5.5, 3.4)) -> Chart:
+def render(title: str, alt: str, draw: Draw, size: tuple[float, float] = (WIDTH_IN, 3.4)) -> Chart:
     """Draw with the house style and package the result as a :class:`Chart`."""
     with chart_style():
         fig = Figure(figsize=size, layout="constrained")
@@ -158,7 +161,7 @@ def render(title: str, alt: str, draw: Draw, size: tuple[float, float] = (5.5, 3
     return Chart(title=title, alt=alt, svg=_clean_svg(buf.getvalue(), title, alt), _draw=draw, _size=size)
 
 
-def message_chart(title: str, message: str, size: tuple[float, float] = (5.5, 1.6)) -> Chart:
+def message_chart(title: str, message: str, size: tuple[float, float] = (WIDTH_IN, 1.6)) -> Chart:
     """A chart-sized box that says there is nothing to draw yet (and why)."""
 
     def draw(fig: Figure) -> None:

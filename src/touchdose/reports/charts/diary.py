@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from touchdose.analysis.diary import daily_series, session_dates
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, ClientFile
 
-from ._base import INK, MUTED, PAIN, SESSION, WORSE, Chart, Draw, message_chart, number, render
+from ._base import INK, MUTED, PAIN, SESSION, WIDTH_IN, WORSE, Chart, Draw, message_chart, number, render
 
 TITLE = "Pain over time"
 
@@ -123,7 +123,7 @@ def _draw(dy: _Diary) -> Draw:
         if dy.session_days:
             ax.plot([], [], color=SESSION, linewidth=1.4, label="Massage session")
         fig.suptitle(TITLE, x=0.02, ha="left", fontsize=14, color=INK)
-        fig.legend(loc="outside lower center", ncols=3, fontsize=11, handlelength=1.2, columnspacing=1.0)
+        fig.legend(loc="outside lower center", ncols=2, fontsize=11, handlelength=1.2, columnspacing=1.0)
         axp.plot(
             dy.session_days,
             dy.session_pressure,
@@ -194,4 +194,4 @@ def pain_over_time(cf: ClientFile) -> Chart:
     dy = _collect(cf)
     if not dy.days and not dy.session_days:
         return message_chart(TITLE, "Nothing to show yet: the chart starts with the first check-in.")
-    return render(TITLE, _alt(dy), _draw(dy), size=(5.5, 3.8))
+    return render(TITLE, _alt(dy), _draw(dy), size=(WIDTH_IN, 3.8))

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from touchdose.records import NRS_MAX, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 
-from ._base import INK, MUTED, PAIN, SESSION, WORSE, Chart, Draw, number, render
+from ._base import INK, MUTED, PAIN, SESSION, WIDTH_IN, WORSE, Chart, Draw, number, render
 from ._modeldata import DaysAfter, FloatArray, PressureCurve, days_after_data, pressure_curve_data
 
 CURVE_TITLE = "Predicted pain by massage pressure"
@@ -61,9 +61,7 @@ def _curve_draw(c: PressureCurve, t: PressureCurve, pressure: int | None) -> Dra
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
         ax.axhline(c.before, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(c.before)})")
-        ax.plot(
-            t.pressure, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical system, during"
-        )
+        ax.plot(t.pressure, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical, during")
         ax.plot(c.pressure, c.during, color=WORSE, linewidth=2.4, label="During")
         ax.plot(c.pressure, c.after, color=PAIN, linewidth=2.4, label="Just after")
         if pressure is not None:
@@ -73,13 +71,13 @@ def _curve_draw(c: PressureCurve, t: PressureCurve, pressure: int | None) -> Dra
                         markeredgecolor=INK, markeredgewidth=0.6, zorder=4)  # fmt: skip
         ax.set_xticks(range(PRESSURE_MIN, PRESSURE_MAX + 1),
                       [f"{p}\n{PRESSURE_NAMES[p]}" for p in range(PRESSURE_MIN, PRESSURE_MAX + 1)],
-                      fontsize=10)  # fmt: skip
+                      fontsize=11)  # fmt: skip
         ax.set_xlim(PRESSURE_MIN - 0.1, PRESSURE_MAX + 0.1)
         ax.set_ylim(0, NRS_MAX)
         ax.set_yticks(range(0, NRS_MAX + 1, 2))
         ax.set_ylabel("Pain 0-10")
-        fig.legend(loc="outside lower center", ncols=2, fontsize=10)
-        fig.suptitle(f"{CURVE_TITLE} (sensitization {c.sensitization:g})", x=0.02, ha="left",
+        fig.legend(loc="outside lower center", ncols=2, fontsize=11)
+        fig.suptitle(f"Pain by pressure, sensitization {c.sensitization:g}", x=0.02, ha="left",
                      fontsize=14, color=INK)  # fmt: skip
 
     return draw
@@ -109,7 +107,7 @@ def pressure_curve_chart(sensitization: float, *, pressure: int | None = None) -
     """
     _check(sensitization, pressure)
     c, t = pressure_curve_data(float(sensitization)), pressure_curve_data(0.0)
-    return render(CURVE_TITLE, _curve_alt(c, t, pressure), _curve_draw(c, t, pressure), size=(5.5, 3.9))
+    return render(CURVE_TITLE, _curve_alt(c, t, pressure), _curve_draw(c, t, pressure), size=(WIDTH_IN, 3.9))
 
 
 def _days_alt(d: DaysAfter, t: DaysAfter) -> str:
@@ -140,8 +138,8 @@ def _days_draw(d: DaysAfter, t: DaysAfter) -> Draw:
         ax.set_ylim(0, NRS_MAX)
         ax.set_yticks(range(0, NRS_MAX + 1, 2))
         ax.set_ylabel("Pain 0-10")
-        fig.legend(loc="outside lower center", ncols=3, fontsize=10)
-        fig.suptitle(f"{DAYS_TITLE} (pressure {d.pressure})", x=0.02, ha="left", fontsize=14,
+        fig.legend(loc="outside lower center", ncols=2, fontsize=11)
+        fig.suptitle(f"The days after a pressure {d.pressure} massage", x=0.02, ha="left", fontsize=14,
                      color=INK)  # fmt: skip
 
     return draw
@@ -171,7 +169,7 @@ def days_after_chart(sensitization: float, pressure: int) -> Chart:
     """
     _check(sensitization, pressure)
     d, t = days_after_data(float(sensitization), pressure), days_after_data(0.0, pressure)
-    return render(DAYS_TITLE, _days_alt(d, t), _days_draw(d, t), size=(5.5, 3.6))
+    return render(DAYS_TITLE, _days_alt(d, t), _days_draw(d, t), size=(WIDTH_IN, 3.6))
 
 
 __all__ = ["CURVE_TITLE", "DAYS_TITLE", "days_after_chart", "pressure_curve_chart"]

@@ -18,12 +18,25 @@ from matplotlib.lines import Line2D
 
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 
-from ._base import INK, MUTED, PAIN, PURPLE, RELIEF, SESSION, WORSE, Chart, Draw, message_chart, render
+from ._base import (
+    INK,
+    MUTED,
+    PAIN,
+    PURPLE,
+    RELIEF,
+    SESSION,
+    WIDTH_IN,
+    WORSE,
+    Chart,
+    Draw,
+    message_chart,
+    render,
+)
 
 SESSIONS_TITLE = "Pain before and after each session"
 
 #: Sessions drawn in the before/after chart (the most recent ones); more would not fit a phone.
-LAST_SESSIONS = 8
+LAST_SESSIONS = 6
 
 #: Outcomes that mean the session aggravated pain (touchdose.analysis.response.classify:
 #: an aggravated session is "mixed" when it also relieved, otherwise "harmed").
@@ -42,6 +55,14 @@ _OUTCOME_WORDS = {
     "harmed": "more pain",
     "no_effect": "no effect",
     "unknown": "not known yet",
+}
+#: Outcome words above each session in the chart (narrow enough for six sessions on a phone).
+_OUTCOME_SHORT = {
+    "helped": "helped",
+    "mixed": "mixed",
+    "harmed": "worse",
+    "no_effect": "no\neffect",
+    "unknown": "waiting",
 }
 #: (label, key in the response, marker) for the four moments of a session.
 _MOMENTS = (
@@ -158,13 +179,13 @@ def _sessions_draw(rows: list[_Row]) -> Draw:
             ax.text(
                 x,
                 NRS_MAX + 0.6,
-                _OUTCOME_WORDS[row.outcome].replace(" ", "\n", 1),
+                _OUTCOME_SHORT[row.outcome],
                 ha="center",
                 va="bottom",
-                fontsize=9,
+                fontsize=11,
                 color=_OUTCOME_COLOUR[row.outcome] if row.outcome != "unknown" else MUTED,
             )
-        ax.set_xticks(range(len(rows)), [f"{_short_day(r.start)}\nP{r.pressure}" for r in rows], fontsize=10)
+        ax.set_xticks(range(len(rows)), [f"{_short_day(r.start)}\nP{r.pressure}" for r in rows], fontsize=11)
         ax.set_xlim(-0.6, len(rows) - 0.4)
         ax.set_ylim(NRS_MIN - 0.3, NRS_MAX + 2.0)
         ax.set_yticks(range(NRS_MIN, NRS_MAX + 1, 2))
@@ -185,8 +206,8 @@ def _sessions_draw(rows: list[_Row]) -> Draw:
         fig.legend(
             handles=handles,
             loc="outside lower center",
-            ncols=4,
-            fontsize=10,
+            ncols=2,
+            fontsize=11,
             handletextpad=0.2,
             columnspacing=0.8,
         )
@@ -235,7 +256,9 @@ def session_changes(
     if not rows:
         return message_chart(SESSIONS_TITLE, "No sessions yet: each session appears here once it is logged.")
     shown = rows[-last:]
-    return render(SESSIONS_TITLE, _sessions_alt(shown, len(rows)), _sessions_draw(shown), size=(5.5, 3.6))
+    return render(
+        SESSIONS_TITLE, _sessions_alt(shown, len(rows)), _sessions_draw(shown), size=(WIDTH_IN, 3.6)
+    )
 
 
 # --- pressure against aggravation ----------------------------------------------------
@@ -305,7 +328,7 @@ def _pressure_draw(levels: list[_Level], risks: dict[int, float] | None, target:
         ax = fig.subplots()
         xs = [lv.pressure for lv in levels]
         shares = [lv.aggravated / lv.known if lv.known else 0.0 for lv in levels]
-        ax.bar(xs, shares, width=0.6, color=WORSE, alpha=0.8, label="Share of sessions that aggravated")
+        ax.bar(xs, shares, width=0.6, color=WORSE, alpha=0.8, label="Share that aggravated")
         for lv in levels:  # counts in one row along the top, clear of bars and the risk line
             label = f"{lv.aggravated} of {lv.known}" if lv.known else "none"
             ax.text(
@@ -314,7 +337,7 @@ def _pressure_draw(levels: list[_Level], risks: dict[int, float] | None, target:
                 label,
                 ha="center",
                 va="bottom",
-                fontsize=10,
+                fontsize=11,
                 color=INK if lv.known else MUTED,
             )
         if risks:
@@ -325,18 +348,18 @@ def _pressure_draw(levels: list[_Level], risks: dict[int, float] | None, target:
                 color=PAIN,
                 marker="o",
                 linewidth=2,
-                label="Estimated risk (titration)",
+                label="Estimated risk",
             )
         if target is not None:
             ax.axhline(
                 target, color=MUTED, linestyle="--", linewidth=1.2, label=f"Target {round(100 * target)} %"
             )
-        ax.set_xticks(xs, [f"{p}\n{PRESSURE_NAMES[p]}" for p in xs], fontsize=10)
+        ax.set_xticks(xs, [f"{p}\n{PRESSURE_NAMES[p]}" for p in xs], fontsize=11)
         ax.set_xlim(PRESSURE_MIN - 0.6, PRESSURE_MAX + 0.6)
         ax.set_ylim(0, 1.16)
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0", "25 %", "50 %", "75 %", "100 %"])
         ax.set_ylabel("Aggravated")
-        fig.legend(loc="outside lower center", ncols=2 if risks or target is not None else 1, fontsize=10)
+        fig.legend(loc="outside lower center", ncols=2 if risks or target is not None else 1, fontsize=11)
         fig.suptitle(PRESSURE_TITLE, x=0.02, ha="left", fontsize=14, color=INK)
 
     return draw
@@ -391,7 +414,7 @@ def pressure_aggravation(
         PRESSURE_TITLE,
         _pressure_alt(levels, risks, target),
         _pressure_draw(levels, risks, target),
-        size=(5.5, 3.6),
+        size=(WIDTH_IN, 3.6),
     )
 
 
