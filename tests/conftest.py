@@ -10,3 +10,8 @@ import tempfile
 
 os.environ["TOUCHDOSE_DATA_DIR"] = tempfile.mkdtemp(prefix="touchdose-test-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "touchdose.web.settings")
+
+import django
+
+# Set up now: the web test modules' own conftest imports models at load time.
+django.setup()

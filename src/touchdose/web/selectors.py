@@ -5,15 +5,20 @@ The functions that return health data take the ``actor`` (the signed-in user) fo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
+from touchdose.io import client_file_to_dict
 from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
 from touchdose.web import services
 from touchdose.web.audit import Action
@@ -23,6 +28,8 @@ from touchdose.web.models import CheckIn as CheckInRow
 #: A follow-up stays on the home page until answered, but not for ever: after this many days
 #: past the session it is no longer asked for (a week-old memory of "24 h after" is not data).
 FOLLOWUP_ASK_DAYS = 7
+#: Results depend only on the records, so they are cached by the records' fingerprint.
+ANALYSIS_CACHE_SECONDS = 24 * 3600
 
 
 # --- Lookups used by the access module (no audit: they decide access, they show nothing) ------
@@ -172,19 +179,37 @@ def followups_due(*, client: Client, now: datetime | None = None) -> list[Follow
 # --- Dashboard ---------------------------------------------------------------------------------
 
 
-def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str, Any] | None, list[str]]:
-    """The client's records, the engine's analysis as FORMATS.md JSON (None if the engine is not
-    installed yet), and the engine's warnings in words."""
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
-    cf = client_file_for(client)
-    try:
-        from touchdose.analysis.engine import analyze_client
-    except ImportError:
-        return cf, None, []
+def records_digest(cf: ClientFile) -> str:
+    """A fingerprint of everything the engine sees: equal records give equal results."""
+    text = json.dumps(client_file_to_dict(cf), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _analysis_of(cf: ClientFile) -> tuple[dict[str, Any], list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = analyze_client(cf).to_dict()
-    return cf, result, sorted({str(w.message) for w in caught})
+    return result, sorted({str(w.message) for w in caught})
+
+
+def cached_analysis(cf: ClientFile) -> tuple[dict[str, Any], list[str]]:
+    key = f"analysis:{records_digest(cf)}"
+    found = cache.get(key)
+    if found is None:
+        found = _analysis_of(cf)
+        cache.set(key, found, ANALYSIS_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str, Any], list[str]]:
+    """The client's records, the engine's analysis as FORMATS.md JSON, and its warnings in words.
+
+    Cached by the records' fingerprint: a page shown twice without new data is not analysed twice.
+    """
+    services.audit_record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
+    cf = client_file_for(client)
+    result, notes = cached_analysis(cf)
+    return cf, result, notes
 
 
 @dataclass(frozen=True)
@@ -221,17 +246,10 @@ def _client_row(client: Client, now: datetime) -> ClientRow:
                 time__gte=last.start, time__lt=last.start + timedelta(hours=FOLLOWUP_48H_HOURS[1]), flare=True
             ).exists()
         )
-    verdict = None
-    try:
-        from touchdose.analysis.engine import analyze_client
-    except ImportError:
-        pass
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            verdict = analyze_client(client_file_for(client)).to_dict().get("verdict", {}).get("state")
+    result, _ = cached_analysis(client_file_for(client))
+    verdict = result.get("verdict") or {}
     missing = len(followups_due(client=client, now=now))
-    return ClientRow(client, last.start if last else None, flare, missing, verdict)
+    return ClientRow(client, last.start if last else None, flare, missing, verdict.get("state"))
 
 
 # --- API and downloads (issue 7) ---------------------------------------------------------------
@@ -284,3 +302,15 @@ def client_file_download(*, actor: Any, client: Client) -> ClientFile:
 def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     """The user's tokens, newest first (hashes are never shown; the prefix tells them apart)."""
     return ApiToken.objects.filter(user=user)
+
+
+def clinician_report(*, actor: Any, client: Client) -> Any:
+    """The clinician report of :mod:`touchdose.reports.clinician` (a ``ClinicianReport``)."""
+    from touchdose.analysis.engine import analyze_client as analyze
+    from touchdose.reports.clinician import build_report
+
+    services.audit_record(actor=actor, client_ref=client.pk, action=services.DataAction.REPORT_DOWNLOADED)
+    cf = client_file_for(client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the report states its own limits (data summary, caution)
+        return build_report(cf, analyze(cf), generated=timezone.now())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+
 from touchdose.records import PRESSURE_NAMES, ClientFile
 from touchdose.reports import charts
 from touchdose.reports.charts import Chart
@@ -28,11 +30,22 @@ OUTCOME_WORDS = {
 }
 
 
-def charts_for(cf: ClientFile, analysis: dict[str, Any] | None) -> list[Chart]:
-    """Pain over time with sessions marked, each session's before/after/24 h/48 h, and pressure
-    against aggravation, from the one plotting module the reports also use."""
+def charts_for(cf: ClientFile, analysis: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The dashboard's charts as ``{"title", "alt", "svg"}``, cached by the records' fingerprint
+    (drawing takes about a second; the same records always give the same pictures)."""
     if not cf.checkins and not cf.sessions:
         return []
+    key = f"charts:{selectors.records_digest(cf)}"
+    found = cache.get(key)
+    if found is None:
+        found = [chart.to_dict() for chart in draw_charts(cf, analysis)]
+        cache.set(key, found, selectors.ANALYSIS_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def draw_charts(cf: ClientFile, analysis: dict[str, Any] | None) -> list[Chart]:
+    """Pain over time with sessions marked, each session's before/after/24 h/48 h, and pressure
+    against aggravation, from the one plotting module the reports also use."""
     found = [charts.pain_over_time(cf)]
     responses = (analysis or {}).get("sessions") or []
     if responses:

@@ -1,0 +1,57 @@
+"""``touchdose serve``: the web app under a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+from rich.console import Console
+
+from touchdose.cli._app import ExitStatus, app
+
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
+
+
+def setup_django() -> None:
+    """Load the settings and apps, create or update the database, collect the static files."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "touchdose.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(DEFAULT_HOST, help="Address to listen on (0.0.0.0 for every network)."),
+    port: int = typer.Option(DEFAULT_PORT, min=1, max=65535, help="Port to listen on."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Load a simulated client and therapist with months of history."
+    ),
+    threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
+) -> None:
+    """Run the touchdose web app (database created and updated on start)."""
+    console = Console()
+    try:
+        setup_django()
+    except Exception as error:  # ImproperlyConfigured, database unreachable: say it plainly
+        console.print(f"[red]Cannot start:[/red] {error}")
+        raise typer.Exit(ExitStatus.ERROR) from None
+    from django.conf import settings
+
+    url = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/"
+    if demo:
+        from touchdose.web.demo import demo_load
+
+        logins = demo_load()
+        console.print("[bold]Demo accounts[/bold] (password changes every start):")
+        console.print(f"  client:    {logins.client_username}  password: {logins.password}")
+        console.print(f"  therapist: {logins.therapist_username}  password: {logins.password}")
+    console.print(f"touchdose is running at [bold]{url}[/bold]  (data: {settings.DATA_DIR}; Ctrl+C stops it)")
+    from waitress import serve as waitress_serve
+
+    from touchdose.web.wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=threads, ident="touchdose")

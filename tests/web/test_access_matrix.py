@@ -1,0 +1,166 @@
+"""The access matrix: every page, every persona. Each gets exactly what it should, the rest a
+403 or 404 (404 where even the existence of the record is not theirs to know), anonymous
+visitors the login page; and right after client A revokes, the therapist gets 404 everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from tests.web.conftest import PERSONAS, World
+
+from touchdose.web import services
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, LOGIN = 200, 302, 403, 404, "login"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expect: dict[str, int | str]  # persona -> status (anonymous always goes to the login page)
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+def a(name: str, **kwargs: Any) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"client_id": w.client_a.pk, **kwargs})
+
+
+def owner_only(ok: int) -> dict[str, int | str]:
+    """Client A's own page: the linked therapist may read A's records but not change them."""
+    return {
+        "client_a": ok,
+        "client_b": NOT_FOUND,
+        "therapist_linked": FORBIDDEN,
+        "therapist_stranger": NOT_FOUND,
+    }
+
+
+def shared(ok: int) -> dict[str, int | str]:
+    return {"client_a": ok, "client_b": NOT_FOUND, "therapist_linked": ok, "therapist_stranger": NOT_FOUND}
+
+
+def checkin_post(w: World) -> dict[str, Any]:
+    return {"pain": "4", "time": "2026-01-05T10:00"}
+
+
+def session_post(w: World) -> dict[str, Any]:
+    return {"start": "2026-01-05T10:00", "pressure": "2", "minutes": "40", "technique": ["swedish"]}
+
+
+PAGES = [
+    Page("dashboard", "get", a("dashboard"), shared(OK)),
+    Page("diary", "get", a("checkin_list"), shared(OK)),
+    Page("sessions", "get", a("session_list"), shared(OK)),
+    Page("session form", "get", a("session_new"), shared(OK)),
+    Page("log session", "post", a("session_new"), shared(REDIRECT), session_post),
+    Page("check-in form", "get", a("checkin_new"), owner_only(OK)),
+    Page("check in", "post", a("checkin_new"), owner_only(REDIRECT), checkin_post),
+    Page("intake", "get", a("intake"), owner_only(OK)),
+    Page("sharing", "get", a("sharing"), owner_only(OK)),
+    Page("make code", "post", a("sharing"), owner_only(OK), lambda w: {}),
+    Page(
+        "revoke",
+        "post",
+        lambda w: reverse("share_revoke", args=[w.client_a.pk, w.share.pk]),
+        owner_only(REDIRECT),
+        lambda w: {},
+    ),
+    Page("export", "get", a("export"), owner_only(OK)),
+    Page("audit", "get", a("audit_log"), owner_only(OK)),
+    Page("edit check-in", "get", lambda w: reverse("checkin_edit", args=[w.checkin.pk]), owner_only(OK)),
+    Page(
+        "change check-in",
+        "post",
+        lambda w: reverse("checkin_edit", args=[w.checkin.pk]),
+        owner_only(REDIRECT),
+        checkin_post,
+    ),
+    Page(
+        "delete check-in",
+        "post",
+        lambda w: reverse("checkin_delete", args=[w.checkin.pk]),
+        owner_only(REDIRECT),
+        lambda w: {},
+    ),
+    Page("edit session", "get", lambda w: reverse("session_edit", args=[w.own_session.pk]), owner_only(OK)),
+    Page(
+        "rate session",
+        "post",
+        lambda w: reverse("session_edit", args=[w.therapist_session.pk]),
+        owner_only(REDIRECT),
+        lambda w: {"pain_before": "6", "pain_after": "3"},
+    ),
+    Page(
+        "delete session",
+        "post",
+        lambda w: reverse("session_delete", args=[w.own_session.pk]),
+        owner_only(REDIRECT),
+        lambda w: {},
+    ),
+    Page(
+        "client list",
+        "get",
+        lambda w: reverse("therapist_home"),
+        {"client_a": FORBIDDEN, "client_b": FORBIDDEN, "therapist_linked": OK, "therapist_stranger": OK},
+    ),
+    Page(
+        "link client",
+        "get",
+        lambda w: reverse("link_client"),
+        {"client_a": FORBIDDEN, "client_b": FORBIDDEN, "therapist_linked": OK, "therapist_stranger": OK},
+    ),
+]
+
+
+def request(w: World, persona: str, page: Page) -> Any:
+    http = w.http(persona)
+    url = page.url(w)
+    if page.method == "get":
+        return http.get(url)
+    return http.post(url, page.data(w) if page.data else {})
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_each_persona_gets_exactly_what_it_should(world: World, page: Page, persona: str) -> None:
+    response = request(world, persona, page)
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        return
+    assert response.status_code == page.expect[persona], response.content[:300]
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.expect["therapist_linked"] != FORBIDDEN or True], ids=lambda p: p.name
+)
+def test_after_revocation_the_therapist_gets_404_on_every_client_page(world: World, page: Page) -> None:
+    services.share_revoke(actor=world.users["client_a"], client=world.client_a, share_id=world.share.pk)
+    response = request(world, "therapist_linked", page)
+    if page.name in ("client list", "link client"):  # their own pages stay open, without client A
+        assert response.status_code == OK
+        assert "anna" not in response.content.decode()
+    else:
+        assert response.status_code == NOT_FOUND
+
+
+def test_the_therapist_list_shows_only_clients_who_share(world: World) -> None:
+    linked = world.http("therapist_linked").get(reverse("therapist_home")).content.decode()
+    stranger = world.http("therapist_stranger").get(reverse("therapist_home")).content.decode()
+    assert "anna" in linked and "bea" not in linked
+    assert "anna" not in stranger
+
+
+def test_a_rejected_write_changes_nothing(world: World) -> None:
+    before = world.client_a.checkins.count()
+    world.http("therapist_linked").post(reverse("checkin_delete", args=[world.checkin.pk]))
+    world.http("client_b").post(reverse("checkin_delete", args=[world.checkin.pk]))
+    world.http("therapist_stranger").post(
+        reverse("checkin_new", args=[world.client_a.pk]), checkin_post(world)
+    )
+    assert world.client_a.checkins.count() == before
