@@ -11,6 +11,8 @@ from touchdose.cli._app import app
 
 # Importing a command module registers its command(s) on ``app``.
 from touchdose.cli import analyze as _analyze  # noqa: F401,E402
+from touchdose.cli import export as _export  # noqa: F401,E402
+from touchdose.cli import report as _report  # noqa: F401,E402
 from touchdose.cli import simulate as _simulate  # noqa: F401,E402
 from touchdose.cli import serve as _serve  # noqa: F401,E402
 from touchdose.cli import createuser as _createuser  # noqa: F401,E402

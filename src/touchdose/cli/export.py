@@ -1,0 +1,144 @@
+"""``touchdose export``: a client's data as a FORMATS.md JSON or CSV file, or as a FHIR R4 Bundle.
+
+The client comes from a file (JSON or CSV) or, with ``--client ID``, from the web app's database.
+Also holds what ``touchdose report`` shares with it: reading the client and writing the output
+atomically (a crash never leaves half a file, and a rejected input writes nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from touchdose.cli._app import ExitStatus, app
+from touchdose.io import FileRejected, csvfile, jsonfile, load_client_file
+from touchdose.io.fhir import FhirInvalid, client_file_to_fhir_json
+from touchdose.records import ClientFile
+
+EXPORT_FORMATS = ("csv", "json", "fhir")
+
+
+def fail(message: str, status: ExitStatus = ExitStatus.BAD_INPUT) -> typer.Exit:
+    """Print ``message`` on stderr (never health data) and return the Exit to raise."""
+    Console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(int(status))
+
+
+def client_from_database(client_id: str) -> ClientFile:
+    """The client's records from the web app's database (``c-12`` or ``12``), audited as an export."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "touchdose.web.settings")
+    import django
+
+    django.setup()
+    from django.db import DatabaseError
+
+    from touchdose.web import selectors
+
+    number = client_id.removeprefix("c-")
+    if not number.isdigit():
+        raise fail(f"--client = {client_id!r} is not allowed (allowed: a client id such as c-12 or 12)")
+    try:
+        client = selectors.client_by_id(int(number))
+        if client is None:
+            raise fail(f"--client = {client_id!r}: no such client in the database")
+        return selectors.client_file_download(actor=None, client=client)
+    except DatabaseError as e:
+        raise fail(
+            f"cannot read the database ({type(e).__name__}); has `touchdose serve` set it up?"
+        ) from None
+
+
+def load_client(
+    file: Path | None, client_id: str | None, timezone: str | None, client_json: Path | None
+) -> ClientFile:
+    """Exactly one of FILE or ``--client``: the client file, or exit 2 with every problem listed."""
+    if (file is None) == (client_id is None):
+        raise fail("give exactly one of FILE or --client ID")
+    if client_id is not None:
+        return client_from_database(client_id)
+    assert file is not None  # for mypy: checked just above
+    from touchdose.cli.analyze import _profile_option  # one reader of --client-json
+
+    try:
+        return load_client_file(file, timezone=timezone, profile=_profile_option(client_json)).client_file
+    except FileRejected as e:
+        raise fail(e.describe()) from None
+    except OSError as e:
+        raise fail(f"{file}: cannot read the file ({e.strerror or e})") from None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it (the file is whole or absent)."""
+    directory = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_bytes(cf: ClientFile, fmt: str) -> bytes:
+    """The export of ``cf`` in ``fmt`` (csv, json or fhir) as UTF-8 bytes (also used by the web app)."""
+    if fmt == "json":
+        return jsonfile.dumps(cf).encode("utf-8")
+    if fmt == "csv":
+        return csvfile.dumps(cf).encode("utf-8")
+    if fmt == "fhir":
+        return client_file_to_fhir_json(cf).encode("utf-8")
+    raise ValueError(f"format = {fmt!r} is not allowed (allowed: {', '.join(EXPORT_FORMATS)})")
+
+
+def _format_for(fmt: str | None, out: Path) -> str:
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
+    if chosen not in EXPORT_FORMATS:
+        raise fail(f"--format = {chosen!r} is not allowed (allowed: {', '.join(EXPORT_FORMATS)})")
+    return chosen
+
+
+EXPORT_HELP = (
+    "Export a client's data: FORMATS.md JSON or CSV (they re-import unchanged) or a FHIR R4 Bundle.\n\n"
+    "The FHIR Bundle (collection) has a pseudonymous Patient, pain (LOINC 72514-3) and sleep (93832-4) "
+    "Observations, the questionnaires with their scores, and each massage as a Procedure with its dose; "
+    "it is validated before it is written. CSV holds sessions and check-ins only (no profile)."
+)
+
+
+@app.command(help=EXPORT_HELP)
+def export(
+    file: Path | None = typer.Argument(None, help="Client file (.json or .csv).", show_default=False),
+    client_id: str | None = typer.Option(
+        None, "--client", help="A client of the web app's database (e.g. c-12) instead of FILE."
+    ),
+    fmt: str | None = typer.Option(
+        None, "--format", help="csv, json or fhir (default: from the --out suffix, .csv or .json)."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Where to write; '-' for standard output.", show_default=False
+    ),
+    timezone: str | None = typer.Option(None, help="Time zone for input times written without a UTC offset."),
+    client_json: Path | None = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON)."),
+) -> None:
+    chosen = _format_for(fmt, out)
+    cf = load_client(file, client_id, timezone, client_json)
+    try:
+        data = export_bytes(cf, chosen)
+    except FhirInvalid as e:  # a bug, not the user's input: say so plainly
+        raise fail(f"the FHIR export did not validate, nothing written: {e}", ExitStatus.ERROR) from None
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        write_atomically(out, data)
+    except OSError as e:
+        raise fail(f"{out}: cannot write the file ({e.strerror or e})", ExitStatus.ERROR) from None
+    note = " (the profile is not part of CSV: keep the JSON for it)" if chosen == "csv" else ""
+    Console(stderr=True).print(f"Wrote {out} ({chosen}){note}", markup=False, highlight=False)

@@ -1,0 +1,61 @@
+"""``touchdose report``: the one-page clinician report of a client, as PDF or HTML."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from touchdose.analysis.engine import analyze_client
+from touchdose.cli._app import ExitStatus, app
+from touchdose.cli.export import fail, load_client, write_atomically
+from touchdose.records import ClientFile
+from touchdose.reports.clinician import build_report
+from touchdose.reports.clinician_html import render_html
+from touchdose.reports.clinician_pdf import render_pdf
+
+REPORT_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def report_bytes(cf: ClientFile, fmt: str) -> bytes:
+    """The clinician report of ``cf`` as PDF or HTML bytes (also used by the web app's download)."""
+    with warnings.catch_warnings():
+        # Thin data is said in the report itself ("not yet available", the data line).
+        warnings.simplefilter("ignore", UserWarning)
+        report = build_report(cf, analyze_client(cf))
+    if fmt == "pdf":
+        return render_pdf(report)
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    raise ValueError(f"format = {fmt!r} is not allowed (allowed: pdf, html)")
+
+
+REPORT_HELP = (
+    "Write the one-page clinician report: who, the period, the pain chart with sessions marked, the "
+    "verdict with its probabilities, the sessions, the plan, the evidence context and the caution.\n\n"
+    "The format follows the --out suffix: .pdf, or .html for one self-contained page."
+)
+
+
+@app.command(help=REPORT_HELP)
+def report(
+    file: Path | None = typer.Argument(None, help="Client file (.json or .csv).", show_default=False),
+    client_id: str | None = typer.Option(
+        None, "--client", help="A client of the web app's database (e.g. c-12) instead of FILE."
+    ),
+    out: Path = typer.Option(..., "--out", help="report.pdf or report.html.", show_default=False),
+    timezone: str | None = typer.Option(None, help="Time zone for input times written without a UTC offset."),
+    client_json: Path | None = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON)."),
+) -> None:
+    fmt = REPORT_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise fail(f"--out = {str(out)!r} is not allowed (allowed: a file name ending in .pdf or .html)")
+    cf = load_client(file, client_id, timezone, client_json)
+    data = report_bytes(cf, fmt)
+    try:
+        write_atomically(out, data)
+    except OSError as e:
+        raise fail(f"{out}: cannot write the file ({e.strerror or e})", ExitStatus.ERROR) from None
+    Console(stderr=True).print(f"Wrote {out} ({fmt})", markup=False, highlight=False)
