@@ -1,0 +1,373 @@
+"""The n-of-1 comparison: reference values, statsmodels point estimates, refusals, invariants.
+
+The MCMC check of the posterior is in test_comparison_mcmc.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from touchdose.analysis import _ar1
+from touchdose.analysis._exposure import _day_labels
+from touchdose.analysis.comparison import (
+    MIN_BASELINE_DAYS,
+    OUTCOMES,
+    Comparison,
+    Prior,
+    Refusal,
+    compare,
+    compare_all,
+    compare_batch,
+    design,
+)
+from touchdose.instruments.change import MID_POINTS
+from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+
+
+def _load_reference() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "mcmc_reference.py"
+    spec = importlib.util.spec_from_file_location("mcmc_reference", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mcmc_reference"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+REF = _load_reference()
+FLAT = Prior(intercept_precision=0.0, trend_precision=0.0, effect_precision=0.0, a0=1e-9, b0=0.0)
+
+# nof1ins README example (stats-reference.md section 3.2): 28 days, ABAB 7-day blocks, two missing.
+NOF1_Y = [9, 9, 10, 11, 9, 7, 6, 6, 6, 6, 5, 5, 6, 4, 6, 6, 7, 7, 9, 8, 8, 7, None, 6, 6, 7, None, 8]
+NOF1_B = np.repeat([0, 1, 0, 1], 7)
+
+
+def _nof1() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    days = np.array([i for i, v in enumerate(NOF1_Y) if v is not None])
+    y = np.array([v for v in NOF1_Y if v is not None], dtype=float)
+    return days, np.column_stack([np.ones(len(days)), NOF1_B[days]]), y
+
+
+def _client(
+    pain: list[int | None], session_days: list[int], tz: str = "UTC", **extra: list[float]
+) -> ClientFile:
+    t0 = datetime(2026, 2, 1, 9, tzinfo=UTC)
+    checkins = []
+    for d, p in enumerate(pain):
+        if p is None:
+            continue
+        fields = {k: v[d] for k, v in extra.items()}
+        checkins.append(CheckIn(t0 + timedelta(days=d, hours=10), pain=p, **fields))
+    sessions = tuple(Session(t0 + timedelta(days=d, hours=1), pressure=2, minutes=45) for d in session_days)
+    return ClientFile(ClientProfile(id="c-test", timezone=tz), sessions=sessions, checkins=tuple(checkins))
+
+
+# --- Published reference values ----------------------------------------------------------
+
+
+def test_ols_at_rho_zero_matches_the_nof1ins_reference() -> None:
+    # stats-reference.md 3.2 (DERIVED from the nof1ins README data): OLS mean model B-A = -2.000,
+    # SE 0.5327, df 24; with flat priors the posterior is t24: P(<0) = 0.9995, P(<-1) = 0.9637,
+    # P(<-2) = 0.5000. A Jeffreys-type prior (flat beta, a0 = -p/2, b0 = 0) gives exactly t_{n-p}.
+    days, X, y = _nof1()
+    post = _ar1.grid_posterior(_ar1.gap_stats(days, X, y), np.zeros(2), -1.0, 0.0, np.array([0.0]))
+    assert post.mean[0, 0, 1] == pytest.approx(-2.000, abs=5e-4)
+    assert post.scale[0, 0, 1] == pytest.approx(0.5327, abs=5e-5)
+    assert post.df[0] == 24
+    args = (post.weights, post.mean[..., 1], post.scale[..., 1], post.df)
+    for x, p in ((0.0, 0.9995), (-1.0, 0.9637), (-2.0, 0.5000)):
+        assert _ar1.mixture_cdf(np.array([x]), *args)[0] == pytest.approx(p, abs=5e-5)
+
+
+def test_gls_at_rho_matches_sarimax_reference_with_missing_days() -> None:
+    # stats-reference.md 3.2: statsmodels SARIMAX(Y, exog=[1, B], order=(1,0,0)) with the two
+    # missing days: B-A = -1.1907 at AR(1) = 0.7004. Given rho, the ML estimate of beta is the
+    # exact GLS estimate, which our transform reproduces across the gaps.
+    days, X, y = _nof1()
+    post = _ar1.grid_posterior(_ar1.gap_stats(days, X, y), np.zeros(2), 1.0, 1.0, np.array([0.7004]))
+    assert post.mean[0, 0, 1] == pytest.approx(-1.1907, abs=5e-4)
+
+
+def test_marginal_likelihood_equals_the_direct_multivariate_t() -> None:
+    # Independent formula: y ~ multivariate t from N(X b, s2 (Omega + X V0 X')) with s2 ~ IG.
+    rng = np.random.default_rng(3)
+    days = np.sort(rng.choice(90, 50, replace=False))
+    X = np.column_stack([np.ones(50), days / 365.25, rng.random(50) < 0.4])
+    y = X @ [5.0, -1.0, -1.0] + rng.normal(0, 1, 50)
+    prec, a0, b0 = np.array([1e-2, 1e-2, 0.25]), 1.0, 1.0
+    grid = np.array([-0.5, 0.0, 0.3, 0.8])
+    post = _ar1.grid_posterior(_ar1.gap_stats(days, X, y), prec, a0, b0, grid)
+    logml = []
+    for r in grid:
+        S = r ** np.abs(days[:, None] - days[None, :]) / (1 - r**2) + X @ np.diag(1 / prec) @ X.T
+        q = y @ np.linalg.solve(S, y)
+        logml.append(-0.5 * np.linalg.slogdet(S)[1] - (a0 + 25) * np.log1p(q / (2 * b0)))
+    w = np.exp(np.array(logml) - max(logml))
+    np.testing.assert_allclose(post.weights[0], w / w.sum(), rtol=1e-9)
+
+
+# --- statsmodels point estimates on fixtures ----------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("rho", [0.0, 0.35, 0.7, -0.3])
+def test_conditional_posterior_is_statsmodels_gls(seed: int, rho: float) -> None:
+    # Flat beta, a0 = -p/2: the posterior given rho is centred on GLS with the AR(1) covariance
+    # over calendar days (gaps and washout days included) and its scale is the GLS standard error.
+    d = design(REF.synthetic_client(seed, days=150, sessions=20, missing=0.2))
+    gls = sm.GLS(d.y, d.X, sigma=rho ** np.abs(d.days[:, None] - d.days[None, :]) / (1 - rho**2)).fit()
+    post = _ar1.grid_posterior(_ar1.gap_stats(d.days, d.X, d.y), np.zeros(3), -1.5, 0.0, np.array([rho]))
+    np.testing.assert_allclose(post.mean[0, 0], gls.params, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(post.scale[0, 0], gls.bse, rtol=1e-9)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_default_prior_at_rho_zero_approaches_ols(seed: int) -> None:
+    # The default prior is weak: on a client-year at rho = 0 the effect is OLS to 0.01 points.
+    cf = REF.synthetic_client(seed, days=365, sessions=50, rho=0.0)
+    d = design(cf)
+    ols = sm.OLS(d.y, d.X).fit()
+    c = compare(cf, rho_grid=np.array([0.0]))
+    assert isinstance(c, Comparison)
+    assert c.effect == pytest.approx(ols.params[2], abs=0.01)
+    lo, hi = ols.conf_int()[2]
+    assert c.ci95[0] == pytest.approx(lo, abs=0.02) and c.ci95[1] == pytest.approx(hi, abs=0.02)
+
+
+@pytest.mark.parametrize("seed", [6, 7, 8])
+def test_rho_marginal_effect_is_close_to_glsar(seed: int) -> None:
+    # Consecutive days (no missing entries, washout = window - 1 so no day is dropped): GLSAR's
+    # iterated Cochrane-Orcutt fit (drops day 1) estimates the same model by another route.
+    cf = REF.synthetic_client(seed, days=365, sessions=50, rho=0.6, missing=0.0, integer=False)
+    d = design(cf, washout_days=2)
+    assert np.all(np.diff(d.days) == 1)
+    glsar = sm.GLSAR(d.y, d.X, rho=1).iterative_fit(maxiter=50)
+    c = compare(cf, washout_days=2)
+    assert isinstance(c, Comparison)
+    assert c.effect == pytest.approx(glsar.params[2], abs=0.03)
+    assert c.rho == pytest.approx(float(glsar.model.rho[0]), abs=0.05)
+
+
+def test_effect_is_recovered_on_simulated_clients() -> None:
+    # 95 % intervals should contain the true effect in about 95 % of 40 simulated client-years.
+    cfs = [REF.synthetic_client(s, effect=-1.0, rho=0.5) for s in range(40)]
+    results = compare_batch(cfs)
+    covered = sum(1 for r in results if isinstance(r, Comparison) and r.ci95[0] <= -1.0 <= r.ci95[1])
+    assert covered >= 34  # binomial(40, 0.95): P(<= 33) < 0.01
+    assert np.mean([r.effect for r in results if isinstance(r, Comparison)]) == pytest.approx(-1.0, abs=0.1)
+
+
+# --- Output contract -------------------------------------------------------------------
+
+
+def test_to_dict_is_exactly_the_formats_object() -> None:
+    c = compare(REF.synthetic_client(11))
+    assert isinstance(c, Comparison)
+    out = c.to_dict()
+    assert list(out) == ["effect", "ci95", "p_benefit", "p_harm", "p_no_meaningful", "mid"]
+    assert out["mid"] == MID_POINTS  # IMMPACT 1 point, owned by instruments.change
+    assert out["ci95"][0] < out["effect"] < out["ci95"][1]
+
+
+def test_compare_all_reports_every_outcome_and_refusal_reasons() -> None:
+    s = compare_all(REF.synthetic_client(12))
+    out = s.to_dict()
+    assert list(out) == ["pain", "sleep_hours", "fatigue", "mood"]
+    assert out["pain"] is not None and out["sleep_hours"] is not None
+    assert out["sleep_hours"]["mid"] == OUTCOMES["sleep_hours"].mid
+    assert out["fatigue"] is None and out["mood"] is None
+    assert s.refusals["fatigue"].reasons == ("No fatigue entries in the diary.",)
+    assert s.refusals["mood"].needs == ("daily mood entries",)
+
+
+def test_batch_equals_one_by_one() -> None:
+    cfs = [REF.synthetic_client(s, days=200, sessions=25) for s in range(5)] + [_client([5] * 3, [])]
+    batch = compare_batch(cfs, chunk=2)
+    for cf, b in zip(cfs, batch, strict=True):
+        one = compare(cf)
+        if isinstance(one, Refusal):
+            assert b == one
+            continue
+        assert isinstance(b, Comparison)  # equal up to grid points of weight < 1e-14 dropped per block
+        for name in ("effect", "p_benefit", "p_harm", "p_no_meaningful", "rho"):
+            assert getattr(b, name) == pytest.approx(getattr(one, name), abs=1e-10)
+        assert b.ci95 == pytest.approx(one.ci95, abs=1e-9)
+
+
+# --- Refusals -----------------------------------------------------------------------------
+
+
+def _weekly(baseline: int, weeks: int, pain: int = 5) -> tuple[list[int | None], list[int]]:
+    n = baseline + 7 * weeks
+    return [pain + (d % 3 == 0) for d in range(n)], [baseline + 7 * w for w in range(weeks)]
+
+
+def test_short_baseline_is_refused_and_says_what_is_missing() -> None:
+    pain, sessions = _weekly(baseline=4, weeks=6)
+    r = compare(_client(pain, sessions))
+    assert isinstance(r, Refusal)
+    expected = f"Only 4 diary days with pain without massage in a row ({MIN_BASELINE_DAYS} needed)"
+    assert r.reasons[0].startswith(expected)
+    assert "regression to the mean" in r.reasons[0]
+    # The open stretch after the last session (day 39) has days 43-45 massage-free: 3 of 7.
+    assert r.needs == ("4 more diary days without massage before the next session",)
+
+
+def test_baseline_before_any_session() -> None:
+    r = compare(_client([5, 6, 5], []))
+    assert isinstance(r, Refusal)
+    assert r.needs[0] == "4 more diary days without massage before the first massage session"
+    assert "alternated 0 time(s)" in r.reasons[1]
+
+
+def test_a_later_break_serves_as_baseline() -> None:
+    pain, sessions = _weekly(baseline=3, weeks=4)
+    pain += [5, 6, 5, 5, 6, 5, 5, 6, 5, 5, 6]  # an 11-day break: days 3-10 after are massage-free
+    n = len(pain)
+    pain2, sessions2 = _weekly(baseline=0, weeks=3)
+    pain += pain2
+    sessions += [n + s for s in sessions2]
+    assert isinstance(compare(_client(pain, sessions)), Comparison)
+
+
+def test_exposure_that_never_varies_is_refused() -> None:
+    # A massage every other day after the baseline: exposed every day, one single switch.
+    pain = [6] * 10 + [4, 5] * 20
+    r = compare(_client(pain, list(range(10, 50, 2))))
+    assert isinstance(r, Refusal)
+    assert r.reasons == (
+        "Massage days and massage-free days alternated 1 time(s) (3 needed): with so few switches "
+        "a change cannot be put down to massage.",
+    )
+    assert r.needs[0].startswith("2 more session(s) in different weeks")
+
+
+def test_massage_days_without_diary_entries_do_not_count() -> None:
+    pain, sessions = _weekly(baseline=10, weeks=6)
+    blanked: list[int | None] = [None if any(0 <= d - s < 3 for s in sessions[1:]) else p
+                                 for d, p in enumerate(pain)]  # fmt: skip
+    r = compare(_client(blanked, sessions))
+    assert isinstance(r, Refusal) and "alternated 1 time(s)" in r.reasons[0]
+
+
+def test_refusal_thresholds_are_configurable() -> None:
+    pain, sessions = _weekly(baseline=4, weeks=6)
+    assert isinstance(compare(_client(pain, sessions), min_baseline_days=4), Comparison)
+    assert isinstance(compare(_client(pain, sessions), min_baseline_days=4, min_episodes=7), Refusal)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"outcome": "stress"}, r"outcome = 'stress' is not allowed \(allowed: one of pain"),
+        ({"mid": 0}, r"mid = 0 is not allowed \(allowed: a number of points > 0\)"),
+        ({"min_baseline_days": 0}, r"min_baseline_days = 0 is not allowed"),
+        ({"window_days": 3, "washout_days": 1}, r"washout_days = 1 is not allowed .*>= window_days - 1 = 2"),
+        ({"rho_grid": np.array([1.0])}, r"rho_grid is not allowed"),
+    ],
+)
+def test_bad_options_name_the_field(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        compare(_client([5] * 20, [10]), **kwargs)  # type: ignore[arg-type]
+
+
+def test_day_labels() -> None:
+    # Sessions on days 2 and 4 (window 3, washout 3): 2-6 exposed, 7 washout, 8+ free.
+    assert _day_labels(10, np.array([4, 2]), 3, 3).tolist() == [0, 0, 1, 1, 1, 1, 1, -1, 0, 0]
+    assert _day_labels(4, np.array([-2]), 3, 3).tolist() == [1, -1, 0, 0]  # a session before the diary
+
+
+def test_days_are_local_to_the_client() -> None:
+    # A 23:30 UTC session on 1 Feb is 08:30 on 2 Feb in Tokyo: the diary entry of 1 Feb becomes a
+    # baseline day there, and exposure moves with the session.
+    t = datetime(2026, 2, 1, 23, 30, tzinfo=UTC)
+    morning = datetime(2026, 2, 1, 3, tzinfo=UTC)
+    checkins = tuple(CheckIn(morning + timedelta(days=d), pain=5) for d in range(6))
+    sessions = (Session(t, pressure=2, minutes=30),)
+    cf_utc = ClientFile(ClientProfile(id="a"), sessions=sessions, checkins=checkins)
+    cf_tokyo = ClientFile(ClientProfile(id="a", timezone="Asia/Tokyo"), sessions=sessions, checkins=checkins)
+    assert design(cf_utc).baseline_days == 0
+    assert design(cf_tokyo).baseline_days == 1
+    assert design(cf_utc).X[:, 2].tolist() == [1, 1, 1, 0, 0]  # days 0-2 exposed, 3 washout
+    assert design(cf_tokyo).X[:, 2].tolist() == [0, 1, 1, 1, 0]  # days 1-3 exposed, 4 washout
+
+
+# --- Invariants (hypothesis) ----------------------------------------------------------------
+
+
+_settings = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def _diaries(draw: st.DrawFn) -> tuple[list[int | None], list[int]]:
+    baseline = draw(st.integers(7, 14))
+    weeks = draw(st.integers(3, 8))
+    n = baseline + 7 * weeks
+    pain = draw(st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=n, max_size=n))
+    for d in range(baseline):  # keep the baseline observed
+        pain[d] = pain[d] if pain[d] is not None else 5
+    for w in range(weeks):  # keep the massage days and the massage-free days observed
+        for k in (0, 5):
+            d = baseline + 7 * w + k
+            pain[d] = pain[d] if pain[d] is not None else 5
+    return pain, [baseline + 7 * w for w in range(weeks)]
+
+
+@_settings
+@given(_diaries())
+def test_probabilities_are_a_partition(diary: tuple[list[int | None], list[int]]) -> None:
+    c = compare(_client(*diary))
+    assert isinstance(c, Comparison)
+    probs = (c.p_benefit, c.p_harm, c.p_no_meaningful)
+    assert all(0.0 <= p <= 1.0 for p in probs)
+    assert sum(probs) == pytest.approx(1.0, abs=1e-12)
+    assert c.ci95[0] <= c.effect <= c.ci95[1]
+
+
+@_settings
+@given(_diaries())
+def test_mirroring_the_data_swaps_benefit_and_harm(diary: tuple[list[int | None], list[int]]) -> None:
+    # 10 - pain mirrors every day; with a flat intercept prior the posterior mirrors exactly.
+    pain, sessions = diary
+    mirrored = [None if p is None else 10 - p for p in pain]
+    flat_intercept = Prior(intercept_precision=0.0)
+    a = compare(_client(pain, sessions), prior=flat_intercept)
+    b = compare(_client(mirrored, sessions), prior=flat_intercept)
+    assert isinstance(a, Comparison) and isinstance(b, Comparison)
+    assert b.effect == pytest.approx(-a.effect, abs=1e-9)
+    assert b.p_benefit == pytest.approx(a.p_harm, abs=1e-9)
+    assert b.p_harm == pytest.approx(a.p_benefit, abs=1e-9)
+    assert b.ci95[0] == pytest.approx(-a.ci95[1], abs=1e-7)
+
+
+@_settings
+@given(_diaries())
+def test_direction_decides_what_is_a_benefit(diary: tuple[list[int | None], list[int]]) -> None:
+    # The same numbers as fatigue (lower is better) and as mood (higher is better, same 1-point MID).
+    pain, sessions = diary
+    values = [float(p) if p is not None else 0.0 for p in pain]
+    cf = _client(pain, sessions, fatigue=[int(v) for v in values], mood=[int(v) for v in values])
+    fatigue, mood = compare(cf, "fatigue"), compare(cf, "mood")
+    assert isinstance(fatigue, Comparison) and isinstance(mood, Comparison)
+    assert mood.effect == pytest.approx(fatigue.effect)
+    assert mood.p_benefit == pytest.approx(fatigue.p_harm)
+    assert mood.p_harm == pytest.approx(fatigue.p_benefit)
+
+
+@_settings
+@given(_diaries(), st.floats(0.2, 3.0))
+def test_a_larger_mid_is_never_easier_to_reach(diary: tuple[list[int | None], list[int]], mid: float) -> None:
+    small = compare(_client(*diary), mid=mid)
+    large = compare(_client(*diary), mid=mid + 0.5)
+    assert isinstance(small, Comparison) and isinstance(large, Comparison)
+    assert large.p_benefit <= small.p_benefit + 1e-12 and large.p_harm <= small.p_harm + 1e-12
