@@ -8,6 +8,7 @@
 For explanation and simulation, not diagnosis.
 """
 
+from touchdose.painmodel.explainer import DaysAfter, PressureCurve, days_after, pressure_curve
 from touchdose.painmodel.gate import SENSITIZED, TYPICAL, GateParams, GateResponse, gate_response
 from touchdose.painmodel.population import KINDS, MIXED_PROPORTIONS
 from touchdose.painmodel.simulate import (
@@ -26,13 +27,17 @@ __all__ = [
     "SENSITIZED",
     "TYPICAL",
     "ClientTruth",
+    "DaysAfter",
     "FixedPolicy",
     "GateParams",
     "GateResponse",
     "Policy",
+    "PressureCurve",
     "SessionTruth",
     "SimulationResult",
+    "days_after",
     "fixed",
     "gate_response",
+    "pressure_curve",
     "simulate_clients",
 ]

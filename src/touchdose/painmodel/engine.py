@@ -33,7 +33,6 @@ from numpy.typing import NDArray
 from touchdose.instruments.change import MODERATE_POINTS
 from touchdose.painmodel.gate import (
     RELAXATION_HALF_LIFE_HOURS,
-    RELIEF_HALF_LIFE_HOURS,
     TRANSIENT_HALF_LIFE_HOURS,
     GateParams,
     GateResponse,
@@ -51,7 +50,7 @@ BoolArray = NDArray[np.bool_]
 SESSION_HOUR = 10
 DIARY_HOUR = 20
 #: Days after a session on which its after-effects are still added (they are < 1 % later).
-EFFECT_DAYS = 14
+EFFECT_DAYS = 10
 #: Hours after the session of the diary on days 0, 1 and 2: the truth "effect" of a session
 #: is its mean pain change over these three diaries (the exposure window of DESIGN.md).
 EFFECT_HOURS: tuple[float, ...] = tuple(24.0 * d + DIARY_HOUR - SESSION_HOUR for d in range(3))
@@ -81,12 +80,9 @@ class Cohort:
     traits: Traits
     latent: FloatArray  # pain without any massage
     pain_effect: FloatArray  # points added by the sessions (negative = relief)
-    flare_effect: FloatArray  # the flare part of pain_effect
-    relax_effect: FloatArray  # relaxation left at the evening diary (0-1)
-    sleep_effect: FloatArray  # relaxation left in the night before the diary (0-1)
     observed: BoolArray  # a diary entry was made
     late_hours: FloatArray  # hours the entry was late (0 = on time)
-    noise: FloatArray  # (4, days, n) standard normal noise for mood, fatigue, sleep, activity
+    diary_key: int  # seeds the noise of the other diary items (drawn only when records are built)
     u_follow: FloatArray  # (2, K, n) uniform draws for keeping the two follow-up diaries
     session_day: IntArray  # (K, n), -1 = no session
     pressure: IntArray
@@ -95,9 +91,11 @@ class Cohort:
     after: FloatArray
     relaxation: FloatArray
     evoked: FloatArray
+    flare_points: FloatArray  # the session's flare before build-up and decay (points)
     effect: FloatArray  # the session's true mean change over the diaries of days 0-2
     flare: BoolArray  # the session caused a flare (>= FLARE_POINTS at the 24 h diary)
     rated: BoolArray  # (3, K, n) before / during / after given
+    noise: FloatArray | None = None  # filled by diary_noise()
 
     @property
     def pain(self) -> FloatArray:
@@ -137,12 +135,12 @@ def _empty(traits: Traits, rng: np.random.Generator, days: int) -> Cohort:
     session_day = np.where(rounds < traits.max_sessions, traits.baseline_days + 7 * rounds, -1)
     zeros = np.zeros((days, n))
     return Cohort(
-        traits=traits, latent=latent, pain_effect=zeros.copy(), flare_effect=zeros.copy(),
-        relax_effect=zeros.copy(), sleep_effect=zeros, observed=observed, late_hours=late,
-        noise=rng.standard_normal((4, days, n)), u_follow=rng.random((2, k, n)),
+        traits=traits, latent=latent, pain_effect=zeros, observed=observed, late_hours=late,
+        diary_key=int(rng.integers(2**63)), u_follow=rng.random((2, k, n)),
         session_day=session_day.astype(np.int64), pressure=np.zeros((k, n), dtype=np.int64),
         before=np.zeros((k, n)), during=np.zeros((k, n)), after=np.zeros((k, n)),
-        relaxation=np.zeros((k, n)), evoked=np.zeros((k, n)), effect=np.zeros((k, n)),
+        relaxation=np.zeros((k, n)), evoked=np.zeros((k, n)), flare_points=np.zeros((k, n)),
+        effect=np.zeros((k, n)),
         flare=np.zeros((k, n), dtype=bool), rated=rng.random((3, k, n)) < RATING_ADHERENCE,
     )  # fmt: skip
 
@@ -158,20 +156,13 @@ def _followups(cohort: Cohort, k: int, idx: IntArray, days: int) -> None:
 
 
 def _add_effects(cohort: Cohort, idx: IntArray, day: IntArray, r: GateResponse, days: int) -> None:
-    """Add one session round's after-effects to the following days' diaries."""
+    """Add one session round's pain after-effects to the following days."""
     lag = np.arange(EFFECT_DAYS)[:, None]
     rows = day[None, :] + lag
     ok = rows < days
-    cols = np.broadcast_to(idx, rows.shape)[ok]
-    rows = rows[ok]
-    hours = 24.0 * lag + (DIARY_HOUR - SESSION_HOUR)
-    flare = r.flare_points * flare_shape(hours)
-    cohort.pain_effect[rows, cols] += (flare - r.relief * decay(hours, RELIEF_HALF_LIFE_HOURS))[ok]
-    cohort.flare_effect[rows, cols] += flare[ok]
-    cohort.relax_effect[rows, cols] += (r.relaxation * decay(hours, RELAXATION_HALF_LIFE_HOURS))[ok]
-    night = 24.0 * lag - (SESSION_HOUR + 8.0)  # the night before that diary, about 02:00
-    sleep = np.where(night >= 0, r.relaxation * decay(night, RELAXATION_HALF_LIFE_HOURS), 0.0)
-    cohort.sleep_effect[rows, cols] += sleep[ok]
+    flat = (rows * cohort.traits.n + idx[None, :])[ok]
+    change = r.change_at(24.0 * lag + (DIARY_HOUR - SESSION_HOUR))
+    cohort.pain_effect.ravel()[flat] += change[ok]
 
 
 def _subset(gate: GateParams, n: int, idx: IntArray) -> GateParams:
@@ -180,7 +171,7 @@ def _subset(gate: GateParams, n: int, idx: IntArray) -> GateParams:
         f.name: np.broadcast_to(np.asarray(getattr(gate, f.name), dtype=np.float64), (n,))[idx]
         for f in fields(gate)
     }
-    return GateParams(**values)
+    return GateParams.unchecked(**values)
 
 
 def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, last: FloatArray) -> None:
@@ -204,6 +195,7 @@ def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, l
     cohort.pressure[k, idx] = pressure
     cohort.before[k, idx], cohort.during[k, idx], cohort.after[k, idx] = before, r.during, r.after
     cohort.relaxation[k, idx], cohort.evoked[k, idx] = r.relaxation, r.evoked
+    cohort.flare_points[k, idx] = r.flare_points
     cohort.effect[k, idx] = np.mean([r.change_at(h) for h in EFFECT_HOURS], axis=0)
     cohort.flare[k, idx] = r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS
     _followups(cohort, k, idx, days)
@@ -260,6 +252,29 @@ def _rating(x: FloatArray) -> IntArray:
     return np.clip(np.rint(x), 0, 10).astype(np.int64)
 
 
+def _session_kernels(cohort: Cohort, i: int, first: int, stop: int) -> tuple[FloatArray, ...]:
+    """Flare, evening relaxation and night relaxation left on days first..stop-1 (client i)."""
+    k = cohort.session_day[:, i] >= 0
+    day = cohort.session_day[k, i]
+    lag = np.arange(first, stop)[:, None] - day[None, :]
+    hours = np.where(lag >= 0, 24.0 * lag + (DIARY_HOUR - SESSION_HOUR), -1.0)
+    after = hours >= 0
+    flare = np.where(after, cohort.flare_points[k, i] * flare_shape(hours), 0.0).sum(axis=1)
+    relax_k = cohort.relaxation[k, i]
+    relax = np.where(after, relax_k * decay(hours, RELAXATION_HALF_LIFE_HOURS), 0.0).sum(axis=1)
+    night = 24.0 * lag - (SESSION_HOUR + 8.0)  # the night before that diary, about 02:00
+    sleep = np.where(night >= 0, relax_k * decay(night, RELAXATION_HALF_LIFE_HOURS), 0.0).sum(axis=1)
+    return flare, relax, sleep
+
+
+def diary_noise(cohort: Cohort) -> FloatArray:
+    """(4, days, n) standard normal noise of mood, fatigue, sleep and activity (drawn once)."""
+    if cohort.noise is None:
+        rng = np.random.default_rng(cohort.diary_key)
+        cohort.noise = rng.standard_normal((4, cohort.latent.shape[0], cohort.traits.n))
+    return cohort.noise
+
+
 def diary_values(cohort: Cohort, i: int, first: int, stop: int) -> DiaryValues:
     """Diary items of client ``i`` for days ``first`` to ``stop - 1`` (rounded, in range).
 
@@ -274,8 +289,8 @@ def diary_values(cohort: Cohort, i: int, first: int, stop: int) -> DiaryValues:
     pain = np.clip(cohort.latent[d, i] + cohort.pain_effect[d, i], 0.0, 10.0)
     usual = t.baseline_pain[i] + t.drift_per_day[i] * np.arange(first, stop)
     dev = pain - usual
-    relax, sleep_relax = cohort.relax_effect[d, i], cohort.sleep_effect[d, i]
-    z = cohort.noise[:, d, i]
+    flare, relax, sleep_relax = _session_kernels(cohort, i, first, stop)
+    z = diary_noise(cohort)[:, d, i]
     mood = t.mood_base[i] + t.mood_gain[i] * relax + MOOD_PER_PAIN * dev + z[0]
     fatigue = t.fatigue_base[i] + FATIGUE_PER_PAIN * dev - 0.3 * t.mood_gain[i] * relax + 0.8 * z[1]
     sleep = t.sleep_base[i] + t.sleep_gain[i] * sleep_relax + SLEEP_HOURS_PER_PAIN * dev + 0.6 * z[2]
@@ -284,7 +299,7 @@ def diary_values(cohort: Cohort, i: int, first: int, stop: int) -> DiaryValues:
     return DiaryValues(
         pain=_rating(pain), fatigue=_rating(fatigue),
         sleep_hours=np.clip(np.rint(sleep * 4.0) / 4.0, 0.0, 24.0), sleep_quality=_rating(quality),
-        mood=_rating(mood), flare=cohort.flare_effect[d, i] >= FLARE_POINTS,
+        mood=_rating(mood), flare=flare >= FLARE_POINTS,
         rescue_doses=((dev >= 2.0).astype(np.int64) + (pain >= 8.0)).astype(np.int64),
         activity_minutes=np.maximum(np.rint(activity), 0).astype(np.int64),
     )  # fmt: skip

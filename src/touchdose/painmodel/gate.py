@@ -115,6 +115,14 @@ class GateParams:
                     f"(allowed: numbers {low:g}-{high:g})"
                 )
 
+    @classmethod
+    def unchecked(cls, **values: float | FloatArray) -> GateParams:
+        """Build without the range checks, for values taken from an already checked instance."""
+        obj = object.__new__(cls)
+        for name, value in values.items():
+            object.__setattr__(obj, name, value)
+        return obj
+
     def with_sensitization(self, sensitization: ArrayLike) -> GateParams:
         """The same system with another long-standing sensitization (0-1)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}

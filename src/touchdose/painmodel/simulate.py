@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -49,7 +49,7 @@ from touchdose.records import AREAS, PRESSURE_MAX, PRESSURE_MIN, CheckIn, Client
 #: Clients simulated together in one vectorised batch. Fixed, so that a client's draws
 #: depend only on the seed and its position, never on how many clients are asked for
 #: beyond its batch.
-BATCH_SIZE = 1024
+BATCH_SIZE = 4096
 #: Default length of a simulated record (days): two to three weeks of baseline diary,
 #: then about 15 weekly sessions.
 DEFAULT_DAYS = 120
@@ -384,14 +384,24 @@ def _cohort_for(traits: Traits, rng: np.random.Generator, days: int, policy: Cal
     return run_cohort(traits, rng, days=days, choose=choose)
 
 
-def iter_cohorts(n: int, *, seed: int, kind: str | None = None, pressure: int = 3,
-                 days: int = 365) -> Iterator[Cohort]:  # fmt: skip
+def iter_cohorts(
+    n: int,
+    *,
+    seed: int,
+    kind: str | None = None,
+    pressure: int = 3,
+    days: int = 365,
+    batches: Container[int] | None = None,
+) -> Iterator[Cohort]:
     """The array core only (no records): batches of clients under a fixed pressure.
 
     For benchmarks and population studies; the same batches as :func:`simulate_clients`.
+    ``batches`` keeps only those batch numbers (to split the work over processes).
     """
     choose = _chooser(fixed(pressure), [])
-    for _first, size, rng in batch_rngs(seed, n):
+    for b, (_first, size, rng) in enumerate(batch_rngs(seed, n)):
+        if batches is not None and b not in batches:
+            continue
         traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
         yield run_cohort(traits, rng, days=days, choose=choose)
 
