@@ -16,6 +16,8 @@ from touchdose.cli import report as _report  # noqa: F401,E402
 from touchdose.cli import simulate as _simulate  # noqa: F401,E402
 from touchdose.cli import serve as _serve  # noqa: F401,E402
 from touchdose.cli import createuser as _createuser  # noqa: F401,E402
+from touchdose.cli import meta as _meta  # noqa: F401,E402
+from touchdose.cli import evidence as _evidence  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 
