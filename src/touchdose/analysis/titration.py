@@ -37,6 +37,7 @@ from touchdose.analysis.crm import (
     crm,
     posterior,
 )
+from touchdose.analysis.response import SessionResponse
 from touchdose.records import PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, SENSITIVITIES
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Titration",
     "closest_level",
     "crm",
+    "exposures_from_responses",
     "titrate",
 ]
 
@@ -158,6 +160,29 @@ class Titration:
             "limited_by": self.limited_by,
             "why": list(self.why),
         }
+
+
+def exposures_from_responses(responses: Sequence[SessionResponse]) -> tuple[Exposure, ...]:
+    """The titration's data from the session responses, never guessing a missing outcome.
+
+    ``harmed`` and ``mixed`` sessions are aggravations; ``helped`` and ``no_effect`` are
+    fully observed sessions without aggravation; an ``unknown`` session (a follow-up is
+    missing, no aggravation seen) counts with the TITE weight of the follow-ups present:
+    1/2 per follow-up (24 h, 48 h), 0 when neither was given.
+
+    Examples
+    --------
+    >>> exposures_from_responses(())
+    ()
+    """
+    out = []
+    for r in responses:
+        if r.outcome == "unknown":
+            seen = (r.change_24h is not None) + (r.change_48h is not None)
+            out.append(Exposure(r.pressure, False, seen / 2))
+        else:
+            out.append(Exposure(r.pressure, bool(r.aggravated)))
+    return tuple(out)
 
 
 def _model_ceiling(risk: FloatArray, overdose: FloatArray, target: float, base: int) -> tuple[int, str]:

@@ -1,0 +1,452 @@
+"""Is massage helping this client? The verdict, with its reasons as numbers in plain words.
+
+The verdict reads two kinds of evidence a real client has: how each session went
+(:mod:`touchdose.analysis.response`: relief, aggravation, missing follow-ups) and the
+n-of-1 comparison of the diary on massage days against days without massage
+(:mod:`touchdose.analysis.comparison`). The states are those of FORMATS.md:
+
+* ``gathering_data`` — not enough to judge; says exactly what is missing;
+* ``more_pain`` — mainly more pain: most judged sessions aggravated, or the diary shows
+  pain credibly higher on massage days;
+* ``mixed`` — repeated aggravations among the sessions, but not mainly;
+* ``helping`` — pain credibly lower on massage days by at least the MID;
+* ``soothing`` — pain unchanged, mood or sleep credibly better on massage days;
+* ``no_effect`` — nothing measurable.
+
+Safety comes first: the aggravation rules are checked before any benefit.
+
+Examples
+--------
+>>> v = judge((), None)
+>>> v.state, v.missing[0]
+('gathering_data', 'a first massage session, rated before and after')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from scipy.integrate import quad
+from scipy.stats import beta as beta_dist
+
+from touchdose.analysis.comparison import OUTCOMES, Comparison, Refusal
+from touchdose.analysis.crm import FloatArray
+from touchdose.analysis.response import (
+    AGGRAVATION_POINTS,
+    FOLLOWUP_24H_HOURS,
+    FOLLOWUP_48H_HOURS,
+    SessionResponse,
+)
+from touchdose.records import ClientFile
+
+__all__ = [
+    "CAUTION",
+    "HARM_P",
+    "HELPING_P",
+    "MAINLY_SHARE",
+    "MIN_AGGRAVATIONS",
+    "MIN_JUDGED_SESSIONS",
+    "MIXED_SHARE",
+    "VERDICT_STATES",
+    "Background",
+    "SessionTally",
+    "Verdict",
+    "background_aggravation",
+    "judge",
+    "tally_sessions",
+]
+
+VERDICT_STATES: tuple[str, ...] = ("gathering_data", "helping", "soothing", "no_effect", "mixed", "more_pain")
+
+#: Every verdict carries this caution (DESIGN.md "Verdict and plan"; FORMATS.md example).
+CAUTION = "Self-reported n-of-1 data, not medical advice."
+CAUTION_MORE_PAIN = (
+    " If massage mainly brings more pain, stop, and talk to your physician before trying again."
+)
+
+#: Sessions with a known outcome needed before any verdict: three, the same number of
+#: separate massage episodes the n-of-1 comparison needs (comparison.MIN_EXPOSURE_EPISODES).
+MIN_JUDGED_SESSIONS = 3
+#: "Mainly more pain" (DESIGN.md): at least half of the judged sessions aggravated.
+MAINLY_SHARE = 0.5
+#: "Mixed": at least this share of judged sessions aggravated, twice the 10 % of ordinary
+#: massage clients who report discomfort afterwards (Cambron 2007; research/evidence.md 12),
+#: so an occasional bad day is not read as a pattern ...
+MIXED_SHARE = 0.2
+#: ... and never on a single aggravation.
+MIN_AGGRAVATIONS = 2
+#: When the diary has too few massage-free stretches to measure the client's own rate of
+#: spontaneous pain rises, this rate stands in for it: 10 % of ordinary massage clients report
+#: discomfort afterwards (Cambron 2007), weighted as this many pseudo-observations.
+DEFAULT_BACKGROUND_RATE = 0.10
+DEFAULT_BACKGROUND_WEIGHT = 10
+#: Aggravations count as a pattern only when the rate after sessions is above the client's own
+#: background rate with at least this posterior probability, 19 to 1 (Beta(1+a, 1+n-a) vs Beta(1+x, 1+m-x)).
+EXCESS_P = 0.95
+#: Posterior probability of a meaningful benefit (>= MID) needed to say "helping": 0.8,
+#: odds of 4 to 1. Checked on simulated clients (docs/validation.md, benchmarks/verdicts.py).
+HELPING_P = 0.8
+#: Posterior probability of a meaningful harm (>= MID more pain on massage days) that makes
+#: the diary alone say "more pain".
+HARM_P = 0.8
+
+
+@dataclass(frozen=True)
+class SessionTally:
+    """How the sessions went, counted.
+
+    ``judged`` sessions have a known outcome (both follow-ups, or an aggravation seen);
+    ``aggravated`` counts ``harmed`` and ``mixed`` sessions.
+    """
+
+    sessions: int
+    judged: int
+    helped: int
+    no_effect: int
+    mixed: int
+    harmed: int
+    unknown: int
+    aggravating_pressures: tuple[int, ...]
+    last_aggravated: bool
+
+    @property
+    def aggravated(self) -> int:
+        return self.mixed + self.harmed
+
+    @property
+    def aggravated_share(self) -> float:
+        return self.aggravated / self.judged if self.judged else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sessions": self.sessions, "judged": self.judged, "helped": self.helped,
+            "no_effect": self.no_effect, "mixed": self.mixed, "harmed": self.harmed,
+            "unknown": self.unknown, "aggravating_pressures": list(self.aggravating_pressures),
+        }  # fmt: skip
+
+
+def tally_sessions(responses: Sequence[SessionResponse]) -> SessionTally:
+    """Count the session outcomes.
+
+    Examples
+    --------
+    >>> tally_sessions(()).judged
+    0
+    """
+    outcomes = [r.outcome for r in responses]
+    judged = [r for r in responses if r.outcome != "unknown"]
+    return SessionTally(
+        sessions=len(responses),
+        judged=len(judged),
+        helped=outcomes.count("helped"),
+        no_effect=outcomes.count("no_effect"),
+        mixed=outcomes.count("mixed"),
+        harmed=outcomes.count("harmed"),
+        unknown=outcomes.count("unknown"),
+        aggravating_pressures=tuple(sorted({r.pressure for r in responses if r.aggravated})),
+        last_aggravated=bool(judged) and judged[-1].aggravated,
+    )
+
+
+@dataclass(frozen=True)
+class Background:
+    """The client's own rate of spontaneous aggravation on days without massage.
+
+    ``windows`` diary entries far from any massage had both follow-up entries; in ``events``
+    of them pain rose by at least :data:`AGGRAVATION_POINTS` (or a flare was reported), the
+    same rule a session's aggravation follows.
+    """
+
+    events: int
+    windows: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.events / self.windows if self.windows else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"events": self.events, "windows": self.windows}
+
+
+def _nearest(times: FloatArray, t0: float, window: tuple[float, float]) -> int | None:
+    """Index of the entry inside ``[t0 + lo, t0 + hi)`` hours closest to the window's middle."""
+    lo, hi = t0 + window[0] * 3600.0, t0 + window[1] * 3600.0
+    i, j = int(np.searchsorted(times, lo, "left")), int(np.searchsorted(times, hi, "left"))
+    if i >= j:
+        return None
+    middle = (lo + hi) / 2
+    return min(range(i, j), key=lambda k: abs(times[k] - middle))
+
+
+def background_aggravation(cf: ClientFile) -> Background:
+    """Count spontaneous aggravations in the diary, away from massage.
+
+    Every diary entry with no session within 60 h before or after it is treated like a
+    session's before-pain: its "follow-ups" are the entries 18-36 h and 36-60 h later
+    (the windows of :mod:`touchdose.analysis.response`). It is an aggravation when either
+    follow-up is at least 2 points higher or a flare is reported in between.
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientProfile
+    >>> background_aggravation(ClientFile(ClientProfile(id="c-1"))).rate is None
+    True
+    """
+    checkins = cf.checkins
+    times = np.array([c.time.timestamp() for c in checkins])
+    sessions = np.array([s.start.timestamp() for s in cf.sessions])
+    reach = FOLLOWUP_48H_HOURS[1] * 3600.0
+    events = windows = 0
+    for k, c in enumerate(checkins):
+        t0 = times[k]
+        if sessions.size and np.any(np.abs(sessions - t0) <= reach):
+            continue
+        f24 = _nearest(times, t0, FOLLOWUP_24H_HOURS)
+        f48 = _nearest(times, t0, FOLLOWUP_48H_HOURS)
+        if f24 is None or f48 is None:
+            continue
+        windows += 1
+        end = c.time + timedelta(hours=FOLLOWUP_48H_HOURS[1])
+        flare = any(x.flare for x in checkins[k + 1 :] if x.time < end)
+        rise = max(checkins[f24].pain, checkins[f48].pain) - c.pain
+        events += int(flare or rise >= AGGRAVATION_POINTS)
+    return Background(events, windows)
+
+
+def p_excess(aggravated: int, judged: int, background: Background | None) -> float:
+    """P(aggravation rate after sessions > background rate), uniform Beta priors.
+
+    ``P = ∫ f_bg(y) P(theta_sessions > y) dy`` with ``theta_sessions ~ Beta(1 + a, 1 + n - a)``
+    and ``theta_bg ~ Beta(1 + x, 1 + m - x)`` (adaptive quadrature).
+
+    Without a measured background, :data:`DEFAULT_BACKGROUND_RATE` counts as
+    :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations.
+
+    Examples
+    --------
+    >>> round(p_excess(8, 10, Background(2, 40)), 3)
+    1.0
+    >>> p_excess(0, 10, Background(4, 40)) < 0.5
+    True
+    """
+    if background is None or background.windows < DEFAULT_BACKGROUND_WEIGHT:
+        x, m = DEFAULT_BACKGROUND_RATE * DEFAULT_BACKGROUND_WEIGHT, DEFAULT_BACKGROUND_WEIGHT
+    else:
+        x, m = background.events, background.windows
+    a_bg, b_bg = 1 + x, 1 + m - x
+    a_s, b_s = 1 + aggravated, 1 + judged - aggravated
+
+    def integrand(y: float) -> float:
+        return float(beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s))
+
+    value, _err = quad(integrand, 0.0, 1.0, epsabs=1e-10)
+    return float(min(1.0, max(0.0, value)))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict: a state, its reasons in plain words with numbers, a caution, what is missing."""
+
+    state: str
+    reasons: tuple[str, ...]
+    caution: str
+    missing: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.state not in VERDICT_STATES:
+            raise ValueError(f"verdict: state = {self.state!r} is not one of {', '.join(VERDICT_STATES)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """FORMATS.md ``verdict`` (``state``, ``reasons``, ``caution``) plus ``missing``."""
+        return {
+            "state": self.state,
+            "reasons": list(self.reasons),
+            "caution": self.caution,
+            "missing": list(self.missing),
+        }
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.0f} %"
+
+
+def _num(x: float) -> str:
+    return f"{abs(x):.1f}"
+
+
+def _session_reasons(t: SessionTally) -> list[str]:
+    if t.sessions == 0:
+        return ["No massage sessions recorded yet."]
+    out = [
+        f"{t.aggravated} of {t.judged} sessions with a known outcome were followed by more pain "
+        f"(at least {AGGRAVATION_POINTS} points more at a follow-up, a flare, or right after)."
+    ]
+    if t.helped:
+        out.append(
+            f"{t.helped} of {t.judged} brought relief of at least 1 point without more pain afterwards."
+        )
+    if t.unknown:
+        out.append(
+            f"{t.unknown} of {t.sessions} sessions could not be judged: a 24 h or 48 h follow-up is missing."
+        )
+    return out
+
+
+def _comparison_reason(c: Comparison) -> str:
+    o = OUTCOMES[c.outcome]
+    unit = "hours" if c.outcome == "sleep_hours" else "points"
+    higher = c.effect > 0
+    word = "higher" if higher else "lower"
+    if c.outcome == "sleep_hours":
+        word = "longer" if higher else "shorter"
+    lo, hi = c.ci95
+    return (
+        f"{o.label.capitalize()} was {_num(c.effect)} {unit} {word} on massage days than on days without "
+        f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful benefit (at least "
+        f"{c.mid:g} {unit}): {_pct(c.p_benefit)}, of a meaningful harm: {_pct(c.p_harm)}."
+    )
+
+
+def _credibly_better(c: Comparison) -> bool:
+    """The 95 % interval lies wholly on the side of benefit."""
+    lo, hi = c.ci95
+    return hi < 0.0 if OUTCOMES[c.outcome].lower_is_better else lo > 0.0
+
+
+def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
+    need: list[str] = []
+    if t.sessions == 0:
+        need.append("a first massage session, rated before and after")
+    if t.judged < MIN_JUDGED_SESSIONS:
+        more = MIN_JUDGED_SESSIONS - t.judged
+        need.append(
+            f"{more} more session{'s' if more > 1 else ''} with pain rated before, and a diary entry "
+            "24 h and 48 h after"
+        )
+    if pain is None:
+        need.append("daily pain entries in the diary")
+    elif isinstance(pain, Refusal):
+        need.extend(pain.needs)
+    return need
+
+
+def judge(
+    responses: Sequence[SessionResponse],
+    comparisons: Mapping[str, Comparison | Refusal] | None,
+    background: Background | None = None,
+) -> Verdict:
+    """Decide the verdict from the session responses and the n-of-1 comparisons.
+
+    Parameters
+    ----------
+    responses : sequence of SessionResponse
+        Every session's response (:func:`touchdose.analysis.response.session_responses`).
+    comparisons : mapping or None
+        Outcome name -> :class:`Comparison` or :class:`Refusal`
+        (``compare_all(cf).results``); ``None`` when no comparison was attempted.
+    background : Background, optional
+        The client's own spontaneous aggravation rate (:func:`background_aggravation`);
+        ``None`` uses the published 10 % (Cambron 2007) as 10 pseudo-observations.
+
+    Returns
+    -------
+    Verdict
+        ``state`` (one of :data:`VERDICT_STATES`), ``reasons``, ``caution``, ``missing``.
+
+    Notes
+    -----
+    In order, with ``a`` aggravated and ``n`` judged sessions, and "a pattern" meaning
+    ``a >= 2`` and P(rate after sessions > background rate) >= 0.95 (:func:`p_excess`):
+    ``more_pain`` if ``n >= 3`` and (a pattern with ``a / n >= 0.5``, or pain P(harm >= MID) >= 0.8);
+    ``mixed`` if ``n >= 3`` and a pattern with ``a / n >= 0.2``;
+    ``gathering_data`` if ``n < 3`` or the pain comparison was refused;
+    ``helping`` if pain P(benefit >= MID) >= 0.8;
+    ``soothing`` if the 95 % interval for mood or sleep hours lies wholly on the side of benefit;
+    otherwise ``no_effect``.
+
+    References
+    ----------
+    Dworkin RH et al. J Pain 2008;9:105-21 (IMMPACT: the MID).
+    Cambron JA et al. J Altern Complement Med 2007;13:793-6 (10 % discomfort after massage).
+
+    Examples
+    --------
+    >>> judge((), {}).state
+    'gathering_data'
+    """
+    t = tally_sessions(responses)
+    comps = dict(comparisons or {})
+    pain = comps.get("pain")
+    made = {k: v for k, v in comps.items() if isinstance(v, Comparison)}
+    reasons = _session_reasons(t)
+    reasons += [_comparison_reason(made[k]) for k in OUTCOMES if k in made]
+    for k, v in comps.items():
+        if isinstance(v, Refusal):
+            label = OUTCOMES[k].label if k in OUTCOMES else k
+            reasons.append(f"No {label} comparison: " + " ".join(v.reasons))
+    caution = CAUTION
+    enough = t.judged >= MIN_JUDGED_SESSIONS
+    pain_made = pain if isinstance(pain, Comparison) else None
+    pattern = False
+    if t.aggravated >= MIN_AGGRAVATIONS:
+        excess = p_excess(t.aggravated, t.judged, background)
+        pattern = excess >= EXCESS_P
+        reasons.append(_background_reason(t, background, excess))
+
+    state: str
+    if enough and (
+        (pattern and t.aggravated_share >= MAINLY_SHARE)
+        or (pain_made is not None and pain_made.p_harm >= HARM_P)
+    ):
+        state, caution = "more_pain", CAUTION + CAUTION_MORE_PAIN
+    elif enough and pattern and t.aggravated_share >= MIXED_SHARE:
+        state = "mixed"
+    elif not enough or pain_made is None:
+        missing = _missing(t, pain)
+        return Verdict("gathering_data", tuple(reasons), caution, tuple(missing))
+    elif pain_made.p_benefit >= HELPING_P:
+        state = "helping"
+    elif any(_credibly_better(made[k]) for k in ("mood", "sleep_hours") if k in made):
+        state = "soothing"
+    else:
+        state = "no_effect"
+    return Verdict(state, tuple(_headline(state, t) + reasons), caution)
+
+
+def _background_reason(t: SessionTally, background: Background | None, excess: float) -> str:
+    if background is not None and background.windows >= DEFAULT_BACKGROUND_WEIGHT:
+        base = (
+            f"on days far from any massage pain rose that much in {background.events} of "
+            f"{background.windows} two-day stretches"
+        )
+    else:
+        usual = _pct(DEFAULT_BACKGROUND_RATE)
+        base = f"too few massage-free stretches to measure, so the usual {usual} was assumed"
+    return (
+        f"More pain followed {_pct(t.aggravated_share)} of judged sessions; {base}. Chance that sessions "
+        f"bring more pain than your usual ups and downs: {_pct(excess)}."
+    )
+
+
+def _headline(state: str, t: SessionTally) -> list[str]:
+    """The first reason: what the state means for this client, in one sentence."""
+    text = {
+        "more_pain": f"Massage mainly brought more pain: {t.aggravated} of {t.judged} judged sessions.",
+        "mixed": (
+            f"Some relief, but {t.aggravated} of {t.judged} judged sessions were followed by more pain: "
+            "gentler, shorter or less often."
+        ),
+        "helping": "Pain was meaningfully lower after massage; continue.",
+        "soothing": (
+            "Pain did not change in a way you would feel, but mood or sleep was better after massage: "
+            "worth continuing if you value that."
+        ),
+        "no_effect": (
+            "Nothing measurable changed with massage; it may not be worth the time and cost."
+        ),
+    }[state]
+    return [text]

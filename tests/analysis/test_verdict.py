@@ -1,0 +1,165 @@
+"""The verdict: each state from the evidence a client really has, with numbers in its reasons."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from scipy.special import beta as beta_fn
+
+from touchdose.analysis.comparison import Comparison, Refusal
+from touchdose.analysis.response import SessionResponse
+from touchdose.analysis.verdict import (
+    CAUTION,
+    VERDICT_STATES,
+    Background,
+    Verdict,
+    background_aggravation,
+    judge,
+    p_excess,
+    tally_sessions,
+)
+from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+
+T0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
+QUIET = Background(events=2, windows=40)  # a client whose pain rarely jumps on its own
+
+
+def response(outcome: str, pressure: int = 3, day: int = 0) -> SessionResponse:
+    aggravated = outcome in ("harmed", "mixed")
+    relieved = outcome in ("helped", "mixed")
+    known = outcome != "unknown"
+    return SessionResponse(
+        start=T0 + timedelta(days=7 * day), pressure=pressure, minutes=45, pain_before=6,
+        before_source="session", immediate_change=-2 if relieved else 0,
+        change_24h=(3 if aggravated else -1 if relieved else 0) if known else None,
+        change_48h=0 if known else None, flare=False, aggravated=aggravated, relieved=relieved,
+        outcome=outcome,
+    )  # fmt: skip
+
+
+def sessions(*outcomes: str, pressure: int = 3) -> tuple[SessionResponse, ...]:
+    return tuple(response(o, pressure, i) for i, o in enumerate(outcomes))
+
+
+def comparison(outcome: str, effect: float, ci: tuple[float, float], pb: float, ph: float) -> Comparison:
+    return Comparison(outcome, effect, ci, pb, ph, 1.0 - pb - ph, 1.0, 0.6, 60, 30, 30, 14, 10)
+
+
+def pain_refused() -> Refusal:
+    reasons = ("Only 3 diary days before the first session.",)
+    return Refusal("pain", reasons, ("4 more diary days without massage",))
+
+
+def test_no_sessions_is_gathering_data_and_says_what_is_missing() -> None:
+    v = judge((), None)
+    assert v.state == "gathering_data"
+    assert v.missing[0] == "a first massage session, rated before and after"
+    assert "daily pain entries in the diary" in v.missing
+    assert v.caution == CAUTION
+
+
+def test_too_few_judged_sessions_asks_for_exactly_the_missing_ones() -> None:
+    v = judge(sessions("helped", "unknown"), {"pain": pain_refused()})
+    assert v.state == "gathering_data"
+    assert v.missing[0].startswith("2 more sessions with pain rated before")
+    assert "4 more diary days without massage" in v.missing
+    assert any("1 of 2 sessions could not be judged" in r for r in v.reasons)
+    assert any("No pain comparison: Only 3 diary days" in r for r in v.reasons)
+
+
+def test_mainly_more_pain() -> None:
+    v = judge(sessions(*["harmed"] * 8, "no_effect", "no_effect"), None, QUIET)
+    assert v.state == "more_pain"
+    assert v.reasons[0] == "Massage mainly brought more pain: 8 of 10 judged sessions."
+    assert "stop" in v.caution
+
+
+def test_more_pain_from_the_diary_alone() -> None:
+    comps = {"pain": comparison("pain", 1.8, (1.1, 2.5), 0.0, 0.95)}
+    assert judge(sessions(*["no_effect"] * 5), comps, QUIET).state == "more_pain"
+
+
+def test_repeated_aggravation_with_relief_is_mixed() -> None:
+    comps = {"pain": comparison("pain", -1.5, (-2.2, -0.8), 0.9, 0.0)}
+    v = judge(sessions("helped", "harmed", "helped", "mixed", "helped", "harmed", "helped"), comps, QUIET)
+    assert v.state == "mixed"
+    assert "3 of 7 judged sessions were followed by more pain" in v.reasons[0]
+
+
+def test_aggravation_no_more_often_than_usual_is_not_a_pattern() -> None:
+    # 2 of 10 sessions aggravated, but this client's pain jumps in 12 of 40 stretches without massage.
+    noisy = Background(events=12, windows=40)
+    comps = {"pain": comparison("pain", -1.9, (-2.4, -1.4), 0.96, 0.0)}
+    v = judge(sessions("harmed", "harmed", *["helped"] * 8), comps, noisy)
+    assert v.state == "helping"
+    assert any("in 12 of 40 two-day stretches" in r for r in v.reasons)
+
+
+def test_helping_reports_the_effect_in_points() -> None:
+    comps = {"pain": comparison("pain", -1.9, (-2.4, -1.4), 0.96, 0.0)}
+    v = judge(sessions(*["helped"] * 6), comps, QUIET)
+    assert v.state == "helping"
+    text = next(r for r in v.reasons if r.startswith("Pain was 1.9"))
+    assert "Pain was 1.9 points lower on massage days" in text
+    assert "(95 % interval -2.4 to -1.4)" in text and "96 %" in text
+
+
+def test_soothing_when_pain_is_unchanged_but_mood_is_credibly_better() -> None:
+    comps = {
+        "pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0),
+        "mood": comparison("mood", 0.7, (0.2, 1.2), 0.2, 0.0),
+    }
+    assert judge(sessions(*["no_effect"] * 6), comps, QUIET).state == "soothing"
+
+
+def test_no_effect_when_nothing_is_measurable() -> None:
+    comps = {
+        "pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0),
+        "mood": comparison("mood", 0.1, (-0.3, 0.5), 0.0, 0.0),
+        "sleep_hours": Refusal("sleep_hours", ("No sleep entries.",), ("sleep hours in the diary",)),
+    }
+    v = judge(sessions(*["no_effect"] * 6), comps, QUIET)
+    assert v.state == "no_effect"
+    assert any("No sleep hours comparison: No sleep entries." in r for r in v.reasons)
+
+
+def test_p_excess_matches_the_closed_form() -> None:
+    # X ~ Beta(1 + n, 1) (all n sessions aggravated), Y ~ Beta(1, 1 + m) (no background events):
+    # P(X > Y) = 1 - E[Y^(n+1)] = 1 - B(n + 2, 1 + m) / B(1, 1 + m)  (exact Beta moments).
+    for n, m in [(1, 10), (3, 20), (6, 40)]:
+        exact = 1.0 - beta_fn(n + 2, 1 + m) / beta_fn(1, 1 + m)
+        assert p_excess(n, n, Background(0, m)) == pytest.approx(exact, abs=1e-6)
+    # Two Beta(1, 1): P(X > Y) = 1/2 by symmetry; uses the 10 % default when windows < 10.
+    assert p_excess(5, 10, Background(5, 10)) == pytest.approx(0.5, abs=1e-6)
+    assert p_excess(1, 10, None) == pytest.approx(p_excess(1, 10, Background(1, 10)), abs=1e-12)
+
+
+def _diary(pains: list[int], sessions_on: tuple[int, ...] = ()) -> ClientFile:
+    checkins = tuple(CheckIn(time=T0 + timedelta(days=d, hours=10), pain=p) for d, p in enumerate(pains))
+    ss = tuple(Session(start=T0 + timedelta(days=d), pressure=2, minutes=30) for d in sessions_on)
+    return ClientFile(ClientProfile(id="c-1"), ss, checkins)
+
+
+def test_background_counts_spontaneous_rises() -> None:
+    pains = [5] * 30
+    pains[10] = 7
+    # Entries 0-27 have both follow-ups (28 windows); the rise on day 10 is 2 points above
+    # days 8 (48 h) and 9 (24 h): 2 events.
+    assert background_aggravation(_diary(pains)) == Background(2, 28)
+    # A session on day 20 at 10:00 removes the entries within 60 h of it (days 18-22).
+    assert background_aggravation(_diary(pains, (20,))) == Background(2, 23)
+
+
+def test_tally_and_to_dict() -> None:
+    t = tally_sessions(sessions("helped", "harmed", "unknown", "mixed", pressure=3))
+    assert (t.judged, t.aggravated, t.unknown, t.aggravating_pressures) == (3, 2, 1, (3,))
+    assert t.last_aggravated
+    d = json.loads(json.dumps(judge(sessions("helped"), None).to_dict()))
+    assert set(d) >= {"state", "reasons", "caution"} and d["state"] in VERDICT_STATES
+
+
+def test_unknown_state_is_rejected() -> None:
+    with pytest.raises(ValueError, match="state"):
+        Verdict("great", (), CAUTION)
