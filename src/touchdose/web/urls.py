@@ -9,7 +9,7 @@ from django.urls import include, path, reverse_lazy
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
-from touchdose.web.views import accounts, client, common, sessions, therapist
+from touchdose.web.views import accounts, client, common, data, sessions, therapist
 
 T = "touchdose/"
 
@@ -72,6 +72,11 @@ client_patterns = [
     path("sharing/<int:share_id>/revoke/", client.share_revoke, name="share_revoke"),
     path("export/", client.export, name="export"),
     path("audit/", client.audit_log, name="audit_log"),
+    path("data/", data.your_data, name="your_data"),
+    path("data/import/", data.import_file, name="data_import"),
+    path("data/import/save/", data.import_confirm, name="data_import_confirm"),
+    path("data/download/<str:fmt>/", data.download, name="data_download"),
+    path("report/<str:fmt>/", data.report, name="report_download"),
 ]
 
 urlpatterns = [
@@ -86,6 +91,7 @@ urlpatterns = [
     path("therapist/link/", therapist.link_client, name="link_client"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/tokens/", data.tokens, name="api_tokens"),
 ]
 if settings.HAS_LEARN:
     urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))

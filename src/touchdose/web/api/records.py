@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from touchdose.web import access, selectors, services
 from touchdose.web.api.auth import actor
@@ -70,12 +70,12 @@ def session_list(
     response={201: SessionOut},
     summary="Log a session (the client, or their therapist)",
 )
-def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> tuple[int, dict[str, Any]]:
+def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> Status[dict[str, Any]]:
     user = actor(request)
     client, can_write = access.get_client_for_user(user, client_id)
     therapist = None if can_write else access.require_linked_therapist(user, client_id)[1]
-    row = services.session_record(actor=user, client=client, therapist=therapist, **payload.dict())
-    return 201, session_out(row)
+    row = services.session_record(actor=user, client=client, therapist=therapist, **payload.model_dump())
+    return Status(201, session_out(row))
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, summary="One session")
@@ -90,7 +90,7 @@ def session_get(request: HttpRequest, session_id: Id) -> dict[str, Any]:
 def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -> dict[str, Any]:
     user = actor(request)
     session = access.require_session_rw(user, session_id)
-    fields = payload.dict(exclude_unset=True)
+    fields = payload.model_dump(exclude_unset=True)
     if session.therapist_id is not None and set(fields) - set(RATINGS):
         # the same rule as the page: a session the therapist logged keeps what the therapist wrote
         raise PermissionDenied(
@@ -123,10 +123,12 @@ def checkin_list(
 @router.post(
     "/clients/{client_id}/checkins", response={201: CheckInOut}, summary="Record a check-in (the client only)"
 )
-def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> tuple[int, dict[str, Any]]:
+def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> Status[dict[str, Any]]:
     user = actor(request)
     client = access.require_client_rw(user, client_id)
-    return 201, checkin_out(services.checkin_record(actor=user, client=client, **payload.dict()))
+    return Status(
+        201, checkin_out(services.checkin_record(actor=user, client=client, **payload.model_dump()))
+    )
 
 
 @router.get("/checkins/{checkin_id}", response=CheckInOut, summary="One check-in")
@@ -142,7 +144,7 @@ def checkin_patch(request: HttpRequest, checkin_id: Id, payload: CheckInPatch) -
     user = actor(request)
     checkin = access.require_checkin_rw(user, checkin_id)
     current = {name: getattr(checkin, name) for name in services.CHECKIN_FIELDS}
-    fields = {**current, **payload.dict(exclude_unset=True)}
+    fields = {**current, **payload.model_dump(exclude_unset=True)}
     return checkin_out(services.checkin_update(actor=user, checkin=checkin, **fields))
 
 
