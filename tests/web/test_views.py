@@ -1,0 +1,378 @@
+"""Every page through Django's test client: what each shows and what each saves."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+from tests.web.conftest import World, make_client
+
+from touchdose.records import AREAS
+from touchdose.web import selectors, services
+from touchdose.web.models import CheckIn, Client, MassageSession, Share, ShareCode, Therapist
+
+PASSWORD = "calm-waters-2026"
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def test_home_sends_visitors_to_the_login_page(db: Any) -> None:
+    response = HttpClient().get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    page = text(HttpClient().get(reverse("login")))
+    assert '<label for="id_username">' in page and '<label for="id_password">' in page
+
+
+def test_signup_as_a_client_leads_to_the_intake(db: Any) -> None:
+    http = HttpClient()
+    data = {"role": "client", "username": "cleo", "password1": PASSWORD, "password2": PASSWORD}
+    response = http.post(reverse("signup"), data)
+    client = Client.objects.get(user__username="cleo")
+    assert response["Location"] == reverse("intake", args=[client.pk])
+    assert http.get("/").status_code == 200
+
+
+def test_signup_as_a_therapist_leads_to_the_client_list(db: Any) -> None:
+    http = HttpClient()
+    data = {"role": "therapist", "username": "theo", "password1": PASSWORD, "password2": PASSWORD,
+            "display_name": "Theo T."}  # fmt: skip
+    http.post(reverse("signup"), data)
+    assert Therapist.objects.get(user__username="theo").display_name == "Theo T."
+    assert http.get("/")["Location"] == reverse("therapist_home")
+
+
+def test_signup_refuses_a_weak_password(db: Any) -> None:
+    data = {"role": "client", "username": "cleo", "password1": "12345", "password2": "12345"}
+    response = HttpClient().post(reverse("signup"), data)
+    assert response.status_code == 200 and not User.objects.filter(username="cleo").exists()
+
+
+def test_log_in_and_out(db: Any) -> None:
+    services.account_signup(username="ann", email="", password=PASSWORD, role="client")
+    http = HttpClient()
+    assert http.post(reverse("login"), {"username": "ann", "password": PASSWORD}).status_code == 302
+    assert http.get("/").status_code == 200
+    http.post(reverse("logout"))
+    assert http.get("/").status_code == 302
+
+
+def test_password_change(db: Any) -> None:
+    user = services.account_signup(username="ann", email="", password=PASSWORD, role="client")
+    http = HttpClient()
+    http.force_login(user)
+    new = "quiet-forest-2027"
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert http.post(reverse("password_change"), data)["Location"] == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new)
+
+
+def test_password_reset_by_e_mail(db: Any) -> None:
+    services.account_signup(username="ann", email="ann@example.org", password=PASSWORD, role="client")
+    http = HttpClient()
+    http.post(reverse("password_reset"), {"email": "ann@example.org"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = http.get(link)["Location"]  # Django swaps the token for a session marker
+    new = "quiet-forest-2027"
+    response = http.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response["Location"] == reverse("password_reset_complete")
+    assert User.objects.get(username="ann").check_password(new)
+
+
+# --- check-in ----------------------------------------------------------------------------------
+
+
+def test_check_in_is_one_tap_with_yesterdays_answers_prefilled(world: World) -> None:
+    url = reverse("checkin_new", args=[world.client_a.pk])
+    services.checkin_record(
+        actor=None, client=world.client_a, time=timezone.now() - timedelta(hours=1), pain=6, fatigue=7, mood=3
+    )
+    page = text(world.http("client_a").get(url))
+    assert re.search(r'name="pain" value="6"[^>]*checked', page)
+    assert re.search(r'name="fatigue" value="7"[^>]*checked', page)
+    for anchor in ("0 no pain", "10 worst pain imaginable"):
+        assert anchor in page
+    assert page.count('type="radio" name="pain"') == 11
+    response = world.http("client_a").post(
+        url, {"pain": "5", "time": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response["Location"] == "/"
+    assert world.client_a.checkins.order_by("-created_at").first().pain == 5
+
+
+def test_several_check_ins_a_day_and_a_late_entry(world: World) -> None:
+    url = reverse("checkin_new", args=[world.client_a.pk])
+    http = world.http("client_a")
+    http.post(url, {"pain": "4", "time": "2026-01-05T08:00"})
+    http.post(url, {"pain": "6", "time": "2026-01-05T20:00"})
+    day = world.client_a.checkins.filter(time__date="2026-01-05").order_by("time")
+    assert [c.pain for c in day] == [4, 6]
+    # entered in the client's zone (Europe/Stockholm, UTC+1 in January), stored in UTC
+    assert day[0].time.hour == 7
+
+
+def test_check_in_refuses_the_future_and_out_of_range_values(world: World) -> None:
+    url = reverse("checkin_new", args=[world.client_a.pk])
+    later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    before = CheckIn.objects.count()
+    response = world.http("client_a").post(url, {"pain": "4", "time": later})
+    assert "in the future" in text(response)
+    response = world.http("client_a").post(
+        url, {"pain": "11", "time": "2026-01-05T08:00", "sleep_hours": "30"}
+    )
+    assert response.status_code == 200 and "errorlist" in text(response)
+    assert CheckIn.objects.count() == before
+
+
+def test_history_edit_and_delete(world: World) -> None:
+    http = world.http("client_a")
+    assert "Change" in text(http.get(reverse("checkin_list", args=[world.client_a.pk])))
+    http.post(reverse("checkin_edit", args=[world.checkin.pk]), {"pain": "2", "time": "2026-01-05T08:00"})
+    world.checkin.refresh_from_db()
+    assert world.checkin.pain == 2
+    assert "Delete this check-in?" in text(http.get(reverse("checkin_delete", args=[world.checkin.pk])))
+    http.post(reverse("checkin_delete", args=[world.checkin.pk]))
+    assert not CheckIn.objects.filter(pk=world.checkin.pk).exists()
+
+
+def test_the_therapist_sees_the_diary_without_change_links(world: World) -> None:
+    page = text(world.http("therapist_linked").get(reverse("checkin_list", args=[world.client_a.pk])))
+    assert "<td>5</td>" in page and "Change" not in page
+
+
+# --- follow-ups --------------------------------------------------------------------------------
+
+
+def test_follow_ups_are_due_until_answered(world: World) -> None:
+    client = world.client_a
+    session = services.session_record(
+        actor=None, client=client, start=timezone.now() - timedelta(hours=20), pressure=2, minutes=30,
+        technique=["swedish"],
+    )  # fmt: skip
+    home = text(world.http("client_a").get("/"))
+    assert "Answer the 24 h follow-up" in home
+    due = selectors.followups_due(client=client)
+    assert [f.label for f in due if f.session_id == session.pk] == ["24 h"]  # the 48 h window is not open yet
+    services.checkin_record(actor=None, client=client, time=timezone.now(), pain=4)
+    assert [f for f in selectors.followups_due(client=client) if f.session_id == session.pk] == []
+
+
+def test_a_missed_follow_up_link_puts_the_entry_back_in_its_window(world: World) -> None:
+    client = world.client_a
+    start = timezone.now() - timedelta(hours=70)
+    services.session_record(
+        actor=None, client=client, start=start, pressure=2, minutes=30, technique=["swedish"]
+    )
+    due = selectors.followups_due(client=client)
+    assert [f.label for f in due if f.session_start == start] == ["24 h", "48 h"]
+    at = due[-1].suggested_time
+    page = text(world.http("client_a").get(reverse("checkin_new", args=[client.pk]), {"at": at.isoformat()}))
+    local = timezone.localtime(at, client_zone(client)).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{local}"' in page
+
+
+def client_zone(client: Client) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(client.timezone)
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def test_the_client_logs_a_session_with_ratings(world: World) -> None:
+    data = {"start": "2026-01-05T10:00", "pressure": "2", "minutes": "45", "technique": ["swedish"],
+            "regions": ["upper_back", "neck"], "pain_before": "6", "pain_after": "4",
+            "adverse": ["soreness"]}  # fmt: skip
+    world.http("client_a").post(reverse("session_new", args=[world.client_a.pk]), data)
+    session = MassageSession.objects.get(client=world.client_a, start__date="2026-01-05")
+    assert (session.pain_before, session.pain_after, session.regions, session.therapist) == (
+        6, 4, ["upper_back", "neck"], None,
+    )  # fmt: skip
+
+
+def test_the_therapist_logs_and_the_client_rates(world: World) -> None:
+    url = reverse("session_new", args=[world.client_a.pk])
+    page = text(world.http("therapist_linked").get(url))
+    assert "Recommended for the next session" in page and 'name="pain_before"' not in page
+    data = {"start": "2026-01-05T10:00", "pressure": "3", "minutes": "50",
+            "technique": ["myofascial_release"], "regions": ["lower_back"],
+            "note": "slow strokes"}  # fmt: skip
+    world.http("therapist_linked").post(url, data)
+    session = MassageSession.objects.get(client=world.client_a, start__date="2026-01-05")
+    assert session.therapist == world.therapist_linked and session.pain_before is None
+    rating = text(world.http("client_a").get(reverse("session_edit", args=[session.pk])))
+    assert 'name="pain_before"' in rating and 'name="pressure"' not in rating
+    world.http("client_a").post(
+        reverse("session_edit", args=[session.pk]), {"pain_before": "6", "pain_after": "3"}
+    )
+    session.refresh_from_db()
+    assert (session.pain_before, session.pain_after, session.pressure, session.note) == (
+        6,
+        3,
+        3,
+        "slow strokes",
+    )
+
+
+def test_a_session_with_bad_values_is_refused_with_field_errors(world: World) -> None:
+    data = {"start": "2026-01-05T10:00", "pressure": "6", "minutes": "0", "technique": ["tickling"]}
+    response = world.http("client_a").post(reverse("session_new", args=[world.client_a.pk]), data)
+    assert response.status_code == 200 and text(response).count("errorlist") >= 3
+    assert not MassageSession.objects.filter(start__date="2026-01-05").exists()
+
+
+def test_session_list_and_delete(world: World) -> None:
+    page = text(world.http("client_a").get(reverse("session_list", args=[world.client_a.pk])))
+    assert "Rate" in page and "Tove" in page
+    world.http("client_a").post(reverse("session_delete", args=[world.own_session.pk]))
+    assert not MassageSession.objects.filter(pk=world.own_session.pk).exists()
+
+
+# --- intake ------------------------------------------------------------------------------------
+
+
+def test_intake_has_the_body_map_and_a_keyboard_fallback(world: World) -> None:
+    page = text(world.http("client_a").get(reverse("intake", args=[world.client_a.pk])))
+    assert len(re.findall(r'data-area="(\w+)"', page)) == len(AREAS) == 19
+    for area in AREAS:
+        assert f'name="wpi_regions" value="{area}"' in page
+    assert page.count('name="fiqr_') == 21 * 11
+    assert "bodymap.js" in page
+
+
+def test_intake_saves_acr_answers_and_pressures(world: World) -> None:
+    data = {"timezone": "Europe/Oslo", "conditions": ["fibromyalgia"], "wpi_regions": ["neck", "hip_left"],
+            "fatigue": "2", "waking_unrefreshed": "3", "cognitive": "1", "headaches": "1",
+            "lower_abdominal_pain": "0", "depression": "0", "symptoms_3_months": "yes",
+            "preferred_pressure": "2", "max_pressure": "3", "avoid_regions": ["neck"], "goals": "sleep",
+            "fiqr_1": "5"}  # fmt: skip
+    response = world.http("client_a").post(reverse("intake", args=[world.client_a.pk]), data)
+    assert response.status_code == 302
+    client = Client.objects.get(pk=world.client_a.pk)
+    assert (
+        client.acr2016["wpi_regions"] == ["neck", "hip_left"] and client.acr2016["symptoms_3_months"] is True
+    )
+    assert (client.timezone, client.max_pressure, client.avoid_regions, client.intake_done) == (
+        "Europe/Oslo", 3, ["neck"], True,
+    )  # fmt: skip
+    assert client.fiqr[0] == 5 and client.fiqr[1] is None
+    profile = selectors.profile_for(client)
+    assert profile.acr2016 is not None and profile.acr2016.fatigue == 2
+    again = text(world.http("client_a").get(reverse("intake", args=[client.pk])))
+    assert re.search(r'value="hip_left"[^>]*checked', again)
+
+
+# --- sharing -----------------------------------------------------------------------------------
+
+
+def test_share_with_a_one_time_code_then_revoke(world: World) -> None:
+    page = text(world.http("client_b").post(reverse("sharing", args=[world.client_b.pk])))
+    code = re.search(r'class="code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', page).group(1)
+    assert code not in str(ShareCode.objects.values_list("code_hash", flat=True))  # only the hash is stored
+    http = world.http("therapist_stranger")
+    response = http.post(reverse("link_client"), {"code": code.lower()})
+    assert response["Location"] == reverse("dashboard", args=[world.client_b.pk])
+    assert http.get(response["Location"]).status_code == 200
+    again = world.http("therapist_linked").post(reverse("link_client"), {"code": code})
+    assert "does not work" in text(again)  # one-time
+    sharing = text(world.http("client_b").get(reverse("sharing", args=[world.client_b.pk])))
+    assert "Sam" in sharing and "Remove access" in sharing
+    share = Share.objects.get(client=world.client_b, revoked_at__isnull=True)
+    world.http("client_b").post(reverse("share_revoke", args=[world.client_b.pk, share.pk]))
+    assert http.get(reverse("dashboard", args=[world.client_b.pk])).status_code == 404
+
+
+def test_an_expired_code_does_not_work(world: World) -> None:
+    code = services.share_code_create(actor=None, client=world.client_b)
+    ShareCode.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = world.http("therapist_stranger").post(reverse("link_client"), {"code": code})
+    assert "does not work" in text(response)
+    assert not Share.objects.filter(client=world.client_b).exists()
+
+
+def test_a_new_code_replaces_the_old_one(world: World) -> None:
+    old = services.share_code_create(actor=None, client=world.client_b)
+    services.share_code_create(actor=None, client=world.client_b)
+    with pytest.raises(services.ShareCodeInvalid):
+        services.share_code_redeem(actor=None, therapist=world.therapist_stranger, code=old)
+
+
+def test_a_client_cannot_revoke_someone_elses_share(world: World) -> None:
+    world.http("client_b").post(reverse("share_revoke", args=[world.client_b.pk, world.share.pk]))
+    world.share.refresh_from_db()
+    assert world.share.revoked_at is None
+
+
+# --- dashboards ----------------------------------------------------------------------------------
+
+
+def fill_diary(client: Client, days: int = 21) -> None:
+    now = timezone.now()
+    for d in range(days):
+        services.checkin_record(
+            actor=None, client=client, time=now - timedelta(days=d, hours=1), pain=5 + d % 3
+        )
+
+
+def test_the_dashboard_puts_the_verdict_first_then_charts_with_text(world: World) -> None:
+    fill_diary(world.client_a)
+    page = text(world.http("client_a").get(reverse("dashboard", args=[world.client_a.pk])))
+    verdict_at, chart_at = page.index('id="verdict"'), page.index("<figure")
+    assert verdict_at < chart_at
+    assert "not medical advice" in page
+    assert page.count("<svg") >= 1 and page.count("<figcaption>") == page.count("<figure")
+    assert "Pain over time" in page
+
+
+def test_the_dashboard_shows_times_in_the_clients_zone(world: World) -> None:
+    client = make_client("zed", tz="Pacific/Auckland")
+    start = timezone.now().replace(hour=22, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    services.session_record(
+        actor=None, client=client, start=start, pressure=2, minutes=30, technique=["swedish"]
+    )
+    http = HttpClient()
+    http.force_login(client.user)
+    page = text(http.get(reverse("session_list", args=[client.pk])))
+    local = timezone.localtime(start, client_zone(client))
+    assert local.strftime("%H:%M") in page and local.hour != 22
+
+
+def test_the_therapist_list_flags_a_flare_and_missing_follow_ups(world: World) -> None:
+    services.session_record(
+        actor=None, client=world.client_a, therapist=world.therapist_linked,
+        start=timezone.now() - timedelta(hours=2), pressure=4, minutes=60, technique=["deep_tissue"],
+        adverse=["flare"],
+    )  # fmt: skip
+    page = text(world.http("therapist_linked").get(reverse("therapist_home")))
+    assert "Flare after last session" in page
+    assert re.search(r"\d follow-ups? missing", page)  # the older sessions' follow-ups
+    assert "Still gathering data" in page
+    assert reverse("dashboard", args=[world.client_a.pk]) in page
+
+
+def test_the_therapist_dashboard_offers_logging_and_the_recommendation(world: World) -> None:
+    page = text(world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk])))
+    assert "Recommended for the next session" in page
+    assert "Log a session for this client" in page
+
+
+def test_pages_without_a_role_and_the_admin(db: Any) -> None:
+    staff = User.objects.create_superuser("root", "root@example.org", PASSWORD)
+    http = HttpClient()
+    http.force_login(staff)
+    assert "Open the admin" in text(http.get("/"))
+    assert http.get("/admin/touchdose/auditevent/").status_code == 200
