@@ -105,7 +105,7 @@ def test_kinds_are_what_they_claim_to_be() -> None:
     harmed = simulate_clients(n, seed=1, kind="harmed_moderate", days=DAYS).truths
     assert np.mean([t.flare_by_pressure[3] for t in harmed]) >= 0.9
     assert all(t.effect_by_pressure[1] < t.effect_by_pressure[3] for t in harmed)
-    assert np.mean([t.effect_by_pressure[1] < 0 for t in harmed]) > 0.3  # very light may help a little
+    assert np.mean([t.effect_by_pressure[1] < 0 for t in harmed]) > 0.2  # very light may help some
 
     none = simulate_clients(n, seed=1, kind="no_effect", days=DAYS).truths
     assert all(abs(t.effect_by_pressure[p]) < 0.1 for t in none for p in (1, 2, 3))
@@ -119,7 +119,7 @@ def test_kinds_are_what_they_claim_to_be() -> None:
 
 def test_soothing_clients_feel_better_in_mood_and_sleep_not_in_pain() -> None:
     cohort = next(iter_cohorts(300, seed=4, kind="soothing", pressure=2, days=DAYS))
-    assert np.all(cohort.pain_effect == 0.0)
+    assert np.all(np.abs(cohort.pain_effect) < 0.05)  # pain: nothing a diary could show
     days = np.arange(DAYS)
     mood_gain, sleep_gain = [], []
     for i in range(cohort.traits.n):

@@ -190,9 +190,9 @@ def days_after(
 
     Notes
     -----
-    ``pain(h) = b - relief 2^(-h/H_relief) + flare f(h)`` with the flare build-up
-    ``f`` of :func:`touchdose.painmodel.gate.flare_shape`; at ``h = 0`` the pain just
-    after the session (with half the evoked pain still felt).
+    ``pain(h) = b + pain_change_after(h)``: relief fading, the flare building up and
+    fading (:func:`touchdose.painmodel.gate.flare_shape`), and the soreness felt just
+    after the session fading within hours.
 
     Examples
     --------
@@ -217,8 +217,7 @@ def days_after(
     r = gate_response(system(sensitization), pressure, minutes, areas, background_pain)
     relief = r.relief * decay(hours, RELIEF_HALF_LIFE_HOURS)
     flare = r.flare_points * flare_shape(hours)
-    pain = np.clip(background_pain - relief + flare, 0.0, 10.0)
-    pain[0] = float(r.after[()])
+    pain = np.clip(background_pain + r.change_at(hours), 0.0, 10.0)
     return DaysAfter(
         sensitization=float(sensitization), pressure=pressure, background_pain=float(background_pain),
         hours=_floats(hours), pain=_floats(pain), relief=_floats(relief), flare=_floats(flare),

@@ -53,6 +53,8 @@ TRANSIENT_HALF_LIFE_HOURS = 24.0
 FLARE_ONSET_HOURS = 6.0
 #: Share of the evoked pain still felt just after the session (lingering soreness).
 AFTER_EVOKED_SHARE = 0.5
+#: Half-life of that lingering soreness (hours): gone by the evening, unlike the flare.
+SORENESS_HALF_LIFE_HOURS = 3.0
 #: Half-life of the after-effect of the dampening (hours); relief lasting into days 1-2.
 RELIEF_HALF_LIFE_HOURS = 36.0
 #: Half-life of the relaxation after a massage (hours): the evening, the nights and days after.
@@ -174,10 +176,11 @@ class GateResponse:
     relief: FloatArray
     transient_added: FloatArray
     flare_points: FloatArray
+    soreness: FloatArray
 
     def change_at(self, hours: ArrayLike) -> FloatArray:
         """Pain change (points, negative = relief) ``hours`` after the session."""
-        return pain_change_after(self.relief, self.flare_points, hours)
+        return pain_change_after(self.relief, self.flare_points, hours, self.soreness)
 
 
 def _a(x: ArrayLike) -> FloatArray:
@@ -289,11 +292,12 @@ def gate_response(
     relief = b * (_a(params.relief_carry) * damp + _a(params.descending_relief) * relax)
     added = _a(params.sensitization_gain) * np.maximum(evoked - _a(params.tolerance), 0.0)
     flare = b * _a(params.flare_amplification) * added
-    after = np.clip(b - relief + AFTER_EVOKED_SHARE * evoked, 0.0, SCALE_MAX)
+    soreness = AFTER_EVOKED_SHARE * evoked
+    after = np.clip(b - relief + soreness, 0.0, SCALE_MAX)
     return GateResponse(
         background_pain=b, touch=t, dampening=damp, relay=relay, tissue=tissue, evoked=evoked,
         during=during, after=after, relaxation=relax, relief=relief, transient_added=added,
-        flare_points=flare,
+        flare_points=flare, soreness=soreness,
     )  # fmt: skip
 
 
@@ -309,14 +313,17 @@ def decay(hours: ArrayLike, half_life_hours: float) -> FloatArray:
     return np.exp2(-h / half_life_hours)
 
 
-def pain_change_after(relief: ArrayLike, flare_points: ArrayLike, hours: ArrayLike) -> FloatArray:
+def pain_change_after(
+    relief: ArrayLike, flare_points: ArrayLike, hours: ArrayLike, soreness: ArrayLike = 0.0
+) -> FloatArray:
     """Pain change (points; negative = relief) ``hours`` after a session.
 
     Notes
     -----
-    ``change(h) = -relief 2^(-h / H_relief) + flare 2^(-h / H_transient) (1 - 2^(-h / H_onset))``
-    with the half-lives :data:`RELIEF_HALF_LIFE_HOURS`, :data:`TRANSIENT_HALF_LIFE_HOURS`
-    and the build-up :data:`FLARE_ONSET_HOURS`.
+    ``change(h) = -relief 2^(-h / H_relief) + flare f(h) + soreness 2^(-h / H_soreness)``
+    with the flare shape ``f`` of :func:`flare_shape`, the half-lives
+    :data:`RELIEF_HALF_LIFE_HOURS` and :data:`SORENESS_HALF_LIFE_HOURS`. At ``h = 0`` this
+    is the pain just after the session minus the pain before.
 
     Examples
     --------
@@ -325,7 +332,12 @@ def pain_change_after(relief: ArrayLike, flare_points: ArrayLike, hours: ArrayLi
     >>> round(float(pain_change_after(0.0, 4.0, 24.0)), 3)
     1.875
     """
-    return -_a(relief) * decay(hours, RELIEF_HALF_LIFE_HOURS) + _a(flare_points) * flare_shape(hours)
+    relieved = -_a(relief) * decay(hours, RELIEF_HALF_LIFE_HOURS)
+    return (
+        relieved
+        + _a(flare_points) * flare_shape(hours)
+        + _a(soreness) * decay(hours, SORENESS_HALF_LIFE_HOURS)
+    )
 
 
 def flare_shape(hours: ArrayLike) -> FloatArray:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from touchdose.painmodel.gate import GateParams
+from touchdose.painmodel.gate import TYPICAL, GateParams
 from touchdose.records import AREAS, CONDITIONS
 
 FloatArray = NDArray[np.float64]
@@ -45,13 +45,15 @@ MIXED_PROPORTIONS: dict[str, float] = {
 Range = tuple[float, float]
 
 #: Per-kind ranges (uniform draws) of the gate parameters that make the kind what it is.
-#: helps: a typical gate whose dampening outlasts the session (responder).
+#: helps: a typical gate whose dampening outlasts the session (responder); tissue threshold,
+#: gain and tolerance vary, so deep pressure flares for some and the best pressure varies.
 #: no_effect: nothing outlasts the session and nothing relaxes.
 #: harmed_moderate: a sensitized gate (Persson, seeds/000: weak dampening, strong relay).
 #: soothing: relaxes (mood, sleep) but no pain relief outlasts the session.
 KIND_GATE: dict[str, dict[str, Range]] = {
-    "helps": {"sensitization": (0.0, 0.3), "dampening_gain": (1.6, 2.0), "relief_carry": (0.85, 1.0),
-              "relaxation_response": (0.3, 0.8), "descending_relief": (0.0, 0.05)},
+    "helps": {"sensitization": (0.0, 0.3), "dampening_gain": (1.8, 2.2), "relief_carry": (0.9, 1.0),
+              "relaxation_response": (0.3, 0.8), "descending_relief": (0.0, 0.05),
+              "tissue_threshold": (2.5, 4.0), "tissue_gain": (1.5, 3.0), "tolerance": (0.3, 1.2)},
     "no_effect": {"sensitization": (0.0, 0.3), "dampening_gain": (1.2, 1.8), "relief_carry": (0.0, 0.0),
                   "relaxation_response": (0.0, 0.1), "descending_relief": (0.0, 0.0)},
     "harmed_moderate": {"sensitization": (0.75, 0.95), "dampening_gain": (1.4, 1.8),
@@ -171,11 +173,17 @@ def _physiology(rng: np.random.Generator, kinds: NDArray[np.str_]) -> NDArray[np
     return np.where(kinds == "too_little_data", other, kinds)
 
 
+def _range(kind: str, name: str) -> Range:
+    default = float(getattr(TYPICAL, name))
+    return KIND_GATE[kind].get(name, (default, default))
+
+
 def _gate(
     rng: np.random.Generator, physiology: NDArray[np.str_]
 ) -> tuple[GateParams, FloatArray, FloatArray]:
-    names = ("sensitization", "dampening_gain", "relief_carry", "relaxation_response", "descending_relief")
-    values = {name: _uniform(rng, [KIND_GATE[str(k)][name] for k in physiology]) for name in names}
+    """Gate parameters per kind; a parameter a kind does not list keeps the typical value."""
+    names = sorted({name for ranges in KIND_GATE.values() for name in ranges})
+    values = {name: _uniform(rng, [_range(str(k), name) for k in physiology]) for name in names}
     mood = _uniform(rng, [KIND_WELLBEING[str(k)]["mood_gain"] for k in physiology])
     sleep = _uniform(rng, [KIND_WELLBEING[str(k)]["sleep_gain"] for k in physiology])
     return GateParams(**values), mood, sleep
