@@ -54,3 +54,23 @@ def test_bad_values_show_a_message_not_a_crash(live_server: Any, page: Any, para
     response = page.goto(f"{live_server.url}/learn/?{params}")
     assert response.status == 400
     assert page.get_by_role("alert").is_visible()
+
+
+def test_evidence_page_switches_condition_and_fits_a_phone(live_server: Any, phone: Any, shoot: Any) -> None:
+    phone.goto(f"{live_server.url}/learn/evidence/")
+    assert phone.get_by_role("heading", name="What the studies show").is_visible()
+    assert "Fibromyalgia" in phone.get_by_label("Condition").input_value().capitalize()
+    shoot(phone, "learn-evidence-phone")
+    with phone.expect_navigation():
+        phone.get_by_label("Condition").select_option("all")
+    assert "condition=all" in phone.url
+    assert phone.get_by_role("heading", name="Pooled results").is_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the evidence page scrolls sideways on a 375 px phone ({width} px wide)"
+    shoot(phone, "learn-evidence-all-phone")
+
+
+def test_evidence_page_on_a_desktop(live_server: Any, page: Any, shoot: Any) -> None:
+    page.goto(f"{live_server.url}/learn/evidence/?condition=all")
+    assert page.locator("figure.chart svg").count() >= 2  # points forest + one per pooled result
+    shoot(page, "learn-evidence-desktop")

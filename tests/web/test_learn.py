@@ -26,7 +26,7 @@ def test_model_page_is_public_and_explains_with_two_charts(client: Client) -> No
     assert "At pressure 3 (moderate)" in curve
     assert days.startswith("Predicted pain in the days after a pressure 3 (moderate) massage")
     # The text alternative is on the page for everyone, not only in the SVG.
-    assert f"<figcaption aria-hidden=\"true\">{html.escape(curve)}</figcaption>" in body
+    assert f'<figcaption aria-hidden="true">{html.escape(curve)}</figcaption>' in body
 
 
 def test_controls_are_a_plain_get_form_with_labels_and_a_button(client: Client) -> None:
@@ -113,3 +113,42 @@ def test_script_and_styles_are_shipped_in_the_package(client: Client) -> None:
     body = client.get("/learn/").content.decode()
     assert "learn/learn.js" in body and "learn/learn.css" in body
     assert "http://" not in re.sub(r'xmlns(:xlink)?="http://www.w3.org/[^"]*"', "", body)  # no CDN
+
+
+def test_evidence_page_opens_on_fibromyalgia_with_studies_dose_and_guidelines(client: Client) -> None:
+    r = client.get("/learn/evidence/")
+    assert r.status_code == 200
+    body = html.unescape(r.content.decode())
+    assert '<option value="fibromyalgia" selected>' in body
+    assert "Nothing for fibromyalgia is pooled" in body  # said plainly, not hidden
+    # Li 2014 (PLoS One 9:e89304): pain SMD 0.62 (0.05 to 1.20) in favour of massage; times the
+    # 0-10 pain SD 2.67 (Furlan 2015, Cochrane CD001929) = -1.66 points, shown as -1.7 (-3.2 to -0.1).
+    assert "SMD 0.62 (0.05 to 1.2)" in body
+    assert '-1.7 <span class="muted">(-3.2 to -0.1)</span>' in body
+    assert "30 minutes, 2 times a week, for 5 weeks" in body  # Field 2002, via evidence.starting_dose
+    assert "AWMF 2012" in body and "not recommended" in body  # the guideline table (Thieme 2017)
+    assert "Pain results in points" in body and len(alts(body)) == 1
+
+
+def test_evidence_for_all_conditions_pools_and_says_what_is_too_small_to_feel(client: Client) -> None:
+    body = html.unescape(client.get("/learn/evidence/", {"condition": "all"}).content.decode())
+    assert "Pooled results" in body
+    assert "Composite: 2 trials pooled" in body  # Perlman 2012 + 2019 (knee OA), the one honest pool
+    assert re.search(r"\d+ results? below (is|are) statistically clear but too small to feel", body)
+    assert len(alts(body)) == 2  # the points forest plot and the pooled forest plot
+
+
+def test_evidence_for_a_condition_without_guidelines(client: Client) -> None:
+    body = html.unescape(client.get("/learn/evidence/", {"condition": "neck_pain"}).content.decode())
+    assert '<option value="neck_pain" selected>' in body
+    assert "What guidelines say" not in body  # the guideline table is about fibromyalgia
+
+
+def test_evidence_bad_condition_is_a_400_with_the_allowed_values(client: Client) -> None:
+    r = client.get("/learn/evidence/", {"condition": "gout"})
+    assert r.status_code == 400
+    body = html.unescape(r.content.decode())
+    box = re.search(r'<div class="form-errors" role="alert">.*?</div>', body, re.DOTALL)
+    assert box and "Condition must be one of: fibromyalgia, low_back_pain" in box.group(0)
+    assert "gout" not in box.group(0)
+    assert "Nothing for fibromyalgia is pooled" in body  # falls back to the default page

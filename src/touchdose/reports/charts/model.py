@@ -1,7 +1,8 @@
 """Pain-model curves: predicted pain against pressure, and the days after one session.
 
-For the Learn page and the docs. The numbers come from the pain-system model
-(:mod:`touchdose.painmodel`); they illustrate the model and describe no real person.
+For the Learn page and the docs. The numbers come from the pain-system model's explainer
+(:func:`touchdose.painmodel.explainer.pressure_curve` and ``days_after``); they illustrate the
+model and describe no real person.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from touchdose.painmodel.explainer import DaysAfter, PressureCurve, days_after, pressure_curve
 from touchdose.records import NRS_MAX, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 
-from ._base import INK, MUTED, PAIN, SESSION, WIDTH_IN, WORSE, Chart, Draw, number, render
-from ._modeldata import DaysAfter, FloatArray, PressureCurve, days_after_data, pressure_curve_data
+from ._base import INK, MUTED, PAIN, PURPLE, SESSION, WIDTH_IN, WORSE, Chart, Draw, number, render
 
 CURVE_TITLE = "Predicted pain by massage pressure"
 DAYS_TITLE = "Predicted pain in the days after"
@@ -35,7 +36,7 @@ def _check(sensitization: float, pressure: int | None) -> None:
         )
 
 
-def _at(xs: FloatArray, ys: FloatArray, x: float) -> float:
+def _at(xs: tuple[float, ...], ys: tuple[float, ...], x: float) -> float:
     return float(np.interp(x, xs, ys))
 
 
@@ -46,28 +47,38 @@ def _level(p: int) -> str:
 def _curve_alt(c: PressureCurve, t: PressureCurve, pressure: int | None) -> str:
     p = pressure if pressure is not None else 3
     light = PRESSURE_MIN
+
+    def at(x: PressureCurve, ys: tuple[float, ...], level: int) -> str:
+        return number(_at(x.pressures, ys, level))
+
     return (
         f"{CURVE_TITLE}, sensitization {c.sensitization:g} (0 typical, 1 strongly sensitized), pain "
-        f"{number(c.before)} before a {c.minutes}-minute massage. At {_level(p)}: "
-        f"{number(_at(c.pressure, c.during, p))} during and "
-        f"{number(_at(c.pressure, c.after, p))} just after. "
-        f"At {_level(light)}: {number(_at(c.pressure, c.during, light))} during and "
-        f"{number(_at(c.pressure, c.after, light))} just after. A typical pain system at {_level(p)}: "
-        f"{number(_at(t.pressure, t.during, p))} during, {number(_at(t.pressure, t.after, p))} just after."
+        f"{number(c.background_pain)} before a {c.minutes:g}-minute massage. At {_level(p)}: "
+        f"{at(c, c.during, p)} during and {at(c, c.after, p)} just after, {at(c, c.next_day, p)} the next "
+        f"evening. At {_level(light)}: {at(c, c.during, light)} during and {at(c, c.after, light)} just "
+        f"after. A typical pain system at {_level(p)}: {at(t, t.during, p)} during, {at(t, t.after, p)} "
+        "just after."
     )
 
 
 def _curve_draw(c: PressureCurve, t: PressureCurve, pressure: int | None) -> Draw:
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
-        ax.axhline(c.before, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(c.before)})")
-        ax.plot(t.pressure, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical, during")
-        ax.plot(c.pressure, c.during, color=WORSE, linewidth=2.4, label="During")
-        ax.plot(c.pressure, c.after, color=PAIN, linewidth=2.4, label="Just after")
+        ax.axhline(
+            c.background_pain,
+            color=MUTED,
+            linestyle=":",
+            linewidth=1.4,
+            label=f"Before ({number(c.background_pain)})",
+        )
+        ax.plot(t.pressures, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical, during")
+        ax.plot(c.pressures, c.during, color=WORSE, linewidth=2.4, label="During")
+        ax.plot(c.pressures, c.after, color=PAIN, linewidth=2.4, label="Just after")
+        ax.plot(c.pressures, c.next_day, color=PURPLE, linewidth=2.0, linestyle="-.", label="Next evening")
         if pressure is not None:
             ax.axvline(pressure, color=SESSION, linewidth=1.4, alpha=0.8)
             for ys, colour in ((c.during, WORSE), (c.after, PAIN)):
-                ax.plot([pressure], [_at(c.pressure, ys, pressure)], marker="o", color=colour,
+                ax.plot([pressure], [_at(c.pressures, ys, pressure)], marker="o", color=colour,
                         markeredgecolor=INK, markeredgewidth=0.6, zorder=4)  # fmt: skip
         ax.set_xticks(range(PRESSURE_MIN, PRESSURE_MAX + 1),
                       [f"{p}\n{PRESSURE_NAMES[p]}" for p in range(PRESSURE_MIN, PRESSURE_MAX + 1)],
@@ -96,7 +107,8 @@ def pressure_curve_chart(sensitization: float, *, pressure: int | None = None) -
     Returns
     -------
     Chart
-        Lines: pain during and just after for the chosen system, pain during for a typical
+        Lines: pain during, just after and the next evening (the 24 h follow-up) for the chosen
+        system, pain during for a typical
         system (dashed), and the pain before (dotted).
 
     Examples
@@ -106,7 +118,7 @@ def pressure_curve_chart(sensitization: float, *, pressure: int | None = None) -
     True
     """
     _check(sensitization, pressure)
-    c, t = pressure_curve_data(float(sensitization)), pressure_curve_data(0.0)
+    c, t = pressure_curve(float(sensitization)), pressure_curve(0.0)
     return render(CURVE_TITLE, _curve_alt(c, t, pressure), _curve_draw(c, t, pressure), size=(WIDTH_IN, 3.9))
 
 
@@ -116,17 +128,23 @@ def _days_alt(d: DaysAfter, t: DaysAfter) -> str:
 
     return (
         f"{DAYS_TITLE} a {_level(d.pressure)} massage, sensitization {d.sensitization:g}, pain "
-        f"{number(d.before)} before. Just after: {at(d, 0)}; 24 hours later: {at(d, 24)}; 48 hours later: "
-        f"{at(d, 48)}; 72 hours later: {at(d, 72)}. A typical pain system: {at(t, 24)} at 24 hours and "
-        f"{at(t, 48)} at 48 hours."
+        f"{number(d.background_pain)} before. Just after: {at(d, 0)}; 24 hours later: {at(d, 24)}; "
+        f"48 hours later: {at(d, 48)}; 72 hours later: {at(d, 72)}. "
+        f"A typical pain system: {at(t, 24)} at 24 hours and {at(t, 48)} at 48 hours."
     )
 
 
 def _days_draw(d: DaysAfter, t: DaysAfter) -> Draw:
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
-        days, tdays = d.hours / 24.0, t.hours / 24.0
-        ax.axhline(d.before, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(d.before)})")
+        days, tdays = [h / 24.0 for h in d.hours], [h / 24.0 for h in t.hours]
+        ax.axhline(
+            d.background_pain,
+            color=MUTED,
+            linestyle=":",
+            linewidth=1.4,
+            label=f"Before ({number(d.background_pain)})",
+        )
         ax.plot(tdays, t.pain, color=MUTED, linestyle="--", linewidth=1.6, label="Typical system")
         ax.plot(days, d.pain, color=PAIN, linewidth=2.4, label=f"Sensitization {d.sensitization:g}")
         for h in (24, 48):
@@ -168,7 +186,7 @@ def days_after_chart(sensitization: float, pressure: int) -> Chart:
     True
     """
     _check(sensitization, pressure)
-    d, t = days_after_data(float(sensitization), pressure), days_after_data(0.0, pressure)
+    d, t = days_after(float(sensitization), pressure), days_after(0.0, pressure)
     return render(DAYS_TITLE, _days_alt(d, t), _days_draw(d, t), size=(WIDTH_IN, 3.6))
 
 

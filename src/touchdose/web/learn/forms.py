@@ -49,13 +49,22 @@ class ModelControls(forms.Form):
         return DEFAULT_PRESSURE if value in (None, "") else int(value)
 
 
-CONDITION_LABELS = {c: c.replace("_", " ").capitalize() for c in CONDITIONS}
+CONDITION_LABELS = {c: c.replace("_", " ").capitalize() for c in CONDITIONS if c != "other"}
+ALL_CONDITIONS = "all"
+#: The evidence page opens on fibromyalgia: the condition touchdose is built around (DESIGN.md).
+DEFAULT_CONDITION = "fibromyalgia"
 
 
 class EvidenceFilter(forms.Form):
     condition = forms.ChoiceField(
         label="Condition",
-        choices=[("", "All conditions"), *CONDITION_LABELS.items()],
+        choices=[*CONDITION_LABELS.items(), (ALL_CONDITIONS, "All conditions")],
         required=False,
-        error_messages={"invalid_choice": "Condition must be one of: " + ", ".join(CONDITIONS) + "."},
+        error_messages={
+            "invalid_choice": f"Condition must be one of: {', '.join(CONDITION_LABELS)}, or all."
+        },
     )
+
+    def clean_condition(self) -> str | None:
+        value = self.cleaned_data.get("condition") or DEFAULT_CONDITION
+        return None if value == ALL_CONDITIONS else value

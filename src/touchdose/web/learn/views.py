@@ -19,6 +19,9 @@ from touchdose.reports.charts import Chart
 from touchdose.reports.charts.model import days_after_chart, pressure_curve_chart
 from touchdose.web.learn import evidence_data
 from touchdose.web.learn.forms import (
+    ALL_CONDITIONS,
+    CONDITION_LABELS,
+    DEFAULT_CONDITION,
     DEFAULT_PRESSURE,
     DEFAULT_SENSITIZATION,
     SENSITIZATION_MAX,
@@ -60,6 +63,11 @@ def model(request: HttpRequest) -> HttpResponse:
 def evidence(request: HttpRequest) -> HttpResponse:
     form = EvidenceFilter(request.GET)
     valid = form.is_valid()
-    condition = (form.cleaned_data.get("condition") or None) if valid else None
-    context = {"form": form, **evidence_data.page_data(condition)}
+    condition = form.cleaned_data["condition"] if valid else DEFAULT_CONDITION
+    context = {
+        "form": form,
+        "conditions": [*CONDITION_LABELS.items(), (ALL_CONDITIONS, "All conditions")],
+        "chosen": condition or ALL_CONDITIONS,
+        **evidence_data.page_data(condition),
+    }
     return render(request, "learn/evidence.html", context, status=200 if valid else 400)
