@@ -163,3 +163,18 @@ def test_tally_and_to_dict() -> None:
 def test_unknown_state_is_rejected() -> None:
     with pytest.raises(ValueError, match="state"):
         Verdict("great", (), CAUTION)
+
+
+def test_refusals_with_the_same_reason_are_said_once() -> None:
+    same = ("Massage days and massage-free days alternated 1 time(s) (3 needed).",)
+    comps = {o: Refusal(o, same, ("2 more sessions",)) for o in ("pain", "sleep_hours", "fatigue", "mood")}
+    lines = [r for r in judge(sessions("helped"), comps).reasons if r.startswith("No ")]
+    assert lines == ["No pain, sleep hours, fatigue or mood comparison: " + same[0]]
+
+
+def test_gathering_data_leads_with_what_is_still_needed() -> None:
+    v = judge(sessions("helped"), {"pain": pain_refused()})
+    assert v.reasons[0] == (
+        "Not enough data for a verdict yet. Still needed: 2 more sessions with pain rated before, and a "
+        "diary entry 24 h and 48 h after; 4 more diary days without massage."
+    )

@@ -11,20 +11,22 @@ Examples
 >>> result = analyze_client(ClientFile(client=ClientProfile(id="c-1")))
 >>> result.to_dict()["data"]
 {'checkin_days': 0, 'baseline_days': 0, 'sessions': 0, 'sessions_with_followup': 0}
+>>> result.verdict.state, result.plan.pressure
+('gathering_data', 3)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from touchdose.analysis.comparison import MIN_BASELINE_DAYS, ComparisonSet, compare_all
+from touchdose.analysis.plan import Plan, assess
 from touchdose.analysis.response import DataSummary, SessionResponse, data_summary, session_responses
+from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration
+from touchdose.analysis.verdict import Verdict
 from touchdose.instruments import InstrumentScores, score_profile
 from touchdose.records import ClientFile
-
-
-class _Serialisable(Protocol):
-    def to_dict(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,15 @@ class ClientAnalysis:
     instruments: InstrumentScores
     data: DataSummary
     sessions: tuple[SessionResponse, ...]
-    comparison: _Serialisable | None = None
-    titration: _Serialisable | None = None
-    verdict: _Serialisable | None = None
-    plan: _Serialisable | None = None
+    comparison: ComparisonSet | None = None
+    titration: Titration | None = None
+    verdict: Verdict | None = None
+    plan: Plan | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The FORMATS.md ``touchdose analyze --json`` object (keys not yet computed are ``None``)."""
 
-        def part(value: _Serialisable | None) -> Any:
+        def part(value: ComparisonSet | Titration | Verdict | Plan | None) -> Any:
             return None if value is None else value.to_dict()
 
         return {
@@ -58,23 +60,55 @@ class ClientAnalysis:
         }
 
 
-def analyze_client(cf: ClientFile) -> ClientAnalysis:
+def analyze_client(
+    cf: ClientFile,
+    *,
+    mid: float | None = None,
+    min_baseline_days: int = MIN_BASELINE_DAYS,
+    target: float = TARGET_AGGRAVATION_RISK,
+) -> ClientAnalysis:
     """Analyse one client's records.
 
     Parameters
     ----------
     cf : ClientFile
         The client's profile, sessions and check-ins.
+    mid : float, optional
+        Minimally important difference for pain in points (default IMMPACT's 1 point).
+    min_baseline_days : int
+        Diary days without massage needed before the comparison is made (default 7).
+    target : float
+        Target aggravation risk per session for the titration (default 15 %).
 
     Returns
     -------
     ClientAnalysis
         Frozen result; ``to_dict()`` gives the FORMATS.md analyze JSON.
+
+    Notes
+    -----
+    Session responses -> n-of-1 comparisons (:func:`~touchdose.analysis.comparison.compare_all`)
+    -> titration, verdict and plan together (:func:`~touchdose.analysis.plan.assess`), with
+    the sensitivity level from the questionnaires (:func:`~touchdose.instruments.score_profile`).
     """
     responses = session_responses(cf)
+    instruments = score_profile(cf.client)
+    mids = None if mid is None else {"pain": mid}
+    comparison = compare_all(cf, mids=mids, min_baseline_days=min_baseline_days)
+    judged = assess(
+        cf,
+        responses=responses,
+        comparisons=comparison.results,
+        sensitivity=instruments.sensitivity.level,
+        target=target,
+    )
     return ClientAnalysis(
         client_id=cf.client.id,
-        instruments=score_profile(cf.client),
+        instruments=instruments,
         data=data_summary(cf, responses),
         sessions=responses,
+        comparison=comparison,
+        titration=judged.titration,
+        verdict=judged.verdict,
+        plan=judged.plan,
     )

@@ -25,7 +25,13 @@ from typing import Any
 from touchdose.analysis.comparison import Comparison, Refusal
 from touchdose.analysis.response import SessionResponse, session_responses
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration, exposures_from_responses, titrate
-from touchdose.analysis.verdict import Verdict, background_aggravation, judge, tally_sessions
+from touchdose.analysis.verdict import (
+    MIN_AGGRAVATIONS,
+    Verdict,
+    background_aggravation,
+    judge,
+    tally_sessions,
+)
 from touchdose.evidence.doses import Dose, starting_dose
 from touchdose.records import AREA_LABELS, PRESSURE_MIN, PRESSURE_NAMES, ClientFile, ClientProfile, Session
 
@@ -87,7 +93,8 @@ def _round_minutes(x: float) -> int:
 def _avoid(
     profile: ClientProfile, sessions: Sequence[Session], responses: Sequence[SessionResponse]
 ) -> tuple[tuple[str, ...], list[str]]:
-    """Regions the client asked to avoid, and regions treated only in sessions that aggravated."""
+    """Regions the client asked to avoid, and regions treated only in sessions that aggravated
+    (at least :data:`~touchdose.analysis.verdict.MIN_AGGRAVATIONS` of them)."""
     avoid = list(profile.avoid_regions)
     why = [f"Avoid {AREA_LABELS[a].lower()}: you asked for it." for a in profile.avoid_regions]
     judged = [(s, r) for s, r in zip(sessions, responses, strict=True) if r.outcome != "unknown"]
@@ -95,9 +102,11 @@ def _avoid(
     fine = {a for s, r in judged if not r.aggravated for a in s.regions}
     for area in sorted({a for s in bad for a in s.regions} - fine - set(avoid)):
         n = sum(area in s.regions for s in bad)
+        if n < MIN_AGGRAVATIONS:
+            continue  # one bad session is not a pattern (the verdict's rule)
         avoid.append(area)
         why.append(
-            f"Avoid {AREA_LABELS[area].lower()} for now: all {n} judged session{'s' if n > 1 else ''} "
+            f"Avoid {AREA_LABELS[area].lower()} for now: all {n} judged sessions "
             "that included it were followed by more pain."
         )
     return tuple(avoid), why

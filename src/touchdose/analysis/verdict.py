@@ -311,6 +311,25 @@ def _comparison_reason(c: Comparison) -> str:
     )
 
 
+def _refusal_reasons(comps: Mapping[str, Comparison | Refusal]) -> list[str]:
+    """One line per distinct refusal reason, naming every outcome it stopped."""
+    grouped: dict[str, list[str]] = {}
+    for k, v in comps.items():
+        if isinstance(v, Refusal):
+            grouped.setdefault(" ".join(v.reasons), []).append(OUTCOMES[k].label if k in OUTCOMES else k)
+    out = []
+    for text, labels in grouped.items():
+        names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+        out.append(f"No {names} comparison: {text}")
+    return out
+
+
+def _worth_saying(c: Comparison) -> bool:
+    """Pain always; a secondary outcome when its interval excludes no change."""
+    lo, hi = c.ci95
+    return c.outcome == "pain" or lo > 0.0 or hi < 0.0
+
+
 def _credibly_better(c: Comparison) -> bool:
     """The 95 % interval lies wholly on the side of benefit."""
     lo, hi = c.ci95
@@ -383,11 +402,8 @@ def judge(
     pain = comps.get("pain")
     made = {k: v for k, v in comps.items() if isinstance(v, Comparison)}
     reasons = _session_reasons(t)
-    reasons += [_comparison_reason(made[k]) for k in OUTCOMES if k in made]
-    for k, v in comps.items():
-        if isinstance(v, Refusal):
-            label = OUTCOMES[k].label if k in OUTCOMES else k
-            reasons.append(f"No {label} comparison: " + " ".join(v.reasons))
+    reasons += [_comparison_reason(made[k]) for k in OUTCOMES if k in made and _worth_saying(made[k])]
+    reasons += _refusal_reasons(comps)
     caution = CAUTION
     enough = t.judged >= MIN_JUDGED_SESSIONS
     pain_made = pain if isinstance(pain, Comparison) else None
@@ -407,7 +423,8 @@ def judge(
         state = "mixed"
     elif not enough or pain_made is None:
         missing = _missing(t, pain)
-        return Verdict("gathering_data", tuple(reasons), caution, tuple(missing))
+        headline = "Not enough data for a verdict yet. Still needed: " + "; ".join(missing) + "."
+        return Verdict("gathering_data", (headline, *reasons), caution, tuple(missing))
     elif pain_made.p_benefit >= HELPING_P:
         state = "helping"
     elif any(_credibly_better(made[k]) for k in ("mood", "sleep_hours") if k in made):
