@@ -84,11 +84,11 @@ def _render(s: EvidenceSummary, out: Console) -> None:
                 highlight=False,
             )
     for p in s.pooled:
-        m = p.meta
+        pool = p.meta
         out.print(
             f"Pooled {p.outcome} ({p.effect_type}{' on ' + p.scale if p.scale else ''}; "
-            f"{', '.join(p.study_ids)}; {m.method} with Hartung-Knapp): {m.estimate:+.2f} "
-            f"(95 % CI {_interval(m.ci95)}), prediction {_interval(m.pred95)}, I^2 {m.i2:.0f} %. "
+            f"{', '.join(p.study_ids)}; {pool.method} with Hartung-Knapp): {pool.estimate:+.2f} "
+            f"(95 % CI {_interval(pool.ci95)}), prediction {_interval(pool.pred95)}, I^2 {pool.i2:.0f} %. "
             f"{p.judgement.sentence}",
             highlight=False,
         )
@@ -103,8 +103,8 @@ def _render(s: EvidenceSummary, out: Console) -> None:
         g = Table(title="Guidelines on massage for fibromyalgia (compared by Thieme 2017)")
         for col in ("guideline", "year", "massage", "verified", "note"):
             g.add_column(col)
-        for row in s.guidelines:
-            g.add_row(row.guideline, str(row.year), row.massage_position, row.status, row.note)
+        for gl in s.guidelines:
+            g.add_row(gl.guideline, str(gl.year), gl.massage_position, gl.status, gl.note)
         out.print(g)
 
 

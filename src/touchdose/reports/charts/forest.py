@@ -73,7 +73,8 @@ def forest_plot(
             size = 4 + 10 * math.sqrt(weights[i] / 100) if weights else 6
             ax.plot([lo, hi], [r, r], color=INK, linewidth=1.2)
             ax.plot([y], [r], marker="s", markersize=size, color=PAIN, linestyle="none")
-        ticks, names = rows[:], list(labels)
+        ticks: list[float] = [float(r) for r in rows]
+        names = list(labels)
         if pooled:
             est, (clo, chi) = pooled["estimate"], pooled["ci95"]
             ax.add_patch(
