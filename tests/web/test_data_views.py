@@ -211,3 +211,10 @@ class TestTokenPage:
         assert (
             world.http(B).post("/accounts/tokens/", {"revoke": "99999999999999999999999"}).status_code == 404
         )
+
+
+@pytest.mark.parametrize(("persona", "data_link"), [(A, True), (TL, False)])
+def test_dashboard_offers_the_report(world: World, persona: str, data_link: bool) -> None:
+    page = world.http(persona).get(f"/clients/{world.client_a.pk}/").content.decode()
+    assert f"/clients/{world.client_a.pk}/report/pdf/" in page
+    assert (f"/clients/{world.client_a.pk}/data/" in page) is data_link
