@@ -138,7 +138,7 @@ def test_the_pdf_holds_the_verdict_probabilities_and_plan(
     text = pdf_text(render_pdf(build_report(example, full)))
     assert "Verdict: Helping" in text
     assert "Pain: -1.1 points on massage days (95 % credible interval -1.8 to -0.4)" in text
-    assert "P(benefit >= 1) 61 %, P(harm >= 1) <1 %, P(no meaningful effect) 39 %" in text
+    assert "P(benefit \u2265 1) 61 %, P(harm \u2265 1) <1 %, P(no meaningful effect) 39 %" in text
     assert "Pain was 1.1 points lower on massage days" in text
     assert "Next session: pressure 3 (moderate), 45 minutes, 1 per week; avoid neck" in text
     assert "1: 3 %, 2: 6 %, 3: 13 %, 4: 24 %, 5: 38 %" in text
@@ -219,3 +219,35 @@ def test_number_formats() -> None:
         "+0.5",
         "50 %",
     ]
+
+
+def test_a_stop_plan_says_stop(example: ClientFile, analysis: dict[str, Any]) -> None:
+    stop = {
+        **analysis,
+        "plan": {"pressure": None, "stop": True, "why": ["4 of 5 sessions brought more pain"]},
+    }
+    report = build_report(example, stop)
+    assert report.plan_lines[:2] == (
+        "Stop massage, or try very light touch only (see the verdict).",
+        "4 of 5 sessions brought more pain",
+    )
+
+
+def test_comparisons_the_engine_could_not_make_are_said(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    empty = {**analysis, "comparison": {"pain": None, "sleep_hours": None, "fatigue": None, "mood": None}}
+    lines = build_report(example, empty).verdict_lines
+    assert lines[0] == "Comparison of massage days with other days: not possible yet (see the reasons below)"
+
+
+def test_evidence_context_comes_from_the_evidence_library(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    from touchdose.evidence.summary import evidence_summary
+
+    summary = evidence_summary("fibromyalgia", "pain")
+    lines = build_report(example, analysis).evidence_lines
+    assert lines[0].startswith(f"Fibromyalgia: newest of {len(summary.rows)} published pain results")
+    assert summary.dose is not None and f"Trial dose {summary.dose.minutes} min" in lines[0]
+    assert lines[1].startswith("Guidelines disagree")

@@ -13,6 +13,7 @@ notes (they may name people).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +30,7 @@ CAUTION = (
 )
 NOT_YET = "not yet available"
 #: At most this many sessions in the table (the latest ones), so the report stays one page.
-MAX_SESSION_ROWS = 12
+MAX_SESSION_ROWS = 10
 
 VERDICT_LABELS: dict[str, str] = {
     "gathering_data": "Gathering data",
@@ -46,7 +47,7 @@ OUTCOME_LABELS: dict[str, str] = {
     "harmed": "harmed",
     "unknown": "unknown",
 }
-SECONDARY_LABELS: dict[str, str] = {"sleep_hours": "Sleep (hours)", "fatigue": "Fatigue", "mood": "Mood"}
+SECONDARY_LABELS: dict[str, str] = {"sleep_hours": "Sleep", "fatigue": "Fatigue", "mood": "Mood"}
 SESSION_COLUMNS: tuple[str, ...] = (
     "Date",
     "Technique",
@@ -63,10 +64,12 @@ SESSION_COLUMNS: tuple[str, ...] = (
 class ChartLike(Protocol):
     """What the report needs of a :class:`touchdose.reports.charts.Chart`."""
 
-    title: str
-    alt: str
-    svg: str
-
+    @property
+    def title(self) -> str: ...
+    @property
+    def alt(self) -> str: ...
+    @property
+    def svg(self) -> str: ...
     def png(self, dpi: int = ...) -> bytes: ...
 
 
@@ -251,22 +254,27 @@ def _instruments(a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _comparison_line(name: str, c: Mapping[str, Any]) -> str:
+    """Pain in full; secondary outcomes in one short line each (P(no meaningful) is 1 minus the others)."""
     lo, hi = c["ci95"]
-    unit = "hours" if name == "sleep_hours" else "points"
-    return (
-        f"{SECONDARY_LABELS.get(name, 'Pain')}: {signed(c['effect'])} {unit} on massage days "
-        f"(95 % credible interval {fmt(lo)} to {fmt(hi)}); "
-        f"P(benefit >= {fmt(c.get('mid'))}) {pct(c['p_benefit'])}, P(harm >= {fmt(c.get('mid'))}) "
-        f"{pct(c['p_harm'])}, P(no meaningful effect) {pct(c['p_no_meaningful'])}"
-    )
+    mid = fmt(c.get("mid"))
+    probabilities = f"P(benefit \u2265 {mid}) {pct(c['p_benefit'])}, P(harm \u2265 {mid}) {pct(c['p_harm'])}"
+    if name == "pain":
+        return (
+            f"Pain: {signed(c['effect'])} points on massage days (95 % credible interval {fmt(lo)} to "
+            f"{fmt(hi)}); {probabilities}, P(no meaningful effect) {pct(c['p_no_meaningful'])}"
+        )
+    unit = " h" if name == "sleep_hours" else ""
+    label = SECONDARY_LABELS.get(name, name)
+    return f"{label}: {signed(c['effect'])}{unit} ({fmt(lo)} to {fmt(hi)}); {probabilities}"
 
 
 def _verdict(a: Mapping[str, Any]) -> tuple[str, tuple[str, ...], str | None]:
     verdict = a.get("verdict")
     comparison = a.get("comparison") or {}
     lines = [_comparison_line(k, v) for k, v in comparison.items() if isinstance(v, Mapping)]
-    if not comparison:
-        lines.append(f"Comparison of massage days with other days: {NOT_YET}")
+    if not lines:
+        why = NOT_YET if not comparison else "not possible yet (see the reasons below)"
+        lines.append(f"Comparison of massage days with other days: {why}")
     if not verdict:
         return NOT_YET, tuple(lines), None
     state = VERDICT_LABELS.get(verdict.get("state", ""), str(verdict.get("state")))
@@ -312,7 +320,9 @@ def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
     plan = a.get("plan")
     titration = a.get("titration")
     lines: list[str] = []
-    if plan:
+    if plan and plan.get("stop"):
+        lines += ["Stop massage, or try very light touch only (see the verdict).", *plan.get("why", [])]
+    elif plan:
         p = plan.get("pressure")
         first = f"Next session: pressure {p} ({PRESSURE_NAMES.get(p, '?')})" if p else "Next session"
         first += f", {plan.get('minutes')} minutes, {plan.get('sessions_per_week')} per week"
@@ -327,20 +337,68 @@ def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _study(study_id: str) -> str:
+    """'Ughreja2021' -> 'Ughreja 2021' (the library's ids are author + year)."""
+    return re.sub(r"^(\D+)(\d{4})(.*)$", r"\1 \2\3", study_id)
+
+
+def _year(study_id: str) -> int:
+    found = re.search(r"\d{4}", study_id)
+    return int(found.group()) if found else 0
+
+
+def _points(points: float | None) -> str:
+    """An effect in points, in words: 'about 1.7 points less pain on 0-10'."""
+    if points is None:
+        return "an effect not expressible in points"
+    direction = "less" if points < 0 else "more"
+    return f"{fmt(abs(points))} points {direction} pain on 0-10"
+
+
+def _condition_evidence(condition: str) -> list[str]:
+    """One line per condition (the pooled effect, else the newest result, then the trial dose);
+    one more for the guidelines when the library has them (fibromyalgia)."""
+    from touchdose.evidence.summary import evidence_summary
+
+    summary = evidence_summary(condition, "pain")
+    parts = [
+        f"pooled pain effect of {p.meta.k} trials, about {_points(p.points)}. {p.judgement.sentence}"
+        for p in summary.pooled
+        if p.points is not None
+    ]
+    with_points = [r for r in summary.rows if r.points is not None]
+    if not parts and with_points:
+        r = max(with_points, key=lambda row: _year(row.study_id))  # the newest; ties: library order
+        parts.append(
+            f"newest of {len(summary.rows)} published pain results, {_study(r.study_id)} ({r.level}): "
+            f"{r.reported}, about {_points(r.points)}. {r.judgement.sentence}"
+        )
+    if summary.dose is not None and summary.dose.basis != "fallback":
+        d = summary.dose
+        parts.append(
+            f"Trial dose {d.minutes} min, {d.sessions_per_week} per week, {d.weeks} weeks ({d.citation})."
+        )
+    lines = [f"{_label(condition)}: " + " ".join(parts)] if parts else []
+    if summary.guidelines:
+        positions = "; ".join(f"{g.guideline} {g.year}: {g.massage_position}" for g in summary.guidelines)
+        lines.append(f"Guidelines disagree (Thieme 2017): {positions}.")
+    return lines
+
+
 def _evidence(cf: ClientFile, evidence_lines: Sequence[str] | None) -> tuple[str, ...]:
     if evidence_lines is not None:
         return tuple(evidence_lines)
-    from touchdose.evidence.doses import starting_dose
+    lines = [line for c in cf.client.conditions if c != "other" for line in _condition_evidence(c)]
+    return tuple(lines) or ("No condition given, so no published evidence is shown.",)
 
-    lines = []
-    for condition in cf.client.conditions or ("other",):
-        dose = starting_dose(condition)
-        if dose.basis != "fallback":
-            lines.append(
-                f"{_label(condition)}: trials used {dose.minutes} min, {dose.sessions_per_week} per week "
-                f"for {dose.weeks} weeks ({dose.citation})."
-            )
-    return tuple(lines) or (f"Published evidence for these conditions: {NOT_YET}",)
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9-]+", text.lower()))
+
+
+def _adds_to_caution(engine_caution: str | None) -> bool:
+    """The engine's caution is added only when it says something :data:`CAUTION` does not."""
+    return bool(engine_caution) and not _words(engine_caution or "") <= _words(CAUTION)
 
 
 def build_report(
@@ -379,7 +437,7 @@ def build_report(
     >>> cf = ClientFile(ClientProfile(id="c-9", conditions=("fibromyalgia",)))
     >>> report = build_report(cf, analyze_client(cf), chart=None)
     >>> report.verdict_state
-    'not yet available'
+    'Gathering data'
     >>> report.header[0]
     ('Conditions', 'Fibromyalgia')
     """
@@ -404,7 +462,7 @@ def build_report(
         session_note=note,
         plan_lines=_plan(a),
         evidence_lines=_evidence(cf, evidence_lines),
-        caution=CAUTION + (f" {engine_caution}" if engine_caution and engine_caution not in CAUTION else ""),
+        caution=CAUTION + (f" {engine_caution}" if _adds_to_caution(engine_caution) else ""),
         footer=footer,
         chart=chart if chart is not None else _default_chart(cf),
     )

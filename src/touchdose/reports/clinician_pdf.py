@@ -2,7 +2,8 @@
 
 The text is set in DejaVu Sans, the font matplotlib ships inside its wheel (so no download, and every
 character of a client id or a condition prints); the chart is embedded as a PNG with its text
-alternative beneath it. The PDF's text can be extracted (a test reads the engine's numbers back out).
+alternative attached to the image. The PDF's text can be extracted (a test reads the engine's numbers
+back out).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ _COLUMN_WIDTHS = (19, 17, 12, 6, 8, 7, 7, 7, 17)
 #: A fixed creation date keeps the bytes the same for the same report (no clock in the output).
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 #: Chart width on the page in mm (A4 is 210 mm wide; 12 mm margins), height follows its aspect.
-_CHART_WIDTH_MM = 150
-_BODY, _SMALL, _HEAD = 9, 7.5, 11
+_CHART_WIDTH_MM = 108
+_GUTTER_MM = 5
+_BODY, _SMALL, _HEAD = 8.5, 7, 10.5
+_LINE = 3.9  # mm per line of body text
 
 
-class _Page(FPDF):  # type: ignore[misc]
+class _Page(FPDF):
     """A4 portrait with the touchdose fonts and a footer carrying the caution."""
 
     footer_text = ""
@@ -43,7 +46,7 @@ class _Page(FPDF):  # type: ignore[misc]
 
 def _new_pdf(report: ClinicianReport) -> _Page:
     pdf = _Page(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(12, 11, 12)
+    pdf.set_margins(12, 10, 12)
     pdf.set_auto_page_break(auto=True, margin=13)
     pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -56,10 +59,12 @@ def _new_pdf(report: ClinicianReport) -> _Page:
 
 
 def _heading(pdf: _Page, text: str) -> None:
-    pdf.ln(1.5)
+    if pdf.will_page_break(16):  # never leave a heading alone at the foot of a page
+        pdf.add_page()
+    pdf.ln(1.2)
     pdf.set_font(_FONT, "B", _HEAD)
     pdf.set_text_color(34, 34, 34)
-    pdf.cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_draw_color(200, 200, 200)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(0.8)
@@ -68,15 +73,15 @@ def _heading(pdf: _Page, text: str) -> None:
 def _pairs(pdf: _Page, rows: tuple[tuple[str, str], ...]) -> None:
     for label, text in rows:
         pdf.set_font(_FONT, "B", _BODY)
-        pdf.cell(34, 4.4, label)
+        pdf.cell(32, _LINE, label)
         pdf.set_font(_FONT, "", _BODY)
-        pdf.multi_cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        pdf.multi_cell(0, _LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def _lines(pdf: _Page, lines: tuple[str, ...]) -> None:
     pdf.set_font(_FONT, "", _BODY)
     for line in lines:
-        pdf.multi_cell(0, 4.4, "\u2022 " + line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+        pdf.multi_cell(0, _LINE, "\u2022 " + line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def _caution(pdf: _Page, text: str) -> None:
@@ -88,16 +93,31 @@ def _caution(pdf: _Page, text: str) -> None:
     )
 
 
-def _chart(pdf: _Page, report: ClinicianReport) -> None:
+def _chart_and_plan(pdf: _Page, report: ClinicianReport) -> None:
+    """The chart on the left, the plan in the column beside it (the page's width is used, not wasted)."""
+    top, left = pdf.get_y(), pdf.l_margin
     if report.chart is None:
         _lines(pdf, ("No diary entries or sessions to chart yet.",))
-        return
-    png = report.chart.png(dpi=150)
-    pdf.image(io.BytesIO(png), w=_CHART_WIDTH_MM, alt_text=report.chart.alt, title=report.chart.title)
-    pdf.set_font(_FONT, "", _SMALL)
-    pdf.set_text_color(107, 107, 107)
-    pdf.multi_cell(0, 3.6, report.chart.alt, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_text_color(34, 34, 34)
+        chart_bottom = pdf.get_y()
+    else:
+        png = report.chart.png(dpi=150)
+        info = pdf.image(
+            io.BytesIO(png),
+            x=left,
+            y=top,
+            w=_CHART_WIDTH_MM,
+            alt_text=report.chart.alt,
+            title=report.chart.title,
+        )
+        chart_bottom = top + float(info.rendered_height)
+    side = left + _CHART_WIDTH_MM + _GUTTER_MM if report.chart is not None else left
+    pdf.set_left_margin(side)
+    pdf.set_xy(side, top if report.chart is not None else chart_bottom)
+    _heading(pdf, "Plan")
+    _lines(pdf, report.plan_lines)
+    side_bottom = pdf.get_y()
+    pdf.set_left_margin(left)
+    pdf.set_xy(left, max(chart_bottom, side_bottom))
 
 
 def _table(pdf: _Page, report: ClinicianReport) -> None:
@@ -105,11 +125,12 @@ def _table(pdf: _Page, report: ClinicianReport) -> None:
         _lines(pdf, ("No massage sessions recorded yet.",))
         return
     pdf.set_font(_FONT, "", _SMALL + 0.5)
+    pdf.set_fill_color(255, 255, 255)
     with pdf.table(
         col_widths=_COLUMN_WIDTHS,
         line_height=4.2,
         first_row_as_headings=True,
-        headings_style=FontFace(emphasis="BOLD"),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(238, 238, 238)),
         borders_layout="HORIZONTAL_LINES",
         text_align="LEFT",
     ) as table:
@@ -121,7 +142,7 @@ def _table(pdf: _Page, report: ClinicianReport) -> None:
             for value in values:
                 row.cell(value)
     pdf.set_font(_FONT, "", _SMALL)
-    pdf.multi_cell(0, 3.6, report.session_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.multi_cell(0, 3.3, report.session_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def render_pdf(report: ClinicianReport) -> bytes:
@@ -159,13 +180,11 @@ def render_pdf(report: ClinicianReport) -> bytes:
     _heading(pdf, "Instrument scores")
     _pairs(pdf, report.instruments)
     _heading(pdf, "Pain over time, sessions marked")
-    _chart(pdf, report)
+    _chart_and_plan(pdf, report)
     _heading(pdf, f"Verdict: {report.verdict_state}")
     _lines(pdf, report.verdict_lines)
     _heading(pdf, "Sessions")
     _table(pdf, report)
-    _heading(pdf, "Plan")
-    _lines(pdf, report.plan_lines)
     _heading(pdf, "Evidence context")
     _lines(pdf, report.evidence_lines)
     return bytes(pdf.output())
