@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,16 +14,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from touchdose.cli._app import ExitStatus, app
 from touchdose.io import write_json
 from touchdose.painmodel.population import KINDS
-from touchdose.painmodel.simulate import DEFAULT_DAYS, FixedPolicy, fixed, simulate_clients
+from touchdose.painmodel.simulate import DEFAULT_DAYS, fixed, simulate_clients
 
 TRUTH_FILE = "truth.json"
 
 
-def parse_policy(text: str) -> FixedPolicy:
-    """``fixed:N`` (N = pressure 1-5) -> the fixed routine."""
+def parse_policy(text: str) -> Callable[..., int]:
+    """``fixed:N`` (N = pressure 1-5) -> the fixed routine; ``titration`` -> touchdose's own plan."""
+    if text == "titration":
+        from touchdose.analysis.policy import titration_policy
+
+        return titration_policy()
     name, _, value = text.partition(":")
     if name != "fixed" or not value.isdigit() or not 1 <= int(value) <= 5:
-        raise typer.BadParameter(f"policy = {text!r} is not allowed (allowed: fixed:1 ... fixed:5)")
+        raise typer.BadParameter(
+            f"policy = {text!r} is not allowed (allowed: fixed:1 ... fixed:5, titration)"
+        )
     return fixed(int(value))
 
 
@@ -30,7 +37,9 @@ def parse_policy(text: str) -> FixedPolicy:
 def simulate(
     clients: int = typer.Option(20, "--clients", min=1, help="Number of synthetic clients."),
     seed: int = typer.Option(1, "--seed", min=0, help="Random seed; the same seed writes the same bytes."),
-    policy: str = typer.Option("fixed:3", "--policy", help="Therapist policy: fixed:N, pressure N (1-5)."),
+    policy: str = typer.Option(
+        "fixed:3", "--policy", help="Therapist policy: fixed:N (pressure N, 1-5) or titration."
+    ),
     out: Path = typer.Option(
         ..., "--out", help="Directory for the client files and truth.json.", show_default=False
     ),
