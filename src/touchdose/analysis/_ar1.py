@@ -105,20 +105,20 @@ def gap_stats(days: NDArray[np.int64], X: FloatArray, y: FloatArray) -> GapStats
         raise ValueError("gap_stats: days must be at least 2 strictly increasing whole days")
     Z = np.column_stack([X, y]).astype(np.float64)
     step = np.diff(days)
-    gaps, inverse = np.unique(step, return_inverse=True)
-    K, q = len(gaps), Z.shape[1]
-    cur, cross, prev = (np.zeros((K, q, q)) for _ in range(3))
-    zc, zp = Z[1:], Z[:-1]
-    for k in range(K):
-        sel = inverse == k
-        a, b = zc[sel], zp[sel]
-        cur[k], cross[k], prev[k] = a.T @ a, a.T @ b, b.T @ b
+    gaps, inverse, counts = np.unique(step, return_inverse=True, return_counts=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    zc, zp = Z[1:][order], Z[:-1][order]
+
+    def summed(a: FloatArray, b: FloatArray) -> FloatArray:
+        return np.asarray(np.add.reduceat(a[:, :, None] * b[:, None, :], starts, axis=0), dtype=np.float64)
+
     return GapStats(
         gaps.astype(np.float64),
-        np.bincount(inverse, minlength=K).astype(np.float64),
-        cur,
-        cross,
-        prev,
+        counts.astype(np.float64),
+        summed(zc, zc),
+        summed(zc, zp),
+        summed(zp, zp),
         np.outer(Z[0], Z[0]),
         np.asarray(float(len(days))),
     )
@@ -158,6 +158,34 @@ class GridPosterior:
     df: FloatArray
 
 
+def _spd_solve(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """For a stack of small SPD matrices ``A`` (..., p, p): ``A^-1 b``, ``diag(A^-1)``, ``-log|A|/2``.
+
+    A Cholesky factorisation written out over the (tiny) matrix index and vectorised over the
+    stack: for p = 3 it is much faster than LAPACK called once per matrix.
+    """
+    p = A.shape[-1]
+    L = np.zeros_like(A)
+    for j in range(p):
+        d = A[..., j, j] - np.sum(L[..., j, :j] ** 2, axis=-1)
+        if np.any(d <= 0):
+            raise ValueError("grid_posterior: the design is singular (a column is constant or repeated)")
+        L[..., j, j] = np.sqrt(d)
+        for i in range(j + 1, p):
+            L[..., i, j] = (A[..., i, j] - np.sum(L[..., i, :j] * L[..., j, :j], axis=-1)) / L[..., j, j]
+    # Forward substitution for L^-1 (lower triangular), then A^-1 = L^-T L^-1.
+    Linv = np.zeros_like(A)
+    for i in range(p):
+        Linv[..., i, i] = 1.0 / L[..., i, i]
+        for j in range(i):
+            Linv[..., i, j] = -np.sum(L[..., i, j:i] * Linv[..., j:i, j], axis=-1) / L[..., i, i]
+    u = np.einsum("...ij,...j->...i", Linv, b)
+    x = np.einsum("...ji,...j->...i", Linv, u)
+    diag = np.sum(Linv**2, axis=-2)
+    half_logdet_inv = -np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)), axis=-1)
+    return x, diag, half_logdet_inv
+
+
 def grid_posterior(
     stats: GapStats, precision: FloatArray, a0: float, b0: float, rho: FloatArray
 ) -> GridPosterior:
@@ -181,21 +209,17 @@ def grid_posterior(
     )
     prec_n = M[..., :p, :p] + np.diag(np.asarray(precision, dtype=np.float64))
     xty, yty = M[..., :p, p], M[..., p, p]
-    chol = np.linalg.cholesky(prec_n)
-    inv = np.linalg.inv(prec_n)
-    mean = np.einsum("bgij,bgj->bgi", inv, xty)
+    mean, var_diag, half_logdet_vn = _spd_solve(prec_n, xty)
     an = a0 + 0.5 * s.n  # (B,)
     if np.any(an <= 0):
         raise ValueError("grid_posterior: a0 + n/2 must be positive")
     bn = b0 + 0.5 * (yty - np.einsum("bgi,bgi->bg", xty, mean))
     bn = np.maximum(bn, np.finfo(np.float64).tiny)
-    half_logdet_vn = -np.sum(np.log(np.diagonal(chol, axis1=-2, axis2=-1)), axis=-1)
     log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * np.einsum("bk,bkg->bg", s.counts, np.log(c2))
     logml = half_logdet_vn - an[:, None] * np.log(bn) + log_jac
     logml -= logml.max(axis=1, keepdims=True)
     w = np.exp(logml)
     w /= w.sum(axis=1, keepdims=True)
-    var_diag = np.diagonal(inv, axis1=-2, axis2=-1)  # (B, G, p)
     scale = np.sqrt(bn[..., None] * var_diag / an[:, None, None])
     return GridPosterior(rho, w, mean, scale, 2.0 * an)
 
@@ -219,35 +243,40 @@ def mixture_cdf(
 
 def mixture_quantiles(
     qs: tuple[float, ...], w: FloatArray, loc: FloatArray, scale: FloatArray, df: FloatArray,
-    iterations: int = 40,
+    iterations: int = 50, tol: float = 1e-8,
 ) -> FloatArray:
     """Quantiles ``qs`` of each row's mixture of Student-t, shape (B, len(qs)).
 
     Safeguarded Newton: start from the normal approximation, keep a bracket [lo, hi] from the
-    sign of the CDF error, and bisect whenever a Newton step would leave it.
+    sign of the CDF error, bisect whenever a Newton step would leave it, and stop each
+    (row, quantile) once its step is below ``tol`` (in the outcome's units).
     """
-    q = np.asarray(qs, dtype=np.float64)[None, :, None]  # (1, Q, 1)
-    w3, loc3, sc3 = w[:, None, :], loc[:, None, :], scale[:, None, :]
-    df3 = df[:, None, None]
-    logc = _t_log_const(df3)
+    B, Q = len(w), len(qs)
+    q = np.tile(np.asarray(qs, dtype=np.float64), B)  # flattened (B * Q,)
+    row = np.repeat(np.arange(B), Q)
     mean = np.sum(w * loc, axis=1)
     var_t = scale**2 * df[:, None] / (df[:, None] - 2.0)
     sd = np.sqrt(np.maximum(np.sum(w * (var_t + loc**2), axis=1) - mean**2, 0.0))
-    lo = np.broadcast_to(np.min(loc - 60.0 * scale, axis=1)[:, None], (len(w), q.shape[1])).copy()
-    hi = np.broadcast_to(np.max(loc + 60.0 * scale, axis=1)[:, None], lo.shape).copy()
-    x = np.clip(mean[:, None] + ndtri(q[0, :, 0])[None, :] * sd[:, None], lo, hi)
+    lo = np.min(loc - 60.0 * scale, axis=1)[row]
+    hi = np.max(loc + 60.0 * scale, axis=1)[row]
+    x = np.clip(mean[row] + ndtri(q) * sd[row], lo, hi)
+    logc = _t_log_const(df)
+    active = np.arange(B * Q)
     for _ in range(iterations):
-        z = (x[..., None] - loc3) / sc3
-        f = np.sum(w3 * stdtr(df3, z), axis=2) - q[..., 0]
-        lo = np.where(f < 0, x, lo)
-        hi = np.where(f >= 0, x, hi)
-        dens = np.sum(w3 * np.exp(logc - 0.5 * (df3 + 1.0) * np.log1p(z * z / df3)) / sc3, axis=2)
+        r = row[active]
+        wa, la, sa, dfa = w[r], loc[r], scale[r], df[r][:, None]
+        z = (x[active, None] - la) / sa
+        f = np.sum(wa * stdtr(dfa, z), axis=1) - q[active]
+        lo[active] = np.where(f < 0, x[active], lo[active])
+        hi[active] = np.where(f >= 0, x[active], hi[active])
+        dens = np.sum(wa * np.exp(logc[r][:, None] - 0.5 * (dfa + 1.0) * np.log1p(z * z / dfa)) / sa, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = x - f / dens
-        bad = ~np.isfinite(step) | (step <= lo) | (step >= hi)
-        new = np.where(bad, 0.5 * (lo + hi), step)
-        done = bool(np.all(np.abs(new - x) <= 1e-10 * (1.0 + np.abs(x))))
-        x = new
-        if done:
+            step = x[active] - f / dens
+        bad = ~np.isfinite(step) | (step <= lo[active]) | (step >= hi[active])
+        new = np.where(bad, 0.5 * (lo[active] + hi[active]), step)
+        moved = np.abs(new - x[active])
+        x[active] = new
+        active = active[(moved > tol) & (hi[active] - lo[active] > tol)]
+        if len(active) == 0:
             break
-    return np.asarray(x, dtype=np.float64)
+    return np.asarray(x.reshape(B, Q), dtype=np.float64)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from touchdose.analysis.diary import daily_series, session_dates
+from touchdose.analysis.diary import daily_values
 from touchdose.records import ClientFile
 
 #: Days counted as exposed: the day of the massage and the 2 days after (DESIGN.md item 2,
@@ -88,6 +88,77 @@ def _free_runs(
     return [int(free[a:b].sum()) for a, b in itertools.pairwise(cuts)]
 
 
+def check_window(window_days: Any, washout_days: Any) -> None:
+    """Raise ``ValueError`` unless the exposure window and washout are consistent whole numbers."""
+    whole_at_least("window_days", window_days, 1)
+    if isinstance(washout_days, bool) or not isinstance(washout_days, int) or washout_days < window_days - 1:
+        raise ValueError(
+            f"compare: washout_days = {washout_days!r} is not allowed "
+            f"(allowed: a whole number >= window_days - 1 = {window_days - 1})"
+        )
+
+
+def designs(
+    cf: ClientFile,
+    outcomes: tuple[str, ...] = ("pain",),
+    *,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+) -> list[Design]:
+    """Label the diary days once and build the n-of-1 regression for each outcome.
+
+    Parameters
+    ----------
+    cf : ClientFile
+        The client.
+    outcomes : tuple of str
+        Diary fields (:data:`touchdose.analysis.diary.DIARY_FIELDS`).
+    window_days, washout_days : int
+        See :data:`EXPOSURE_WINDOW_DAYS` and :data:`WASHOUT_DAYS`; ``washout_days`` must be at
+        least ``window_days - 1`` so that no day is both exposed and massage-free.
+
+    Returns
+    -------
+    list of Design
+        Per outcome: kept days, values, the design matrix and the counts the refusal rules use.
+    """
+    check_window(window_days, washout_days)
+    first, table = daily_values(cf, outcomes)
+    n = len(next(iter(table.values()))) if table else 0
+    base = first.toordinal() if first is not None else 0
+    zone = cf.client.zone
+    sdays = np.array(
+        [s.start.astimezone(zone).toordinal() - base for s in cf.sessions] if first is not None else [],
+        dtype=np.int64,
+    )
+    labels = _day_labels(n, sdays, window_days, washout_days)
+    return [_design(name, table[name], labels, sdays) for name in outcomes]
+
+
+def _design(
+    outcome: str, values: NDArray[np.float64], labels: NDArray[np.int8], sdays: NDArray[np.int64]
+) -> Design:
+    observed = ~np.isnan(values)
+    runs = _free_runs(labels, observed, sdays)
+    baseline = runs[0] if len(sdays) == 0 or sdays[0] > 0 else 0
+    days = np.flatnonzero(observed & (labels >= 0)).astype(np.int64)
+    exposed = (labels[days] == 1).astype(np.float64)
+    # Exposure episodes: runs of exposed days in the sequence of kept days.
+    episodes = int(np.count_nonzero(np.diff(exposed, prepend=0.0) > 0))
+    years = (days - (days.mean() if len(days) else 0.0)) / DAYS_PER_YEAR
+    return Design(
+        outcome=outcome,
+        days=days,
+        y=values[days],
+        X=np.column_stack([np.ones(len(days)), years, exposed]),
+        baseline_days=baseline,
+        current_free_days=runs[-1],
+        longest_free_days=max(runs),
+        episodes=episodes,
+        has_sessions=len(sdays) > 0,
+    )
+
+
 def design(
     cf: ClientFile,
     outcome: str = "pain",
@@ -95,52 +166,17 @@ def design(
     window_days: int = EXPOSURE_WINDOW_DAYS,
     washout_days: int = WASHOUT_DAYS,
 ) -> Design:
-    """Label the diary days and build the n-of-1 regression for one outcome.
+    """:func:`designs` for one outcome.
 
-    Parameters
-    ----------
-    cf : ClientFile
-        The client.
-    outcome : str
-        A diary field (:data:`touchdose.analysis.diary.DIARY_FIELDS`).
-    window_days, washout_days : int
-        See :data:`EXPOSURE_WINDOW_DAYS` and :data:`WASHOUT_DAYS`; ``washout_days`` must be at
-        least ``window_days - 1`` so that no day is both exposed and massage-free.
-
-    Returns
-    -------
-    Design
-        Kept days, outcome values, the design matrix and the counts the refusal rules use.
+    Examples
+    --------
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
+    >>> t0 = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
+    >>> cf = ClientFile(ClientProfile(id="c-1"), sessions=(Session(t0 + timedelta(days=2), 2, 30),),
+    ...                 checkins=tuple(CheckIn(t0 + timedelta(days=d), pain=5) for d in range(8)))
+    >>> d = design(cf)
+    >>> d.days.tolist(), d.X[:, 2].tolist(), d.baseline_days
+    ([0, 1, 2, 3, 4, 6, 7], [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0], 2)
     """
-    whole_at_least("window_days", window_days, 1)
-    if not isinstance(washout_days, int) or washout_days < window_days - 1:
-        raise ValueError(
-            f"compare: washout_days = {washout_days!r} is not allowed "
-            f"(allowed: a whole number >= window_days - 1 = {window_days - 1})"
-        )
-    series = daily_series(cf, outcome)
-    n = len(series.dates)
-    start = series.dates[0] if n else None
-    sdays = np.array([(d - start).days for d in session_dates(cf)] if start else [], dtype=np.int64)
-    labels = _day_labels(n, sdays, window_days, washout_days)
-    observed = ~np.isnan(series.values)
-    runs = _free_runs(labels, observed, sdays)
-    baseline = runs[0] if len(sdays) == 0 or sdays[0] > 0 else 0
-    keep = observed & (labels >= 0)
-    days = np.flatnonzero(keep).astype(np.int64)
-    exposed = (labels[days] == 1).astype(np.float64)
-    # Exposure episodes: runs of exposed days in the sequence of kept days.
-    episodes = int(np.sum(np.diff(np.concatenate([[0.0], exposed])) > 0))
-    years = (days - (days.mean() if len(days) else 0.0)) / DAYS_PER_YEAR
-    X = np.column_stack([np.ones(len(days)), years, exposed])
-    return Design(
-        outcome=outcome,
-        days=days,
-        y=series.values[days].astype(np.float64),
-        X=X,
-        baseline_days=baseline,
-        current_free_days=runs[-1],
-        longest_free_days=max(runs) if runs else 0,
-        episodes=episodes,
-        has_sessions=len(sdays) > 0,
-    )
+    return designs(cf, (outcome,), window_days=window_days, washout_days=washout_days)[0]

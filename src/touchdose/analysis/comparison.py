@@ -58,7 +58,9 @@ from touchdose.analysis._exposure import (
     MIN_EXPOSURE_EPISODES,
     WASHOUT_DAYS,
     Design,
+    check_window,
     design,
+    designs,
     whole_at_least,
 )
 from touchdose.instruments.change import MID_POINTS
@@ -246,16 +248,23 @@ def _summaries(
     """Posterior summaries of the effect for a batch of designs that passed the checks."""
     stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
     post = _ar1.grid_posterior(stats, prior.precision, prior.a0, prior.b0, rho)
-    # Grid points whose weight is negligible for every client in the block change nothing.
-    used = np.any(post.weights > 1e-14, axis=0)
-    w, loc, scale, df = post.weights[:, used], post.mean[:, used, 2], post.scale[:, used, 2], post.df
+    # Each row keeps its K heaviest grid points, K the most any row needs so that the points
+    # left out weigh less than 1e-12 together: they change no printed digit and cost most of the time.
+    ranked = np.argsort(-post.weights, axis=1)
+    tail = 1.0 - np.cumsum(np.take_along_axis(post.weights, ranked, axis=1), axis=1)
+    k = int(np.max(np.argmax(tail < 1e-12, axis=1))) + 1
+    top = ranked[:, :k]
+    w = np.take_along_axis(post.weights, top, axis=1)
     w = w / w.sum(axis=1, keepdims=True)
+    loc = np.take_along_axis(post.mean[..., 2], top, axis=1)
+    scale = np.take_along_axis(post.scale[..., 2], top, axis=1)
+    df = post.df
     mid = np.asarray(mids, dtype=np.float64)
     p_below = _ar1.mixture_cdf(-mid, w, loc, scale, df)  # effect <= -MID
     p_above = 1.0 - _ar1.mixture_cdf(mid, w, loc, scale, df)  # effect >= +MID
     lo, hi = _ar1.mixture_quantiles((0.025, 0.975), w, loc, scale, df).T
     effect = np.sum(w * loc, axis=1)
-    rho_mean = w @ rho[used]
+    rho_mean = np.sum(w * rho[top], axis=1)
     out = []
     for i, d in enumerate(designs):
         lower_better = OUTCOMES[d.outcome].lower_is_better
@@ -276,11 +285,64 @@ def _summaries(
 # --- Public entry points ------------------------------------------------------------------
 
 
-def _check_options(mid: float | None, min_baseline_days: int, min_episodes: int) -> None:
-    if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float)) or not mid > 0):
-        raise ValueError(f"compare: mid = {mid!r} is not allowed (allowed: a number of points > 0)")
+@dataclass(frozen=True, eq=False)
+class _Options:
+    mids: dict[str, float]
+    min_baseline_days: int
+    min_episodes: int
+    window_days: int
+    washout_days: int
+    prior: Prior
+    rho: NDArray[np.float64]
+
+
+def _options(
+    outcomes: tuple[str, ...], mids: dict[str, float | None], min_baseline_days: int, min_episodes: int,
+    window_days: int, washout_days: int, prior: Prior, rho_grid: NDArray[np.float64] | None,
+) -> _Options:
+    """Check every option once, naming the one that is wrong."""
+    for outcome in outcomes:
+        if outcome not in OUTCOMES:
+            allowed = ", ".join(OUTCOMES)
+            raise ValueError(f"compare: outcome = {outcome!r} is not allowed (allowed: one of {allowed})")
+    for mid in mids.values():
+        if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float)) or not mid > 0):
+            raise ValueError(f"compare: mid = {mid!r} is not allowed (allowed: a number of points > 0)")
     whole_at_least("min_baseline_days", min_baseline_days, 1)
     whole_at_least("min_episodes", min_episodes, 1)
+    check_window(window_days, washout_days)
+    rho = _ar1.rho_grid() if rho_grid is None else np.asarray(rho_grid, dtype=np.float64)
+    if rho.ndim != 1 or len(rho) == 0 or np.any(np.abs(rho) >= 1.0):
+        raise ValueError("compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))")
+    full: dict[str, float] = {}
+    for o in outcomes:
+        given = mids.get(o)
+        full[o] = OUTCOMES[o].mid if given is None else float(given)
+    return _Options(full, min_baseline_days, min_episodes, window_days, washout_days, prior, rho)
+
+
+def _run(
+    cfs: list[ClientFile], outcomes: tuple[str, ...], opt: _Options, chunk: int
+) -> list[list[Comparison | Refusal]]:
+    """Every outcome of every client: designs and refusals one by one, posteriors in blocks."""
+    results: list[list[Comparison | Refusal | None]] = []
+    pending: list[tuple[int, int, Design]] = []
+    for i, cf in enumerate(cfs):
+        row: list[Comparison | Refusal | None] = []
+        made = designs(cf, outcomes, window_days=opt.window_days, washout_days=opt.washout_days)
+        for j, d in enumerate(made):
+            refusal = _refusal(d, opt.min_baseline_days, opt.min_episodes)
+            row.append(refusal)
+            if refusal is None:
+                pending.append((i, j, d))
+        results.append(row)
+    for start in range(0, len(pending), chunk):
+        block = pending[start : start + chunk]
+        ds = [d for *_, d in block]
+        done = _summaries(ds, [opt.mids[d.outcome] for d in ds], opt.prior, opt.rho)
+        for (i, j, _), c in zip(block, done, strict=True):
+            results[i][j] = c
+    return [[r for r in row if r is not None] for row in results]
 
 
 def compare_batch(
@@ -294,7 +356,7 @@ def compare_batch(
     washout_days: int = WASHOUT_DAYS,
     prior: Prior = DEFAULT_PRIOR,
     rho_grid: NDArray[np.float64] | None = None,
-    chunk: int = 512,
+    chunk: int = 256,
 ) -> list[Comparison | Refusal]:
     """:func:`compare` for many clients at once, the posterior vectorised over clients and grid.
 
@@ -307,28 +369,9 @@ def compare_batch(
     >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a"))])]
     [True]
     """
-    _check_options(mid, min_baseline_days, min_episodes)
-    if outcome not in OUTCOMES:
-        allowed = ", ".join(OUTCOMES)
-        raise ValueError(f"compare: outcome = {outcome!r} is not allowed (allowed: one of {allowed})")
-    rho = _ar1.rho_grid() if rho_grid is None else np.asarray(rho_grid, dtype=np.float64)
-    if rho.ndim != 1 or len(rho) == 0 or np.any(np.abs(rho) >= 1.0):
-        raise ValueError("compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))")
-    the_mid = OUTCOMES[outcome].mid if mid is None else float(mid)
-    results: list[Comparison | Refusal | None] = []
-    pending: list[tuple[int, Design]] = []
-    for cf in cfs:
-        d = design(cf, outcome, window_days=window_days, washout_days=washout_days)
-        refusal = _refusal(d, min_baseline_days, min_episodes)
-        results.append(refusal)
-        if refusal is None:
-            pending.append((len(results) - 1, d))
-    for start in range(0, len(pending), chunk):
-        block = pending[start : start + chunk]
-        made = _summaries([d for _, d in block], [the_mid] * len(block), prior, rho)
-        for (i, _), c in zip(block, made, strict=True):
-            results[i] = c
-    return [r for r in results if r is not None]
+    opt = _options((outcome,), {outcome: mid}, min_baseline_days, min_episodes, window_days, washout_days,
+                   prior, rho_grid)  # fmt: skip
+    return [row[0] for row in _run(list(cfs), (outcome,), opt, chunk)]
 
 
 def compare(
@@ -395,10 +438,9 @@ def compare(
     >>> compare(ClientFile(ClientProfile(id="c-1"))).reasons
     ('No pain entries in the diary.',)
     """
-    return compare_batch(
-        [cf], outcome, mid=mid, min_baseline_days=min_baseline_days, min_episodes=min_episodes,
-        window_days=window_days, washout_days=washout_days, prior=prior, rho_grid=rho_grid,
-    )[0]  # fmt: skip
+    opt = _options((outcome,), {outcome: mid}, min_baseline_days, min_episodes, window_days, washout_days,
+                   prior, rho_grid)  # fmt: skip
+    return _run([cf], (outcome,), opt, chunk=1)[0][0]
 
 
 def compare_all(
@@ -406,11 +448,16 @@ def compare_all(
     *,
     mids: dict[str, float] | None = None,
     min_baseline_days: int = MIN_BASELINE_DAYS,
-    **options: Any,
+    min_episodes: int = MIN_EXPOSURE_EPISODES,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+    prior: Prior = DEFAULT_PRIOR,
+    rho_grid: NDArray[np.float64] | None = None,
 ) -> ComparisonSet:
     """:func:`compare` for every outcome in :data:`OUTCOMES` (pain, sleep hours, fatigue, mood).
 
-    ``mids`` overrides the MID per outcome; other keyword options go to :func:`compare`.
+    ``mids`` overrides the MID per outcome; the other options are those of :func:`compare`.
+    The diary is read and labelled once and the four posteriors are computed together.
 
     Examples
     --------
@@ -418,10 +465,12 @@ def compare_all(
     >>> compare_all(ClientFile(ClientProfile(id="c-1"))).to_dict()
     {'pain': None, 'sleep_hours': None, 'fatigue': None, 'mood': None}
     """
-    mids = mids or {}
+    mids = dict(mids or {})
     unknown = set(mids) - set(OUTCOMES)
     if unknown:
         raise ValueError(f"compare_all: mids has {sorted(unknown)} (allowed: {', '.join(OUTCOMES)})")
-    return ComparisonSet(
-        {o: compare(cf, o, mid=mids.get(o), min_baseline_days=min_baseline_days, **options) for o in OUTCOMES}
-    )
+    outcomes = tuple(OUTCOMES)
+    opt = _options(outcomes, {o: mids.get(o) for o in outcomes}, min_baseline_days, min_episodes,
+                   window_days, washout_days, prior, rho_grid)  # fmt: skip
+    row = _run([cf], outcomes, opt, chunk=len(outcomes))[0]
+    return ComparisonSet(dict(zip(outcomes, row, strict=True)))
