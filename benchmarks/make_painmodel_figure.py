@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 
 from touchdose.painmodel.explainer import BACKGROUND_PAIN, days_after, pressure_curve
 from touchdose.records import PRESSURE_NAMES
@@ -23,7 +24,7 @@ TYPICAL_S, SENSITIZED_S = 0.0, 0.8
 OUT = Path(__file__).resolve().parents[1] / "docs" / "figures" / "painmodel.png"
 
 
-def _pressure_panel(ax: plt.Axes) -> None:
+def _pressure_panel(ax: Axes) -> None:
     for s, colour, label in (
         (TYPICAL_S, BLUE, "typical system"),
         (SENSITIZED_S, ORANGE, "sensitized system"),
@@ -38,7 +39,7 @@ def _pressure_panel(ax: plt.Axes) -> None:
     ax.legend(fontsize=9, loc="lower left", frameon=False)
 
 
-def _days_panel(ax: plt.Axes) -> None:
+def _days_panel(ax: Axes) -> None:
     cases = (
         (TYPICAL_S, 3, BLUE, "-", "typical, moderate (3)"),
         (SENSITIZED_S, 3, ORANGE, "-", "sensitized, moderate (3)"),
