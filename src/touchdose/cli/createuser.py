@@ -26,21 +26,23 @@ def createuser(
     if role not in ROLES:
         console.print(f"role = {role!r} is not allowed (allowed: {', '.join(ROLES)})")
         raise typer.Exit(ExitStatus.BAD_INPUT)
-    setup_django()
+    setup_django(migrate=False, collect_static=False)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
+    from django.core.management import call_command
 
     from touchdose.web import services
 
-    if get_user_model().objects.filter(username=username).exists():
-        console.print(f"username = {username!r} is taken (allowed: a name nobody uses yet)")
-        raise typer.Exit(ExitStatus.BAD_INPUT)
     try:
         validate_password(password)
     except ValidationError as error:
         console.print("password is not allowed: " + " ".join(error.messages))
         raise typer.Exit(ExitStatus.BAD_INPUT) from None
+    call_command("migrate", interactive=False, verbosity=0)
+    if get_user_model().objects.filter(username=username).exists():
+        console.print(f"username = {username!r} is taken (allowed: a name nobody uses yet)")
+        raise typer.Exit(ExitStatus.BAD_INPUT)
     if role == "staff":
         get_user_model().objects.create_superuser(username=username, email=email, password=password)
     else:

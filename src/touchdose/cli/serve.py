@@ -12,15 +12,17 @@ from touchdose.cli._app import ExitStatus, app
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 
 
-def setup_django() -> None:
+def setup_django(*, migrate: bool = True, collect_static: bool = True) -> None:
     """Load the settings and apps, create or update the database, collect the static files."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "touchdose.web.settings")
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    if collect_static:
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @app.command()
