@@ -7,12 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-#: Anchor words shown at the ends of each 0-10 scale (higher = worse, except sleep and relaxation).
+#: Anchor words shown at the ends of each 0-10 scale. Pain and tiredness: higher is worse;
+#: sleep, mood and relaxation: higher is better (the direction the engine reads them).
 ANCHORS = {
     "pain_anchors": ("0 no pain", "10 worst pain imaginable"),
     "fatigue_anchors": ("0 not tired", "10 exhausted"),
     "sleep_anchors": ("0 very badly", "10 very well"),
-    "mood_anchors": ("0 none", "10 severe"),
+    "mood_anchors": ("0 very low", "10 very good"),
     "relax_anchors": ("0 not at all", "10 completely"),
 }
 

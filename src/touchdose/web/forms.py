@@ -113,7 +113,7 @@ class CheckInForm(RecordForm):
         widget=forms.NumberInput(attrs={"step": "0.5"}),
     )
     sleep_quality = scale_field("How well you slept")
-    mood = scale_field("Low mood or anxiety")
+    mood = scale_field("Mood")
     flare = forms.BooleanField(label="I am having a flare", required=False)
     rescue_doses = forms.IntegerField(
         label="Extra pain medicine doses", min_value=0, max_value=50, required=False

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from touchdose.records import PRESSURE_NAMES, ClientFile
+from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 from touchdose.reports import charts
 from touchdose.reports.charts import Chart
 from touchdose.web import selectors
@@ -61,8 +61,10 @@ def dashboard_context(*, actor: Any, client: Client) -> dict[str, Any]:
     sessions = list(
         zip(cf.sessions, (analysis or {}).get("sessions") or [None] * len(cf.sessions), strict=False)
     )
+    plan = (analysis or {}).get("plan") or {}
     return {
         "analysis": analysis,
+        "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.get("avoid_regions") or []],
         "verdict_words": VERDICT_WORDS.get(verdict.get("state", ""), ""),
         "notes": notes,
         "charts": charts_for(cf, analysis),

@@ -57,7 +57,8 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
 def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
     from touchdose.web.views.dashboard import dashboard_context
 
-    return {"analysis": dashboard_context(actor=request.user, client=client)["analysis"]}
+    context = dashboard_context(actor=request.user, client=client)
+    return {"analysis": context["analysis"], "avoid_labels": context["avoid_labels"]}
 
 
 def _edit_form(session: MassageSession, data: Any) -> RecordForm:
