@@ -48,6 +48,14 @@ class FewStudiesWarning(UserWarning):
     """Fewer than three studies: the between-study variance is barely estimable."""
 
 
+class IdenticalEffectsWarning(UserWarning):
+    """Every study has the same effect: the Hartung-Knapp factor is 0 and is not applied."""
+
+
+class ConvergenceWarning(UserWarning):
+    """Fisher scoring for ML/REML did not converge; the likelihood was maximised directly instead."""
+
+
 @dataclass(frozen=True)
 class MetaResult:
     """Result of :func:`meta_analysis` (attributes are the ``touchdose meta --json`` keys).
@@ -132,12 +140,28 @@ class MetaResult:
     def to_dict(self) -> dict[str, Any]:
         """Return the ``touchdose meta --json`` object (FORMATS.md keys first, then extras)."""
         return {
-            "estimate": self.estimate, "se": self.se, "ci95": list(self.ci95), "tau2": self.tau2,
-            "i2": self.i2, "q": self.q, "q_p": self.q_p, "pred95": list(self.pred95), "k": self.k,
-            "method": self.method, "hksj": self.hksj, "h2": self.h2, "tau": self.tau,
-            "tau2_se": self.tau2_se, "tau2_ci95": list(self.tau2_ci95), "i2_ci95": list(self.i2_ci95),
-            "h2_ci95": list(self.h2_ci95), "q_df": self.q_df, "statistic": self.statistic, "p": self.p,
-            "df": self.df, "weights": list(self.weights),
+            "estimate": self.estimate,
+            "se": self.se,
+            "ci95": list(self.ci95),
+            "tau2": self.tau2,
+            "i2": self.i2,
+            "q": self.q,
+            "q_p": self.q_p,
+            "pred95": list(self.pred95),
+            "k": self.k,
+            "method": self.method,
+            "hksj": self.hksj,
+            "h2": self.h2,
+            "tau": self.tau,
+            "tau2_se": self.tau2_se,
+            "tau2_ci95": list(self.tau2_ci95),
+            "i2_ci95": list(self.i2_ci95),
+            "h2_ci95": list(self.h2_ci95),
+            "q_df": self.q_df,
+            "statistic": self.statistic,
+            "p": self.p,
+            "df": self.df,
+            "weights": list(self.weights),
         }
 
 
@@ -186,8 +210,30 @@ def _tau2_pm(y: FloatArray, v: FloatArray) -> float:
     return float(optimize.brentq(lambda t: _q_gen(t, y, v) - target, 0.0, TAU2_MAX, xtol=1e-12, rtol=1e-14))
 
 
+def _loglik(tau2: float, y: FloatArray, v: FloatArray, reml: bool) -> float:
+    """(Restricted) log-likelihood of the intercept-only random-effects model, up to a constant."""
+    w = 1 / (v + tau2)
+    ll = -0.5 * float(np.sum(np.log(v + tau2))) - 0.5 * float(np.sum(w * (y - _wmean(y, w)) ** 2))
+    return ll - 0.5 * math.log(float(np.sum(w))) if reml else ll
+
+
+def _tau2_direct(y: FloatArray, v: FloatArray, method: str) -> float:
+    """Maximise the (restricted) likelihood directly on [0, TAU2_MAX] (when Fisher scoring cycles)."""
+    reml = method == "REML"
+    upper = max(TAU2_MAX, 10 * float(np.var(y)))
+    best = optimize.minimize_scalar(
+        lambda t: -_loglik(t, y, v, reml), bounds=(0.0, upper), method="bounded", options={"xatol": 1e-12}
+    )
+    tau2 = float(best.x)
+    return 0.0 if _loglik(0.0, y, v, reml) >= _loglik(tau2, y, v, reml) else tau2
+
+
 def _tau2_scoring(y: FloatArray, v: FloatArray, method: str) -> float:
-    """ML / REML by Fisher scoring from the HE estimate, with step halving at 0 (metafor)."""
+    """ML / REML by Fisher scoring from the HE estimate, with step halving at 0 (metafor).
+
+    Fisher scoring can cycle when the maximum is at or near 0; then (where metafor stops with an
+    error) the likelihood is maximised directly and :class:`ConvergenceWarning` says so.
+    """
     tau2 = _tau2_he(y, v)
     for _ in range(REML_MAXITER):
         w = 1 / (v + tau2)
@@ -204,7 +250,13 @@ def _tau2_scoring(y: FloatArray, v: FloatArray, method: str) -> float:
         tau2, old = tau2 + adj, tau2
         if abs(tau2 - old) <= REML_THRESHOLD:
             return max(0.0, tau2)
-    raise ValueError(f"{method}: Fisher scoring did not converge in {REML_MAXITER} iterations; try PM")
+    warnings.warn(
+        f"{method}: Fisher scoring did not converge in {REML_MAXITER} iterations; tau² was found "
+        "by maximising the likelihood directly",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+    return _tau2_direct(y, v, method)
 
 
 def tau2_estimate(yi: Floats, vi: Floats, method: str = "REML") -> float:
@@ -291,9 +343,7 @@ def _tau2_profile_ci(y: FloatArray, v: FloatArray) -> tuple[float, float]:
     return bounds[0], bounds[1]
 
 
-def meta_analysis(
-    yi: Floats, vi: Floats, method: str = "REML", hksj: bool = False
-) -> MetaResult:
+def meta_analysis(yi: Floats, vi: Floats, method: str = "REML", hksj: bool = False) -> MetaResult:
     """Pool study effects with an intercept-only random-effects model (metafor ``rma``).
 
     Parameters
@@ -357,7 +407,15 @@ def meta_analysis(
     crit = float(stats.norm.ppf(1 - (1 - LEVEL) / 2))
     if hksj:
         df = k - 1
-        se *= math.sqrt(float(np.sum(w * (y - mu) ** 2)) / df)
+        scale = float(np.sum(w * (y - mu) ** 2)) / df
+        if scale > 0:
+            se *= math.sqrt(scale)
+        else:  # identical effects: the Knapp-Hartung factor is 0 and would give a zero-width interval
+            warnings.warn(
+                "all effects are identical: the Hartung-Knapp factor is 0, so the unscaled SE is used",
+                IdenticalEffectsWarning,
+                stacklevel=2,
+            )
         crit = float(stats.t.ppf(1 - (1 - LEVEL) / 2, df))
     statistic = mu / se
     p = float(2 * (stats.t.sf(abs(statistic), df) if df is not None else stats.norm.sf(abs(statistic))))
@@ -371,10 +429,26 @@ def meta_analysis(
         i2, h2 = 100 * tau2 / (tau2 + vt), 1 + tau2 / vt
     pred_half = crit * math.sqrt(se**2 + tau2)
     return MetaResult(
-        estimate=mu, se=se, ci95=(mu - crit * se, mu + crit * se), statistic=statistic, p=p, df=df,
-        tau2=tau2, tau=math.sqrt(tau2), tau2_se=_tau2_se(v, tau2, method), tau2_ci95=(t_lo, t_hi),
-        i2=i2, i2_ci95=(100 * t_lo / (t_lo + vt), 100 * t_hi / (t_hi + vt) if math.isfinite(t_hi) else 100.0),
-        h2=h2, h2_ci95=(1 + t_lo / vt, 1 + t_hi / vt), q=q, q_df=k - 1,
-        q_p=float(stats.chi2.sf(q, k - 1)), pred95=(mu - pred_half, mu + pred_half), k=k, method=method,
-        hksj=hksj, weights=tuple(float(x) for x in 100 * w / np.sum(w)),
+        estimate=mu,
+        se=se,
+        ci95=(mu - crit * se, mu + crit * se),
+        statistic=statistic,
+        p=p,
+        df=df,
+        tau2=tau2,
+        tau=math.sqrt(tau2),
+        tau2_se=_tau2_se(v, tau2, method),
+        tau2_ci95=(t_lo, t_hi),
+        i2=i2,
+        i2_ci95=(100 * t_lo / (t_lo + vt), 100 * t_hi / (t_hi + vt) if math.isfinite(t_hi) else 100.0),
+        h2=h2,
+        h2_ci95=(1 + t_lo / vt, 1 + t_hi / vt),
+        q=q,
+        q_df=k - 1,
+        q_p=float(stats.chi2.sf(q, k - 1)),
+        pred95=(mu - pred_half, mu + pred_half),
+        k=k,
+        method=method,
+        hksj=hksj,
+        weights=tuple(float(x) for x in 100 * w / np.sum(w)),
     )
