@@ -27,6 +27,7 @@ from touchdose.analysis.comparison import (
     Refusal,
     compare,
     compare_all,
+    compare_all_batch,
     compare_batch,
     design,
 )
@@ -202,6 +203,9 @@ def test_batch_equals_one_by_one() -> None:
         for name in ("effect", "p_benefit", "p_harm", "p_no_meaningful", "rho"):
             assert getattr(b, name) == pytest.approx(getattr(one, name), abs=1e-10)
         assert b.ci95 == pytest.approx(one.ci95, abs=1e-9)
+    sets = compare_all_batch(cfs, chunk=3)
+    for cf, s in zip(cfs, sets, strict=True):
+        assert s.to_dict() == compare_all(cf).to_dict()
 
 
 # --- Refusals -----------------------------------------------------------------------------

@@ -201,12 +201,13 @@ def grid_posterior(
     one_minus = 1.0 - rho**2  # (G,)
     r = rho[None, None, :] ** s.gaps[:, :, None]  # (B, K, G)
     c2 = one_minus[None, None, :] / (1.0 - r**2)  # (B, K, G)
-    M = (
-        np.einsum("bkg,bkij->bgij", c2, s.cur)
-        - np.einsum("bkg,bkij->bgij", c2 * r, s.cross + np.swapaxes(s.cross, -1, -2))
-        + np.einsum("bkg,bkij->bgij", c2 * r * r, s.prev)
-        + one_minus[None, :, None, None] * s.first[:, None, :, :]
-    )
+    B, K, q = s.cur.shape[0], s.cur.shape[1], s.cur.shape[-1]
+    # Sum over gaps as batched matrix products (B, G, K) @ (B, K, q*q): BLAS, not einsum loops.
+    cross = s.cross + np.swapaxes(s.cross, -1, -2)
+    coef = np.concatenate([c2, -c2 * r, c2 * r * r], axis=1)  # (B, 3K, G)
+    mats = np.concatenate([s.cur, cross, s.prev], axis=1).reshape(B, 3 * K, q * q)
+    M = np.matmul(np.swapaxes(coef, 1, 2), mats).reshape(B, len(rho), q, q)
+    M += one_minus[None, :, None, None] * s.first[:, None, :, :]
     prec_n = M[..., :p, :p] + np.diag(np.asarray(precision, dtype=np.float64))
     xty, yty = M[..., :p, p], M[..., p, p]
     mean, var_diag, half_logdet_vn = _spd_solve(prec_n, xty)

@@ -81,6 +81,7 @@ __all__ = [
     "Refusal",
     "compare",
     "compare_all",
+    "compare_all_batch",
     "compare_batch",
     "design",
 ]
@@ -242,41 +243,55 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
     return Refusal(d.outcome, tuple(reasons), tuple(needs)) if reasons else None
 
 
+def _effect_summaries(
+    weights: NDArray[np.float64], post: _ar1.GridPosterior, mid: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Columns: mean, 2.5 %, 97.5 %, P(effect <= -mid), P(effect >= mid), mean rho (one row each).
+
+    Each row keeps only its heaviest grid points, as many as the row of the group that needs
+    most so that the points left out weigh less than 1e-12 together (they change no printed
+    digit). Rows are grouped by that need, so one wide posterior does not slow the others.
+    """
+    ranked = np.argsort(-weights, axis=1)
+    tail = 1.0 - np.cumsum(np.take_along_axis(weights, ranked, axis=1), axis=1)
+    need = np.argmax(tail < 1e-12, axis=1) + 1
+    out = np.empty((len(weights), 6))
+    order = np.argsort(need, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(np.ceil(np.log2(need[order] + 1)))) + 1)
+    for rows in groups:
+        top = ranked[rows, : int(need[rows].max())]
+        w = np.take_along_axis(weights[rows], top, axis=1)
+        w /= w.sum(axis=1, keepdims=True)
+        loc = np.take_along_axis(post.mean[rows, :, 2], top, axis=1)
+        scale = np.take_along_axis(post.scale[rows, :, 2], top, axis=1)
+        df = post.df[rows]
+        out[rows, 0] = np.sum(w * loc, axis=1)
+        out[rows, 1:3] = _ar1.mixture_quantiles((0.025, 0.975), w, loc, scale, df)
+        out[rows, 3] = _ar1.mixture_cdf(-mid[rows], w, loc, scale, df)
+        out[rows, 4] = 1.0 - _ar1.mixture_cdf(mid[rows], w, loc, scale, df)
+        out[rows, 5] = np.sum(w * post.rho[top], axis=1)
+    return out
+
+
 def _summaries(
     designs: list[Design], mids: list[float], prior: Prior, rho: NDArray[np.float64]
 ) -> list[Comparison]:
     """Posterior summaries of the effect for a batch of designs that passed the checks."""
     stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
     post = _ar1.grid_posterior(stats, prior.precision, prior.a0, prior.b0, rho)
-    # Each row keeps its K heaviest grid points, K the most any row needs so that the points
-    # left out weigh less than 1e-12 together: they change no printed digit and cost most of the time.
-    ranked = np.argsort(-post.weights, axis=1)
-    tail = 1.0 - np.cumsum(np.take_along_axis(post.weights, ranked, axis=1), axis=1)
-    k = int(np.max(np.argmax(tail < 1e-12, axis=1))) + 1
-    top = ranked[:, :k]
-    w = np.take_along_axis(post.weights, top, axis=1)
-    w = w / w.sum(axis=1, keepdims=True)
-    loc = np.take_along_axis(post.mean[..., 2], top, axis=1)
-    scale = np.take_along_axis(post.scale[..., 2], top, axis=1)
-    df = post.df
     mid = np.asarray(mids, dtype=np.float64)
-    p_below = _ar1.mixture_cdf(-mid, w, loc, scale, df)  # effect <= -MID
-    p_above = 1.0 - _ar1.mixture_cdf(mid, w, loc, scale, df)  # effect >= +MID
-    lo, hi = _ar1.mixture_quantiles((0.025, 0.975), w, loc, scale, df).T
-    effect = np.sum(w * loc, axis=1)
-    rho_mean = np.sum(w * rho[top], axis=1)
+    summary = _effect_summaries(post.weights, post, mid)
     out = []
     for i, d in enumerate(designs):
-        lower_better = OUTCOMES[d.outcome].lower_is_better
-        benefit, harm = (p_below[i], p_above[i]) if lower_better else (p_above[i], p_below[i])
+        effect, lo, hi, p_below, p_above, rho_mean = (float(v) for v in summary[i])
+        benefit, harm = (p_below, p_above) if OUTCOMES[d.outcome].lower_is_better else (p_above, p_below)
         exposed = int(d.X[:, 2].sum())
         out.append(
             Comparison(
-                outcome=d.outcome, effect=float(effect[i]), ci95=(float(lo[i]), float(hi[i])),
-                p_benefit=float(benefit), p_harm=float(harm),
-                p_no_meaningful=float(max(0.0, 1.0 - benefit - harm)), mid=float(mid[i]),
-                rho=float(rho_mean[i]), days_used=len(d.days), exposed_days=exposed,
-                free_days=len(d.days) - exposed, baseline_days=d.baseline_days, episodes=d.episodes,
+                outcome=d.outcome, effect=effect, ci95=(lo, hi), p_benefit=benefit, p_harm=harm,
+                p_no_meaningful=max(0.0, 1.0 - benefit - harm), mid=float(mid[i]), rho=rho_mean,
+                days_used=len(d.days), exposed_days=exposed, free_days=len(d.days) - exposed,
+                baseline_days=d.baseline_days, episodes=d.episodes,
             )
         )
     return out
@@ -465,6 +480,32 @@ def compare_all(
     >>> compare_all(ClientFile(ClientProfile(id="c-1"))).to_dict()
     {'pain': None, 'sleep_hours': None, 'fatigue': None, 'mood': None}
     """
+    return compare_all_batch(
+        [cf], mids=mids, min_baseline_days=min_baseline_days, min_episodes=min_episodes,
+        window_days=window_days, washout_days=washout_days, prior=prior, rho_grid=rho_grid,
+    )[0]  # fmt: skip
+
+
+def compare_all_batch(
+    cfs: list[ClientFile],
+    *,
+    mids: dict[str, float] | None = None,
+    min_baseline_days: int = MIN_BASELINE_DAYS,
+    min_episodes: int = MIN_EXPOSURE_EPISODES,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+    prior: Prior = DEFAULT_PRIOR,
+    rho_grid: NDArray[np.float64] | None = None,
+    chunk: int = 256,
+) -> list[ComparisonSet]:
+    """:func:`compare_all` for many clients, the posteriors vectorised over clients and outcomes.
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> [s.to_dict()["pain"] for s in compare_all_batch([ClientFile(ClientProfile(id="a"))])]
+    [None]
+    """
     mids = dict(mids or {})
     unknown = set(mids) - set(OUTCOMES)
     if unknown:
@@ -472,5 +513,5 @@ def compare_all(
     outcomes = tuple(OUTCOMES)
     opt = _options(outcomes, {o: mids.get(o) for o in outcomes}, min_baseline_days, min_episodes,
                    window_days, washout_days, prior, rho_grid)  # fmt: skip
-    row = _run([cf], outcomes, opt, chunk=len(outcomes))[0]
-    return ComparisonSet(dict(zip(outcomes, row, strict=True)))
+    rows = _run(list(cfs), outcomes, opt, chunk)
+    return [ComparisonSet(dict(zip(outcomes, row, strict=True))) for row in rows]
