@@ -118,7 +118,8 @@ def _observation(rng: np.random.Generator, traits: Traits, days: int) -> tuple[F
     """Uniform draws for "was the diary kept" and how many hours late each entry was."""
     u = rng.random((days, traits.n))
     late = rng.random((days, traits.n)) < traits.late_rate
-    hours = np.where(late, rng.uniform(LATE_HOURS[0], LATE_HOURS[1], (days, traits.n)), 0.0)
+    hours = np.zeros((days, traits.n))
+    hours[late] = rng.uniform(LATE_HOURS[0], LATE_HOURS[1], int(late.sum()))
     return u, hours
 
 
@@ -174,30 +175,33 @@ def _subset(gate: GateParams, n: int, idx: IntArray) -> GateParams:
     return GateParams.unchecked(**values)
 
 
-def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, last: FloatArray) -> None:
+def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, last: FloatArray,
+                   areas: FloatArray) -> None:  # fmt: skip
     """Run session round ``k`` for every client who has one."""
     t = cohort.traits
     days = cohort.latent.shape[0]
     idx = np.flatnonzero(cohort.session_day[k] >= 0).astype(np.int64)
     if idx.size == 0:
         return
-    day = cohort.session_day[k, idx]
+    # Most rounds include every client: plain slices are then much cheaper than fancy indexing.
+    sel: slice | IntArray = slice(None) if idx.size == t.n else idx
+    day = cohort.session_day[k, sel]
     hour = 24.0 * day + SESSION_HOUR
-    transient = state[idx] * decay(hour - last[idx], TRANSIENT_HALF_LIFE_HOURS)
+    transient = state[sel] * decay(hour - last[sel], TRANSIENT_HALF_LIFE_HOURS)
     pressure = np.asarray(choose(k, idx, cohort), dtype=np.int64)
     if pressure.shape != idx.shape or np.any((pressure < 1) | (pressure > 5)):
         raise ValueError(f"simulate: the policy chose pressure {pressure!r} (allowed: whole numbers 1-5)")
     before = np.clip(cohort.latent[day, idx] + cohort.pain_effect[day, idx], 0.0, 10.0)
-    gate = _subset(t.gate, t.n, idx)
-    r = gate_response(gate, pressure, t.minutes[idx], t.areas[idx].sum(axis=1), before, transient)
-    state[idx] = transient + r.transient_added
-    last[idx] = hour
-    cohort.pressure[k, idx] = pressure
-    cohort.before[k, idx], cohort.during[k, idx], cohort.after[k, idx] = before, r.during, r.after
-    cohort.relaxation[k, idx], cohort.evoked[k, idx] = r.relaxation, r.evoked
-    cohort.flare_points[k, idx] = r.flare_points
-    cohort.effect[k, idx] = np.mean([r.change_at(h) for h in EFFECT_HOURS], axis=0)
-    cohort.flare[k, idx] = r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS
+    gate = t.gate if idx.size == t.n else _subset(t.gate, t.n, idx)
+    r = gate_response(gate, pressure, t.minutes[sel], areas[sel], before, transient)
+    state[sel] = transient + r.transient_added
+    last[sel] = hour
+    cohort.pressure[k, sel] = pressure
+    cohort.before[k, sel], cohort.during[k, sel], cohort.after[k, sel] = before, r.during, r.after
+    cohort.relaxation[k, sel], cohort.evoked[k, sel] = r.relaxation, r.evoked
+    cohort.flare_points[k, sel] = r.flare_points
+    cohort.effect[k, sel] = r.change_at(np.array(EFFECT_HOURS)[:, None]).mean(axis=0)
+    cohort.flare[k, sel] = r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS
     _followups(cohort, k, idx, days)
     _add_effects(cohort, idx, day, r, days)
 
@@ -229,8 +233,9 @@ def run_cohort(traits: Traits, rng: np.random.Generator, *, days: int, choose: C
     cohort = _empty(traits, rng, days)
     state = np.zeros(traits.n)
     last = np.zeros(traits.n)
+    areas = traits.areas.sum(axis=1).astype(np.float64)
     for k in range(cohort.session_day.shape[0]):
-        _session_round(cohort, k, choose, state, last)
+        _session_round(cohort, k, choose, state, last, areas)
     return cohort
 
 

@@ -15,7 +15,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -159,10 +161,14 @@ def _n(rng: np.random.Generator, mean: float, sd: float, n: int) -> FloatArray:
     return np.asarray(rng.normal(mean, sd, size=n), dtype=np.float64)
 
 
-def _uniform(rng: np.random.Generator, ranges: list[Range]) -> FloatArray:
-    lows = np.array([r[0] for r in ranges])
-    highs = np.array([r[1] for r in ranges])
-    return np.asarray(lows + (highs - lows) * rng.random(len(ranges)), dtype=np.float64)
+def _uniform(
+    rng: np.random.Generator, physiology: NDArray[np.str_], table: Callable[[str], Range]
+) -> FloatArray:
+    """One uniform draw per client from the range ``table(kind)`` of its kind."""
+    kinds, which = np.unique(physiology, return_inverse=True)
+    lows = np.array([table(str(k))[0] for k in kinds])[which]
+    highs = np.array([table(str(k))[1] for k in kinds])[which]
+    return np.asarray(lows + (highs - lows) * rng.random(physiology.shape[0]), dtype=np.float64)
 
 
 def _physiology(rng: np.random.Generator, kinds: NDArray[np.str_]) -> NDArray[np.str_]:
@@ -183,9 +189,9 @@ def _gate(
 ) -> tuple[GateParams, FloatArray, FloatArray]:
     """Gate parameters per kind; a parameter a kind does not list keeps the typical value."""
     names = sorted({name for ranges in KIND_GATE.values() for name in ranges})
-    values = {name: _uniform(rng, [_range(str(k), name) for k in physiology]) for name in names}
-    mood = _uniform(rng, [KIND_WELLBEING[str(k)]["mood_gain"] for k in physiology])
-    sleep = _uniform(rng, [KIND_WELLBEING[str(k)]["sleep_gain"] for k in physiology])
+    values = {name: _uniform(rng, physiology, partial(_range, name=name)) for name in names}
+    mood = _uniform(rng, physiology, lambda k: KIND_WELLBEING[k]["mood_gain"])
+    sleep = _uniform(rng, physiology, lambda k: KIND_WELLBEING[k]["sleep_gain"])
     return GateParams(**values), mood, sleep
 
 
