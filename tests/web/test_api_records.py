@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client as HttpClient
 
+from touchdose.records import CONDITIONS
 from touchdose.web import services
 from touchdose.web.models import CheckIn, MassageSession
 
@@ -141,15 +142,34 @@ def test_profile_is_the_formats_client_object(world: World, http: HttpClient) ->
     assert last_event().action == "intake_viewed"
 
 
-def test_evidence_filter(world: World, http: HttpClient) -> None:
+def test_evidence_library_filter(world: World, http: HttpClient) -> None:
     from touchdose.evidence.library import load_library
 
     library = load_library()
-    body = send(http, "get", "/evidence?condition=fibromyalgia").json()
+    body = send(http, "get", "/evidence/library?condition=fibromyalgia").json()
     expected = [s.id for s in library.studies if s.condition == "fibromyalgia"]
     assert [s["id"] for s in body["studies"]] == expected and expected
     assert {e["study_id"] for e in body["effects"]} <= set(expected)
-    assert send(http, "get", "/evidence?condition=nothing").json()["studies"] == []
+    assert send(http, "get", "/evidence/library?condition=nothing").json()["studies"] == []
+
+
+@pytest.mark.parametrize("condition", [None, *CONDITIONS])
+def test_evidence_summary_is_the_library_summary(
+    world: World, http: HttpClient, condition: str | None
+) -> None:
+    from touchdose.evidence.summary import evidence_summary
+
+    query = f"?condition={condition}" if condition else ""
+    response = send(http, "get", f"/evidence{query}")
+    assert response.status_code == 200
+    assert response.json() == json.loads(json.dumps(evidence_summary(condition).to_dict()))
+
+
+def test_evidence_summary_refuses_unknown_names(world: World, http: HttpClient) -> None:
+    response = send(http, "get", "/evidence?condition=gout&outcome=pain")
+    assert response.status_code == 422
+    assert [p["where"] for p in response.json()["problems"]] == ["query.condition"]
+    assert "fibromyalgia" in response.json()["problems"][0]["problem"]  # the allowed names are listed
 
 
 def test_openapi_is_served(world: World) -> None:

@@ -10,6 +10,7 @@ from ninja import Router
 from touchdose.io import profile_to_dict
 from touchdose.web import access, selectors
 from touchdose.web.api.auth import actor
+from touchdose.web.api.errors import RequestProblems
 from touchdose.web.api.schemas import AnalysisOut, ClientDetailOut, ClientOut, EvidenceOut, Id, MeOut
 
 router = Router(tags=["clients"])
@@ -64,10 +65,35 @@ def analysis(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 evidence_router = Router(tags=["evidence"])
 
 
-@evidence_router.get("/evidence", response=EvidenceOut, summary="The curated evidence library")
-def evidence(request: HttpRequest, condition: str | None = None) -> dict[str, Any]:
-    """Studies, their effect estimates and guideline positions; ``condition`` keeps one condition's
-    studies and effects (an unknown condition gives empty lists)."""
+@evidence_router.get(
+    "/evidence", response=dict[str, Any], summary="Evidence summary: trials, pooled effects, doses"
+)
+def evidence(
+    request: HttpRequest, condition: str | None = None, outcome: str | None = None
+) -> dict[str, Any]:
+    """:func:`touchdose.evidence.summary.evidence_summary` as JSON: each result in points on the
+    0-10 scale with its judgement, the pooled effects where pooling is honest, the trial dose and
+    the guideline positions. ``condition`` and ``outcome`` are optional filters."""
+    from touchdose.evidence.library import OUTCOMES
+    from touchdose.evidence.summary import evidence_summary
+    from touchdose.records import CONDITIONS
+
+    problems = [
+        {"where": f"query.{name}", "problem": f"not allowed (allowed: one of {', '.join(allowed)})"}
+        for name, value, allowed in (("condition", condition, CONDITIONS), ("outcome", outcome, OUTCOMES))
+        if value is not None and value not in allowed
+    ]
+    if problems:
+        raise RequestProblems(problems)
+    return evidence_summary(condition, outcome).to_dict()
+
+
+@evidence_router.get(
+    "/evidence/library", response=EvidenceOut, summary="The curated evidence library as stored"
+)
+def evidence_library(request: HttpRequest, condition: str | None = None) -> dict[str, Any]:
+    """Studies, their effect estimates as published and guideline positions; ``condition`` keeps
+    one condition's studies and effects (an unknown condition gives empty lists)."""
     from touchdose.evidence.library import load_library
 
     library = load_library()

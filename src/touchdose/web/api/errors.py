@@ -19,6 +19,14 @@ NOT_FOUND = "Not found: there is no such record, or you may not see it."
 UNAUTHORIZED = "Sign in, or send a personal token as 'Authorization: Bearer td_...'."
 
 
+class RequestProblems(ValueError):
+    """A request the endpoint refuses field by field (422); ``problems`` as in the error body."""
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p["where"] for p in problems))
+
+
 def _body(detail: str, problems: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {"detail": detail, "problems": problems or []}
 
@@ -49,6 +57,10 @@ def install(api: NinjaAPI) -> None:
             for p in exc.problems
         ]
         return api.create_response(request, _body("Some values are not allowed.", problems), status=422)
+
+    @api.exception_handler(RequestProblems)
+    def request_problems(request: HttpRequest, exc: RequestProblems) -> HttpResponse:
+        return api.create_response(request, _body("Some values are not allowed.", exc.problems), status=422)
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
