@@ -11,6 +11,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from touchdose.analysis.engine import analyze_client
 from touchdose.io import read_client_file
@@ -18,6 +19,8 @@ from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 from touchdose.reports.clinician import CAUTION, MAX_SESSION_ROWS, NOT_YET, build_report, fmt, pct, signed
 from touchdose.reports.clinician_html import render_html
 from touchdose.reports.clinician_pdf import render_pdf
+
+from ..io.strategies import client_files
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "fibromyalgia-client.json"
 
@@ -251,3 +254,23 @@ def test_evidence_context_comes_from_the_evidence_library(
     assert lines[0].startswith(f"Fibromyalgia: newest of {len(summary.rows)} published pain results")
     assert summary.dose is not None and f"Trial dose {summary.dose.minutes} min" in lines[0]
     assert lines[1].startswith("Guidelines disagree")
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::UserWarning")  # thin generated data warns; the report says it
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(client_files)
+def test_any_valid_client_file_gives_a_report(cf: ClientFile) -> None:
+    report = build_report(cf, analyze_client(cf))
+    page = render_html(report)
+    assert page.count("<tr>") == len(report.session_rows) + (1 if report.session_rows else 0)
+    assert html.escape(cf.client.id) in page
+    assert len(report.session_rows) == min(len(cf.sessions), MAX_SESSION_ROWS)
+
+
+def test_the_footer_gives_the_time_made_in_the_clients_zone(
+    example: ClientFile, analysis: dict[str, Any]
+) -> None:
+    made = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
+    report = build_report(example, analysis, generated=made)
+    assert report.footer.endswith("made 2026-02-01 10:30 CET")  # Europe/Stockholm is UTC+1 in winter

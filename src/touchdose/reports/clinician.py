@@ -423,8 +423,8 @@ def build_report(
     evidence_lines : sequence of str, optional
         The evidence context; by default the trial doses for the client's conditions.
     generated : datetime, optional
-        When the report was made, for the footer (left out when not given, so the output is
-        reproducible).
+        When the report was made (aware), shown in the client's time zone in the footer; left out
+        when not given, so the output is reproducible.
 
     Returns
     -------
@@ -449,9 +449,8 @@ def build_report(
         )
     state, lines, engine_caution = _verdict(a)
     rows, note = _session_rows(cf, a)
-    footer = f"touchdose {__version__}" + (
-        f", {generated.isoformat(timespec='minutes')}" if generated else ""
-    )
+    made = f", made {generated.astimezone(cf.client.zone):%Y-%m-%d %H:%M %Z}" if generated else ""
+    footer = f"touchdose {__version__}{made}"
     return ClinicianReport(
         client_id=cf.client.id,
         header=_header(cf, a),
