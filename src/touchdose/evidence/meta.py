@@ -408,7 +408,7 @@ def meta_analysis(yi: Floats, vi: Floats, method: str = "REML", hksj: bool = Fal
     if hksj:
         df = k - 1
         scale = float(np.sum(w * (y - mu) ** 2)) / df
-        if scale > 0:
+        if scale > 0 and not np.all(y == y[0]):
             se *= math.sqrt(scale)
         else:  # identical effects: the Knapp-Hartung factor is 0 and would give a zero-width interval
             warnings.warn(
