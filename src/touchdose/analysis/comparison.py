@@ -223,8 +223,8 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
         return Refusal(d.outcome, (f"No {o.label} entries in the diary.",), (f"daily {o.label} entries",))
     if max(d.baseline_days, d.longest_free_days) < min_baseline_days:
         reasons.append(
-            f"Only {max(d.baseline_days, d.longest_free_days)} diary days with {o.label} without massage "
-            f"in a row ({min_baseline_days} needed): without a baseline, massage cannot be told apart "
+            f"Only {max(d.baseline_days, d.longest_free_days)} massage-free diary days with {o.label} in "
+            f"one stretch ({min_baseline_days} needed): without a baseline, massage cannot be told apart "
             "from natural ups and downs and regression to the mean."
         )
         more = min_baseline_days - d.current_free_days
@@ -413,8 +413,8 @@ def compare(
         Minimally important difference in the outcome's units; default the outcome's MID
         (pain: IMMPACT 1 point, :data:`touchdose.instruments.change.MID_POINTS`).
     min_baseline_days : int
-        Diary days without massage in a row needed (:data:`MIN_BASELINE_DAYS`): before the first
-        session, or a later break of that length.
+        Massage-free diary days needed in one stretch (:data:`MIN_BASELINE_DAYS`): before the
+        first session, or in a later break from massage (washout days do not count).
     min_episodes : int
         Separate runs of massage days needed (:data:`MIN_EXPOSURE_EPISODES`).
     window_days, washout_days : int
