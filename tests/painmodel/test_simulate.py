@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from touchdose.io import client_file_from_dict, client_file_to_dict
 from touchdose.io.jsonfile import dumps
 from touchdose.painmodel.engine import diary_values
-from touchdose.painmodel.population import MIXED_PROPORTIONS
+from touchdose.painmodel.population import KINDS, MIXED_PROPORTIONS, draw_kinds
 from touchdose.painmodel.simulate import fixed, iter_cohorts, simulate_clients
 from touchdose.records import ClientFile
 
@@ -96,18 +100,19 @@ def test_diaries_have_missing_days_and_late_entries(mixed: tuple[ClientFile, ...
 
 def test_kinds_are_what_they_claim_to_be() -> None:
     n = 200
-    helps = simulate_clients(n, seed=1, kind="helps", days=DAYS).truths
+    # The truth does not depend on the length of the record: 30 days keep the test quick.
+    helps = simulate_clients(n, seed=1, kind="helps", days=30).truths
     best = np.array([min(t.effect_by_pressure.values()) for t in helps])
     # "helps": a tolerated pressure lowers pain over days 0-2 by >= ~1.5 points.
     assert np.mean(best <= -1.5) >= 0.9
     assert all(not t.flare_by_pressure[t.best_pressure or 0] for t in helps if t.best_pressure)
 
-    harmed = simulate_clients(n, seed=1, kind="harmed_moderate", days=DAYS).truths
+    harmed = simulate_clients(n, seed=1, kind="harmed_moderate", days=30).truths
     assert np.mean([t.flare_by_pressure[3] for t in harmed]) >= 0.9
     assert all(t.effect_by_pressure[1] < t.effect_by_pressure[3] for t in harmed)
     assert np.mean([t.effect_by_pressure[1] < 0 for t in harmed]) > 0.2  # very light may help some
 
-    none = simulate_clients(n, seed=1, kind="no_effect", days=DAYS).truths
+    none = simulate_clients(n, seed=1, kind="no_effect", days=30).truths
     assert all(abs(t.effect_by_pressure[p]) < 0.1 for t in none for p in (1, 2, 3))
 
     short = simulate_clients(n, seed=1, kind="too_little_data", days=DAYS).clients
@@ -134,11 +139,13 @@ def test_soothing_clients_feel_better_in_mood_and_sleep_not_in_pain() -> None:
 
 
 def test_the_mixed_population_follows_its_documented_proportions() -> None:
-    truths = simulate_clients(3000, seed=8, days=30).truths
-    kinds = [t.kind for t in truths]
+    kinds = list(draw_kinds(np.random.default_rng(8), 20_000, None))
     for kind, share in MIXED_PROPORTIONS.items():
-        # Binomial SD at n = 3000 is <= 0.009; 4 SD.
-        assert kinds.count(kind) / len(kinds) == pytest.approx(share, abs=0.036)
+        # Binomial SD at n = 20000 is <= 0.0036; 4 SD.
+        assert kinds.count(kind) / len(kinds) == pytest.approx(share, abs=0.015)
+    # ... and simulate_clients draws its clients that way.
+    truths = simulate_clients(400, seed=8, days=30).truths
+    assert {t.kind for t in truths} == set(MIXED_PROPORTIONS)
 
 
 def test_truth_counts_flares_and_relief_per_session() -> None:
@@ -169,3 +176,33 @@ def test_bad_arguments_name_the_field(kwargs: dict[str, object], message: str) -
 def test_fixed_policy_rejects_a_pressure_off_the_scale() -> None:
     with pytest.raises(ValueError, match="pressure = 6"):
         fixed(6)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    kind=st.sampled_from([None, *KINDS]),
+    days=st.integers(1, 70),
+    pressure=st.integers(1, 5),
+)
+def test_any_simulation_gives_valid_weekly_records_and_a_matching_truth(
+    seed: int, kind: str | None, days: int, pressure: int
+) -> None:
+    result = simulate_clients(3, seed=seed, kind=kind, days=days, policy=fixed(pressure))
+    for cf, truth in zip(result.clients, result.truths, strict=True):
+        # Records validate themselves when built; here: the schedule and the truth agree.
+        starts = [s.start for s in cf.sessions]
+        assert all(b - a == timedelta(days=7) for a, b in pairwise(starts))
+        assert all(s.pressure == pressure for s in cf.sessions)
+        assert len(truth.sessions) == len(cf.sessions)
+        assert all(0 <= c.pain <= 10 for c in cf.checkins)
+        assert cf.client.id == truth.id
+
+
+def test_diary_stays_at_20_local_across_a_daylight_saving_change() -> None:
+    # Europe/Stockholm moves its clocks on 29 March 2026; the diary stays at 20:00 local.
+    result = simulate_clients(3, seed=1, kind="helps", days=100, timezone="Europe/Stockholm")
+    zone = ZoneInfo("Europe/Stockholm")
+    on_time = [c.time.astimezone(zone) for cf in result.clients for c in cf.checkins if c.time.minute == 0]
+    assert {t.utcoffset() for t in on_time} == {timedelta(hours=1), timedelta(hours=2)}
+    assert sum(t.hour == 20 for t in on_time) > 0.8 * len(on_time)
