@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from touchdose.io import FileRejected, csvfile, jsonfile
 from touchdose.io.fhir import validate_bundle
-from touchdose.records import RecordError
+from touchdose.records import CheckIn as RecordCheckIn
+from touchdose.records import ClientFile, ClientProfile, RecordError
 from touchdose.web import selectors, services
 from touchdose.web.models import ApiToken, AuditEvent, CheckIn, MassageSession
+from touchdose.web.views.data import encode_carried
 
 from .conftest import PERSONAS, World, last_event
 
@@ -59,7 +62,7 @@ class TestImport:
         assert f"{len(cf.checkins)} check-ins ({len(cf.checkins)} new)" in preview.content.decode()
         saved = world.http(A).post(
             f"/clients/{world.client_a.pk}/data/import/save/",
-            {"kind": "csv", "timezone": "Europe/Stockholm", "text": text},
+            {"kind": "csv", "timezone": "Europe/Stockholm", "data": encode_carried(text)},
         )
         assert saved.status_code == 302
         assert counts() == (before[0] + len(cf.sessions), before[1] + len(cf.checkins))
@@ -67,7 +70,7 @@ class TestImport:
 
     def test_importing_twice_adds_nothing_the_second_time(self, world: World) -> None:
         text = (EXAMPLES / "fibromyalgia-client.json").read_text(encoding="utf-8")
-        post = {"kind": "json", "timezone": "Europe/Stockholm", "text": text}
+        post = {"kind": "json", "timezone": "Europe/Stockholm", "data": encode_carried(text)}
         world.http(A).post(f"/clients/{world.client_a.pk}/data/import/save/", post)
         once = counts()
         again = world.http(A).post(f"/clients/{world.client_a.pk}/data/import/save/", post, follow=True)
@@ -85,10 +88,33 @@ class TestImport:
         before = counts()
         bad = (EXAMPLES / "bad-client.csv").read_text(encoding="utf-8")
         response = world.http(A).post(
-            f"/clients/{world.client_a.pk}/data/import/save/", {"kind": "csv", "timezone": "UTC", "text": bad}
+            f"/clients/{world.client_a.pk}/data/import/save/",
+            {"kind": "csv", "timezone": "UTC", "data": encode_carried(bad)},
         )
         assert response.status_code == 400 and "Nothing was saved" in response.content.decode()
         assert counts() == before
+
+    @pytest.mark.parametrize(
+        "data", ["not base64!", "//79"]
+    )  # not base64; base64 of bytes that are not UTF-8
+    def test_mangled_save_step_is_refused(self, world: World, data: str) -> None:
+        before = counts()
+        post = {"kind": "csv", "timezone": "UTC", "data": data}
+        response = world.http(A).post(f"/clients/{world.client_a.pk}/data/import/save/", post)
+        assert response.status_code == 400 and counts() == before
+
+    def test_note_with_line_breaks_survives_the_round_trip(self, world: World) -> None:
+        when = datetime(2026, 2, 1, 19, tzinfo=UTC)
+        cf = ClientFile(
+            ClientProfile(id="x"), checkins=(RecordCheckIn(time=when, pain=4, note="two\nlines"),)
+        )
+        text = csvfile.dumps(cf)
+        assert upload(world, "n.csv", text).status_code == 200
+        page = upload(world, "n.csv", text).content.decode()
+        data = page.split('name="data" value="')[1].split('"')[0]
+        post = {"kind": "csv", "timezone": "UTC", "data": data}
+        assert world.http(A).post(f"/clients/{world.client_a.pk}/data/import/save/", post).status_code == 302
+        assert CheckIn.objects.get(time__year=2026, time__month=2).note == "two\nlines"
 
     @pytest.mark.parametrize(
         ("name", "body", "words"),
@@ -129,7 +155,7 @@ class TestImport:
         assert upload(world, "c.csv", text, persona=persona).status_code == status
         saved = world.http(persona).post(
             f"/clients/{world.client_a.pk}/data/import/save/",
-            {"kind": "csv", "timezone": "UTC", "text": text},
+            {"kind": "csv", "timezone": "UTC", "data": encode_carried(text)},
         )
         assert saved.status_code == status and counts() == before
 
