@@ -140,12 +140,22 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _ROOT_SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
 
+#: On a wide screen a chart grows to at most this many times its drawn size (CSS px per pt), so
+#: its text stays a calm reading size instead of filling a 1000 px column.
+MAX_SCALE = 1.6
+_VIEWBOX = re.compile(r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
 def _clean_svg(raw: str, title: str, alt: str) -> str:
     """Make matplotlib's SVG inline-able: no prolog, no metadata, scalable, labelled."""
     svg = _METADATA.sub("", _PROLOG.sub("", raw, count=1), count=1)
     label = html.escape(alt, quote=True)
+    box = _VIEWBOX.search(svg)
+    cap = f"max-width:{round(float(box.group(1)) * MAX_SCALE)}px;" if box else ""
     svg = _ROOT_SIZE.sub(
-        rf'<svg\1 width="100%" role="img" aria-label="{label}" class="td-chart"', svg, count=1
+        rf'<svg\1 width="100%" style="{cap}height:auto" role="img" aria-label="{label}" class="td-chart"',
+        svg,
+        count=1,
     )
     head_end = svg.index(">") + 1
     return svg[:head_end] + f"\n <title>{html.escape(title)}</title>" + svg[head_end:]

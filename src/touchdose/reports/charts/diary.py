@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from touchdose.analysis.diary import daily_series, session_dates
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, ClientFile
@@ -78,6 +79,12 @@ def _alt(dy: _Diary) -> str:
     return " ".join(parts)
 
 
+def _day_label(x: float, _pos: int | None = None) -> str:
+    """A tick as a person writes a day: ``19 Nov``."""
+    d = num2date(x)  # type: ignore[no-untyped-call]
+    return f"{d.day} {d.strftime('%b')}"
+
+
 def _with_gaps(days: tuple[date, ...], pain: tuple[float, ...]) -> tuple[list[date], list[float]]:
     """Break the line where days are missing, so a gap in the diary is shown as a gap."""
     xs: list[date] = []
@@ -137,11 +144,8 @@ def _draw(dy: _Diary) -> Draw:
         axp.set_ylim(PRESSURE_MIN - 0.6, PRESSURE_MAX + 0.6)
         axp.set_yticks([PRESSURE_MIN, 3, PRESSURE_MAX])
         axp.set_ylabel("Pressure", color=MUTED, fontsize=11)
-        locator = AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
-        axp.xaxis.set_major_locator(locator)
-        axp.xaxis.set_major_formatter(
-            ConciseDateFormatter(locator, show_offset=False)  # type: ignore[no-untyped-call]
-        )
+        axp.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=6))  # type: ignore[no-untyped-call]
+        axp.xaxis.set_major_formatter(FuncFormatter(_day_label))
         first = dy.days[0] if dy.days else min(dy.session_days)
         last = dy.days[-1] if dy.days else max(dy.session_days)
         pad = timedelta(days=1)
