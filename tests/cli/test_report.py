@@ -58,3 +58,24 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, args: list[str], m
     assert result.exit_code == 2
     assert message in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_report_for_a_client_in_the_database_is_audited(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from django.contrib.auth.models import User
+
+    from touchdose.web import services
+    from touchdose.web.models import AuditEvent, Client
+
+    user = User.objects.create(username="erik")
+    client = Client.objects.create(user=user, timezone="UTC", conditions=["low_back_pain"])
+    services.checkin_record(actor=user, client=client, time=datetime(2026, 1, 5, 20, tzinfo=UTC), pain=7)
+    out = tmp_path / "db.html"
+    result = runner.invoke(app, ["report", "--client", str(client.pk), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert f"c-{client.pk}" in page and "Low back pain" in page
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event is not None and (event.action, event.client_ref) == ("exported", client.pk)

@@ -52,6 +52,7 @@ def _new_pdf(report: ClinicianReport) -> _Page:
     pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_title(f"touchdose clinician report: {report.client_id}")
     pdf.set_creator("touchdose")
+    pdf.set_lang("en")
     pdf.set_creation_date(_EPOCH)
     pdf.footer_text = report.footer + ". Self-reported n-of-1 data, not a clinical trial"
     pdf.add_page()
