@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -203,6 +204,9 @@ def _truth_by_pressure(traits: Traits) -> tuple[NDArray[np.float64], NDArray[np.
     return np.array(effects), np.array(flares)
 
 
+_RecordsFactory = Callable[[Cohort], "_Records"]
+
+
 class _Records:
     """Turns a cohort's arrays into records, client by client, as days become final."""
 
@@ -270,21 +274,6 @@ class _Records:
             self.add_session(i, k)
         self.extend_checkins(i, int(c.traits.end_day[i]))
         return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
-
-
-def _chooser(
-    policy: Callable[..., int], records: list[_Records]
-) -> Callable[[int, IntArray, Cohort], IntArray]:
-    if isinstance(policy, FixedPolicy):
-        pressure = policy.pressure
-        return lambda k, idx, cohort: np.full(idx.size, pressure, dtype=np.int64)
-
-    def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
-        rec = records[0]
-        out = [int(policy(rec.history(int(i), k), rec.ids[int(i)])) for i in idx]
-        return np.array(out, dtype=np.int64)
-
-    return choose
 
 
 def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]:
@@ -359,9 +348,9 @@ def simulate_clients(
     for first, size, rng in batch_rngs(seed, n):
         traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
         ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
-        holder: list[_Records] = []
-        cohort = _cohort_for(traits, rng, days, policy, holder, ids, start, zone)
-        records = holder[0] if holder else _Records(cohort, ids, start, zone)
+        cohort, records = _run_batch(
+            traits, rng, days, policy, partial(_Records, ids=ids, start=start, zone=zone)
+        )
         for i in range(size):
             clients.append(records.finish(i))
             if progress is not None:
@@ -370,18 +359,31 @@ def simulate_clients(
     return SimulationResult(tuple(clients), tuple(truths), seed, kind, policy_name(policy), days)
 
 
-def _cohort_for(traits: Traits, rng: np.random.Generator, days: int, policy: Callable[..., int],
-                holder: list[_Records], ids: list[str], start: date, zone: ZoneInfo) -> Cohort:  # fmt: skip
-    """Run a batch; a history-based policy gets a record builder that follows the run."""
-    if isinstance(policy, FixedPolicy):
-        return run_cohort(traits, rng, days=days, choose=_chooser(policy, holder))
+def _run_batch(
+    traits: Traits, rng: np.random.Generator, days: int, policy: Callable[..., int], records: _RecordsFactory
+) -> tuple[Cohort, _Records]:
+    """Run one batch; a history-based policy sees the records as they are written."""
+    holder: list[_Records] = []
 
     def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
+        if isinstance(policy, FixedPolicy):
+            return np.full(idx.size, policy.pressure, dtype=np.int64)
         if not holder:
-            holder.append(_Records(cohort, ids, start, zone))
-        return _chooser(policy, holder)(k, idx, cohort)
+            holder.append(records(cohort))
+        rec = holder[0]
+        return np.array(
+            [_checked(policy(rec.history(int(i), k), rec.ids[int(i)])) for i in idx], dtype=np.int64
+        )
 
-    return run_cohort(traits, rng, days=days, choose=choose)
+    cohort = run_cohort(traits, rng, days=days, choose=choose)
+    return cohort, holder[0] if holder else records(cohort)
+
+
+def _checked(pressure: Any) -> int:
+    """The policy's answer, if it is a whole pressure level."""
+    if isinstance(pressure, bool) or not isinstance(pressure, (int, np.integer)) or pressure not in PRESSURES:
+        raise ValueError(f"simulate: the policy chose pressure {pressure!r} (allowed: whole numbers 1-5)")
+    return int(pressure)
 
 
 def iter_cohorts(
@@ -398,7 +400,11 @@ def iter_cohorts(
     For benchmarks and population studies; the same batches as :func:`simulate_clients`.
     ``batches`` keeps only those batch numbers (to split the work over processes).
     """
-    choose = _chooser(fixed(pressure), [])
+    level = fixed(pressure).pressure
+
+    def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
+        return np.full(idx.size, level, dtype=np.int64)
+
     for b, (_first, size, rng) in enumerate(batch_rngs(seed, n)):
         if batches is not None and b not in batches:
             continue
