@@ -11,7 +11,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,9 +82,9 @@ def _free_runs(
 ) -> list[int]:
     """Observed massage-free days in each stretch between sessions (first = before any session)."""
     n = len(labels)
-    cuts = [0, *sorted({int(min(max(s, 0), n)) for s in session_days}), n]
-    free = (labels == 0) & observed
-    return [int(free[a:b].sum()) for a, b in itertools.pairwise(cuts)]
+    cuts = np.concatenate([[0], np.unique(np.clip(session_days, 0, n)), [n]])
+    cum = np.concatenate([[0], np.cumsum((labels == 0) & observed)])
+    return [int(v) for v in cum[cuts[1:]] - cum[cuts[:-1]]]
 
 
 def check_window(window_days: Any, washout_days: Any) -> None:
