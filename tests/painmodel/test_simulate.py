@@ -206,3 +206,10 @@ def test_diary_stays_at_20_local_across_a_daylight_saving_change() -> None:
     on_time = [c.time.astimezone(zone) for cf in result.clients for c in cf.checkins if c.time.minute == 0]
     assert {t.utcoffset() for t in on_time} == {timedelta(hours=1), timedelta(hours=2)}
     assert sum(t.hour == 20 for t in on_time) > 0.8 * len(on_time)
+
+
+def test_progress_only_moves_forward_and_ends_at_n() -> None:
+    for policy in (fixed(2), lambda history, client_id: 2):
+        seen: list[int] = []
+        simulate_clients(10, seed=1, days=60, policy=policy, progress=seen.append)
+        assert seen == sorted(set(seen)) and seen[-1] == 10

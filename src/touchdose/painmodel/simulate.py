@@ -345,25 +345,49 @@ def simulate_clients(
     zone = ZoneInfo(timezone)
     clients: list[ClientFile] = []
     truths: list[ClientTruth] = []
+    report = _Monotone(progress)
     for first, size, rng in batch_rngs(seed, n):
         traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
         ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
-        cohort, records = _run_batch(
-            traits, rng, days, policy, partial(_Records, ids=ids, start=start, zone=zone)
-        )
+        factory = partial(_Records, ids=ids, start=start, zone=zone)
+        # A history policy spends most of the time in the session rounds: count them as 90 %.
+        rounds_done = partial(_share, report, first, size)
+        cohort, records = _run_batch(traits, rng, days, policy, factory, rounds_done)
         for i in range(size):
             clients.append(records.finish(i))
-            if progress is not None:
-                progress(len(clients))
+            report(first + i + 1)
         truths.extend(_truths(traits, cohort, ids))
     return SimulationResult(tuple(clients), tuple(truths), seed, kind, policy_name(policy), days)
 
 
+def _share(report: Callable[[int], None], first: int, size: int, fraction: float) -> None:
+    report(first + int(0.9 * fraction * size))
+
+
+class _Monotone:
+    """Passes progress on, never backwards, and only when there is a callback."""
+
+    def __init__(self, callback: Callable[[int], None] | None) -> None:
+        self.callback = callback
+        self.done = 0
+
+    def __call__(self, done: int) -> None:
+        if self.callback is not None and done > self.done:
+            self.done = done
+            self.callback(done)
+
+
 def _run_batch(
-    traits: Traits, rng: np.random.Generator, days: int, policy: Callable[..., int], records: _RecordsFactory
+    traits: Traits,
+    rng: np.random.Generator,
+    days: int,
+    policy: Callable[..., int],
+    records: _RecordsFactory,
+    on_round: Callable[[float], None],
 ) -> tuple[Cohort, _Records]:
     """Run one batch; a history-based policy sees the records as they are written."""
     holder: list[_Records] = []
+    rounds = max(int(traits.max_sessions.max(initial=0)), 1)
 
     def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
         if isinstance(policy, FixedPolicy):
@@ -371,9 +395,9 @@ def _run_batch(
         if not holder:
             holder.append(records(cohort))
         rec = holder[0]
-        return np.array(
-            [_checked(policy(rec.history(int(i), k), rec.ids[int(i)])) for i in idx], dtype=np.int64
-        )
+        chosen = [_checked(policy(rec.history(int(i), k), rec.ids[int(i)])) for i in idx]
+        on_round((k + 1) / rounds)
+        return np.array(chosen, dtype=np.int64)
 
     cohort = run_cohort(traits, rng, days=days, choose=choose)
     return cohort, holder[0] if holder else records(cohort)
