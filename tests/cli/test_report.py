@@ -44,6 +44,21 @@ def test_report_html_from_a_csv_with_a_profile(tmp_path: Path) -> None:
     assert "WPI 10/19" in page  # the profile's ACR 2016 answers = worked example A1 (WPI 10)
 
 
+def test_the_report_says_how_times_without_offset_were_read(tmp_path: Path) -> None:
+    # FORMATS.md: "a time without offset is taken in --timezone (default UTC) and the report says so".
+    diary = tmp_path / "diary.csv"
+    diary.write_text(
+        "record,time,pain,pain_before,pain_after,pressure,minutes\n"
+        "checkin,2026-01-04T20:00,6,,,,\n"
+        "session,2026-01-05T10:00,,6,4,2,45\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(diary), "--timezone", "Europe/Stockholm", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "2 times without a UTC offset read as Europe/Stockholm time" in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

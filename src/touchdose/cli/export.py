@@ -55,17 +55,19 @@ def client_from_database(client_id: str) -> ClientFile:
 
 def load_client(
     file: Path | None, client_id: str | None, timezone: str | None, client_json: Path | None
-) -> ClientFile:
-    """Exactly one of FILE or ``--client``: the client file, or exit 2 with every problem listed."""
+) -> tuple[ClientFile, list[str]]:
+    """Exactly one of FILE or ``--client``: the client file and what reading it assumed (notes),
+    or exit 2 with every problem listed."""
     if (file is None) == (client_id is None):
         raise fail("give exactly one of FILE or --client ID")
     if client_id is not None:
-        return client_from_database(client_id)
+        return client_from_database(client_id), []
     assert file is not None  # for mypy: checked just above
     from touchdose.cli.analyze import _profile_option  # one reader of --client-json
 
     try:
-        return load_client_file(file, timezone=timezone, profile=_profile_option(client_json)).client_file
+        loaded = load_client_file(file, timezone=timezone, profile=_profile_option(client_json))
+        return loaded.client_file, loaded.notes()
     except FileRejected as e:
         raise fail(e.describe()) from None
     except OSError as e:
@@ -127,7 +129,9 @@ def export(
     client_json: Path | None = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON)."),
 ) -> None:
     chosen = _format_for(fmt, out)
-    cf = load_client(file, client_id, timezone, client_json)
+    cf, notes = load_client(file, client_id, timezone, client_json)
+    for note in notes:
+        Console(stderr=True).print(f"Note: {note}", markup=False, highlight=False)
     try:
         data = export_bytes(cf, chosen)
     except FhirInvalid as e:  # a bug, not the user's input: say so plainly

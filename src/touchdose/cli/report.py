@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -19,12 +20,12 @@ from touchdose.reports.clinician_pdf import render_pdf
 REPORT_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 
-def report_bytes(cf: ClientFile, fmt: str) -> bytes:
-    """The clinician report of ``cf`` as PDF or HTML bytes (also used by the web app's download)."""
+def report_bytes(cf: ClientFile, fmt: str, notes: Sequence[str] = ()) -> bytes:
+    """The clinician report of ``cf`` as PDF or HTML bytes; ``notes`` say what reading the file assumed."""
     with warnings.catch_warnings():
         # Thin data is said in the report itself ("not yet available", the data line).
         warnings.simplefilter("ignore", UserWarning)
-        report = build_report(cf, analyze_client(cf))
+        report = build_report(cf, analyze_client(cf), notes=notes)
     if fmt == "pdf":
         return render_pdf(report)
     if fmt == "html":
@@ -52,8 +53,8 @@ def report(
     fmt = REPORT_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise fail(f"--out = {str(out)!r} is not allowed (allowed: a file name ending in .pdf or .html)")
-    cf = load_client(file, client_id, timezone, client_json)
-    data = report_bytes(cf, fmt)
+    cf, notes = load_client(file, client_id, timezone, client_json)
+    data = report_bytes(cf, fmt, notes)
     try:
         write_atomically(out, data)
     except OSError as e:

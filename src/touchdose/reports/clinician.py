@@ -408,6 +408,7 @@ def build_report(
     chart: ChartLike | None = None,
     evidence_lines: Sequence[str] | None = None,
     generated: datetime | None = None,
+    notes: Sequence[str] = (),
 ) -> ClinicianReport:
     """Assemble the clinician report of one client.
 
@@ -425,6 +426,9 @@ def build_report(
     generated : datetime, optional
         When the report was made (aware), shown in the client's time zone in the footer; left out
         when not given, so the output is reproducible.
+    notes : sequence of str, optional
+        What reading the file assumed (e.g. "12 times without a UTC offset read as UTC time"),
+        shown under "Who and when" (FORMATS.md: "the report says so").
 
     Returns
     -------
@@ -453,7 +457,7 @@ def build_report(
     footer = f"touchdose {__version__}{made}"
     return ClinicianReport(
         client_id=cf.client.id,
-        header=_header(cf, a),
+        header=_header(cf, a) + tuple(("Note", n) for n in notes),
         instruments=_instruments(a),
         verdict_state=state,
         verdict_lines=lines,
