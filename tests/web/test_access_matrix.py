@@ -92,7 +92,8 @@ PAGES = [
         "rate session",
         "post",
         lambda w: reverse("session_edit", args=[w.therapist_session.pk]),
-        owner_only(REDIRECT),
+        # the therapist who logged it gets their own form back (ratings are not theirs to give)
+        {**owner_only(REDIRECT), "therapist_linked": OK},
         lambda w: {"pain_before": "6", "pain_after": "3"},
     ),
     Page(
@@ -100,6 +101,26 @@ PAGES = [
         "post",
         lambda w: reverse("session_delete", args=[w.own_session.pk]),
         owner_only(REDIRECT),
+        lambda w: {},
+    ),
+    Page(
+        "correct therapist's session",
+        "get",
+        lambda w: reverse("session_edit", args=[w.therapist_session.pk]),
+        shared(OK),
+    ),
+    Page(
+        "save therapist's session",
+        "post",
+        lambda w: reverse("session_edit", args=[w.therapist_session.pk]),
+        shared(REDIRECT),
+        lambda w: {**session_post(w), "pain_before": "6"},
+    ),
+    Page(
+        "delete therapist's session",
+        "post",
+        lambda w: reverse("session_delete", args=[w.therapist_session.pk]),
+        shared(REDIRECT),
         lambda w: {},
     ),
     Page(
@@ -157,6 +178,11 @@ def test_the_therapist_list_shows_only_clients_who_share(world: World) -> None:
 
 
 def test_a_rejected_write_changes_nothing(world: World) -> None:
+    world.http("therapist_linked").post(
+        reverse("session_edit", args=[world.therapist_session.pk]), {"pain_before": "6", "pain_after": "3"}
+    )
+    world.therapist_session.refresh_from_db()
+    assert world.therapist_session.pain_before is None
     before = world.client_a.checkins.count()
     world.http("therapist_linked").post(reverse("checkin_delete", args=[world.checkin.pk]))
     world.http("client_b").post(reverse("checkin_delete", args=[world.checkin.pk]))

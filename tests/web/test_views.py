@@ -228,6 +228,20 @@ def test_the_therapist_logs_and_the_client_rates(world: World) -> None:
     )
 
 
+def test_the_therapist_corrects_their_session_but_not_the_clients_ratings(world: World) -> None:
+    session = world.therapist_session
+    services.session_update(actor=None, session=session, pain_before=7, pain_after=5)
+    http = world.http("therapist_linked")
+    form = text(http.get(reverse("session_edit", args=[session.pk])))
+    assert 'name="pressure"' in form and 'name="pain_before"' not in form
+    data = {"start": "2026-01-05T10:00", "pressure": "1", "minutes": "30", "technique": ["swedish"]}
+    assert http.post(reverse("session_edit", args=[session.pk]), data).status_code == 302
+    session.refresh_from_db()
+    assert (session.pressure, session.pain_before, session.pain_after) == (1, 7, 5)
+    listing = text(http.get(reverse("session_list", args=[world.client_a.pk])))
+    assert listing.count(">Correct<") == 1  # only the session this therapist logged
+
+
 def test_a_session_with_bad_values_is_refused_with_field_errors(world: World) -> None:
     data = {"start": "2026-01-05T10:00", "pressure": "6", "minutes": "0", "technique": ["tickling"]}
     response = world.http("client_a").post(reverse("session_new", args=[world.client_a.pk]), data)

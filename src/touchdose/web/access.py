@@ -3,7 +3,8 @@
 Rules (DESIGN.md "Security and privacy"):
 - a client reads and writes their own records;
 - a therapist reads a client's records only while the client shares with them, and may log a
-  session for that client; they never change the client's diary, intake or sharing;
+  session for that client and correct the sessions they logged; they never change the client's
+  diary, intake, sharing or ratings;
 - anyone else gets 404 (we do not confirm that a record exists); a reader who tries to change
   something gets 403.
 """
@@ -69,18 +70,22 @@ def require_linked_therapist(user: Any, client_id: int) -> tuple[Client, Therapi
 
 
 def get_session_for_user(user: Any, session_id: int) -> tuple[MassageSession, bool]:
-    """``(session, can_write)`` with the same rules as the session's client."""
+    """``(session, can_write)`` with the same rules as the session's client, except that the
+    therapist who logged a session may also correct it while the client shares with them."""
     session = selectors.session_by_id(session_id)
     if session is None:
         raise _not_found()
     _, can_write = get_client_for_user(user, session.client_id)
+    if not can_write:
+        therapist = therapist_of(user)
+        can_write = therapist is not None and session.therapist_id == therapist.pk
     return session, can_write
 
 
 def require_session_rw(user: Any, session_id: int) -> MassageSession:
     session, can_write = get_session_for_user(user, session_id)
     if not can_write:
-        raise PermissionDenied("Only the client can change this session.")
+        raise PermissionDenied("Only the client, or the therapist who logged it, can change this session.")
     return session
 
 

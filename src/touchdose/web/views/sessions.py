@@ -61,11 +61,14 @@ def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
     return {"analysis": context["analysis"], "avoid_labels": context["avoid_labels"]}
 
 
-def _edit_form(session: MassageSession, data: Any) -> RecordForm:
-    """The client edits all of a session they logged, and only their ratings of a therapist's one."""
+def _edit_form(session: MassageSession, data: Any, *, by_therapist: bool) -> RecordForm:
+    """The client edits all of a session they logged and only their ratings of a therapist's one;
+    the therapist corrects what they did, never the client's ratings."""
+    initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
+    initial["start"] = timezone.localtime(session.start)
+    if by_therapist:
+        return TherapistSessionForm(data, initial=initial)
     if session.therapist_id is None:
-        initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
-        initial["start"] = timezone.localtime(session.start)
         return SessionForm(data, initial=initial)
     return SessionRatingForm(data, initial={name: getattr(session, name) for name in RATINGS})
 
@@ -75,7 +78,8 @@ def _edit_form(session: MassageSession, data: Any) -> RecordForm:
 def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access.require_session_rw(request.user, session_id)
     show_in_zone_of(session.client)
-    form = _edit_form(session, request.POST or None)
+    by_therapist = access.client_of(request.user) is None
+    form = _edit_form(session, request.POST or None, by_therapist=by_therapist)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(actor=request.user, session=session, **form.cleaned_data)
