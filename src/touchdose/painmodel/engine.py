@@ -288,6 +288,17 @@ def diary_values(cohort: Cohort, i: int, first: int, stop: int) -> DiaryValues:
     Pain is the latent pain with the massage effects, rounded. The other items follow
     the day's pain (``dev`` = pain above the client's usual level) and, for mood and sleep,
     the relaxation left from the last sessions, each with its own noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from touchdose.painmodel.population import draw_traits
+    >>> rng = np.random.default_rng(1)
+    >>> cohort = run_cohort(draw_traits(rng, np.array(["soothing"]), days=30), rng, days=30,
+    ...                     choose=lambda k, idx, c: np.full(idx.size, 2))
+    >>> v = diary_values(cohort, 0, 0, 30)
+    >>> v.pain.shape, int(v.mood.min()) >= 0, int(v.mood.max()) <= 10
+    ((30,), True, True)
     """
     t = cohort.traits
     d = slice(first, stop)

@@ -423,6 +423,12 @@ def iter_cohorts(
 
     For benchmarks and population studies; the same batches as :func:`simulate_clients`.
     ``batches`` keeps only those batch numbers (to split the work over processes).
+
+    Examples
+    --------
+    >>> cohort = next(iter_cohorts(100, seed=1, kind="harmed_moderate", pressure=3, days=60))
+    >>> cohort.pain.shape, bool(cohort.flare[cohort.session_day >= 0].mean() > 0.5)
+    ((60, 100), True)
     """
     level = fixed(pressure).pressure
 
