@@ -384,6 +384,17 @@ def test_the_therapist_dashboard_offers_logging_and_the_recommendation(world: Wo
     assert "Log a session for this client" in page
 
 
+def test_the_therapist_sees_what_the_client_said_in_the_intake(world: World) -> None:
+    services.client_intake_save(
+        actor=None, client=world.client_a, timezone="Europe/Stockholm", conditions=["fibromyalgia"],
+        max_pressure=3, avoid_regions=["neck"], personal_factors="Pacemaker", goals="Sleep better",
+    )  # fmt: skip
+    page = text(world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk])))
+    for shown in ("About this client", "Fibromyalgia", "Neck", "Pacemaker", "Sleep better", "anna: results"):
+        assert shown in page
+    assert "Change these answers" not in page
+
+
 def test_pages_without_a_role_and_the_admin(db: Any) -> None:
     staff = User.objects.create_superuser("root", "root@example.org", PASSWORD)
     http = HttpClient()

@@ -14,13 +14,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from touchdose.records import RecordError
+from touchdose.records import AREA_LABELS, RecordError
 from touchdose.web import access, selectors, services
-from touchdose.web.forms import CheckInForm, IntakeForm
+from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm
 from touchdose.web.models import Client
 from touchdose.web.views._common import page, show_in_zone_of
 from touchdose.web.views.dashboard import dashboard_context
 
+CONDITION_WORDS = dict(CONDITION_CHOICES)
 PREFILL = ("pain", "fatigue", "sleep_hours", "sleep_quality", "mood", "rescue_doses", "activity_minutes")
 
 
@@ -40,7 +41,11 @@ def dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
     show_in_zone_of(client)
     context = dashboard_context(actor=request.user, client=client)
     context.update(
-        client=client, can_write=can_write, is_therapist=access.therapist_of(request.user) is not None
+        client=client,
+        can_write=can_write,
+        is_therapist=access.therapist_of(request.user) is not None,
+        conditions=[CONDITION_WORDS.get(c, c) for c in client.conditions],
+        avoid_areas=[AREA_LABELS.get(a, a) for a in client.avoid_regions],
     )
     return page(request, "dashboard.html", context)
 
