@@ -11,24 +11,29 @@ from html import escape
 from touchdose.reports.clinician import SESSION_COLUMNS, ClinicianReport
 
 _CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 10mm; }
 :root { color-scheme: light; }
-body { font: 14px/1.4 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #222; margin: 0 auto;
-       max-width: 56rem; padding: 1rem; }
+html { font-size: 15px; }
+body { font: 1rem/1.4 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: #222; margin: 0 auto;
+       max-width: 60rem; padding: 1rem; }
 h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; border-bottom: 1px solid #ccc; }
 .caution { border-left: 4px solid #D55E00; background: #fdf3ec; padding: .4rem .7rem; margin: .6rem 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0; }
 dt { font-weight: bold; }
 dd { margin: 0; }
-.verdict { font-size: 1.15rem; font-weight: bold; }
+.pair { display: grid; grid-template-columns: 3fr 2fr; gap: 0 1.2rem; align-items: start; }
+@media (max-width: 40rem) { .pair { grid-template-columns: 1fr; } }
+ul { margin: .2rem 0; padding-left: 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .15rem .4rem; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: .4rem 0; max-width: 42rem; }
+figure { margin: .4rem 0; }
 figcaption, .note, footer { color: #6b6b6b; font-size: .85rem; }
 svg.td-chart { height: auto; max-width: 100%; }
-@media print { body { font-size: 11px; padding: 0; } h2 { margin-top: .6rem; } }
+@media print { html { font-size: 8pt; } body { padding: 0; max-width: none; }
+               .pair { grid-template-columns: 1fr 1fr; }
+               h2 { margin-top: .5rem; break-after: avoid; } tr, li { break-inside: avoid; } }
 """
 
 #: Columns holding numbers (right-aligned).
@@ -104,12 +109,14 @@ def render_html(report: ClinicianReport) -> str:
 <section aria-labelledby="who"><h2 id="who">Who and when</h2>{_pairs(r.header)}</section>
 <section aria-labelledby="instruments"><h2 id="instruments">Instrument scores</h2>
 {_pairs(r.instruments)}</section>
+<div class="pair">
 <section aria-labelledby="chart"><h2 id="chart">Pain over time, sessions marked</h2>{_chart(r)}</section>
-<section aria-labelledby="verdict"><h2 id="verdict">Verdict</h2>
-<p class="verdict">{escape(r.verdict_state)}</p>{_list(r.verdict_lines)}</section>
+<section aria-labelledby="plan"><h2 id="plan">Plan</h2>{_list(r.plan_lines)}</section>
+</div>
+<section aria-labelledby="verdict"><h2 id="verdict">Verdict: {escape(r.verdict_state)}</h2>
+{_list(r.verdict_lines)}</section>
 <section aria-labelledby="sessions"><h2 id="sessions">Sessions</h2>{_table(r)}
 <p class="note">{escape(r.session_note)}</p></section>
-<section aria-labelledby="plan"><h2 id="plan">Plan</h2>{_list(r.plan_lines)}</section>
 <section aria-labelledby="evidence"><h2 id="evidence">Evidence context</h2>{_list(r.evidence_lines)}</section>
 <footer><p>{escape(r.footer)}. {escape(r.caution.split(". ")[0])}.</p></footer>
 </body>
