@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.special import beta as beta_fn
 
 from touchdose.analysis.comparison import Comparison, Refusal
@@ -178,3 +180,35 @@ def test_gathering_data_leads_with_what_is_still_needed() -> None:
         "Not enough data for a verdict yet. Still needed: 2 more sessions with pain rated before, and a "
         "diary entry 24 h and 48 h after; 4 more diary days without massage."
     )
+
+
+outcome_lists = st.lists(st.sampled_from(["helped", "no_effect", "harmed", "mixed", "unknown"]), max_size=16)
+pain_results = st.one_of(
+    st.none(),
+    st.just(pain_refused()),
+    st.builds(
+        lambda e, pb, ph: comparison("pain", e, (e - 0.6, e + 0.6), pb, min(ph, 1.0 - pb)),
+        st.floats(-3, 3), st.floats(0, 1), st.floats(0, 1),
+    ),
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(outcomes=outcome_lists, pain=pain_results, events=st.integers(0, 20))
+def test_verdict_invariants(outcomes: list[str], pain: Comparison | Refusal | None, events: int) -> None:
+    background = Background(events, 40)
+    comps = None if pain is None else {"pain": pain}
+    v = judge(sessions(*outcomes), comps, background)
+    assert v.state in VERDICT_STATES and v.reasons and v.caution.startswith(CAUTION)
+    assert (v.state == "gathering_data") == bool(v.missing)
+    judged = [o for o in outcomes if o != "unknown"]
+    if len(judged) < 3:
+        assert v.state == "gathering_data"  # never a verdict on fewer than three judged sessions
+    if v.state == "helping":
+        assert isinstance(pain, Comparison) and pain.p_benefit >= 0.8
+    # One more aggravated session never softens a warning: the share and P(excess) only grow.
+    worse = judge(sessions(*outcomes, "harmed"), comps, background)
+    if v.state == "more_pain":
+        assert worse.state == "more_pain"
+    if v.state == "mixed":
+        assert worse.state in ("mixed", "more_pain")
