@@ -53,6 +53,12 @@ def test_a_fixed_pressure_and_a_kind_are_honoured(tmp_path: Path) -> None:
     assert truth["policy"] == "fixed:1" and {c["kind"] for c in truth["clients"]} == {"harmed_moderate"}
 
 
+def test_intake_adds_acr_answers_to_the_profile(tmp_path: Path) -> None:
+    out = tmp_path / "d"
+    assert _run("simulate", "--clients", "2", "--days", "30", "--intake", "--out", str(out))[0] == 0
+    assert all(read_client_file(f).client.acr2016 is not None for f in out.glob("client-*.json"))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

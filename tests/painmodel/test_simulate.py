@@ -213,3 +213,20 @@ def test_progress_only_moves_forward_and_ends_at_n() -> None:
         seen: list[int] = []
         simulate_clients(10, seed=1, days=60, policy=policy, progress=seen.append)
         assert seen == sorted(set(seen)) and seen[-1] == 10
+
+
+def test_intake_answers_follow_sensitization_and_change_nothing_else() -> None:
+    from touchdose.instruments.acr2016 import score_acr2016
+    from touchdose.instruments.sensitivity import derive_sensitivity
+
+    harmed = simulate_clients(100, seed=3, kind="harmed_moderate", days=30, intake=True).clients
+    helps = simulate_clients(100, seed=3, kind="helps", days=30, intake=True).clients
+    # A sensitized gate (s >= 0.75) means FS >= 12, where fibromyalgia begins (Wolfe 2016).
+    assert all(derive_sensitivity(cf.client).level == "high" for cf in harmed)
+    severity = [score_acr2016(cf.client.acr2016).severity for cf in helps if cf.client.acr2016]
+    assert len(severity) == 100 and np.mean(severity) < 12
+    plain = simulate_clients(5, seed=3, days=60)
+    with_intake = simulate_clients(5, seed=3, days=60, intake=True)
+    for a, b in zip(plain.clients, with_intake.clients, strict=True):
+        assert (a.sessions, a.checkins) == (b.sessions, b.checkins)
+        assert a.client.acr2016 is None and b.client.acr2016 is not None

@@ -48,6 +48,7 @@ def simulate(
     ),
     days: int = typer.Option(DEFAULT_DAYS, "--days", min=1, help="Days of diary per client."),
     timezone: str = typer.Option("UTC", "--timezone", help="IANA time zone of the simulated clients."),
+    intake: bool = typer.Option(False, "--intake", help="Give each client ACR 2016 intake answers too."),
 ) -> None:
     """Write synthetic client files (FORMATS.md JSON) and a truth file, for testing and teaching.
 
@@ -72,7 +73,7 @@ def simulate(
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("simulate", total=clients)
         result = simulate_clients(
-            clients, seed=seed, kind=kind, policy=chosen, days=days, timezone=timezone,
+            clients, seed=seed, kind=kind, policy=chosen, days=days, timezone=timezone, intake=intake,
             progress=lambda done: bar.update(task, completed=done),
         )  # fmt: skip
     width = len(str(clients))

@@ -4,6 +4,7 @@
   amplifying paths, descending modulation, transient sensitization).
 - :mod:`touchdose.painmodel.simulate`: synthetic clients and their truth.
 - :mod:`touchdose.painmodel.explainer`: the curves a chart of the model needs.
+- :mod:`touchdose.painmodel.intake`: optional ACR 2016 intake answers for synthetic clients.
 
 For explanation and simulation, not diagnosis.
 """

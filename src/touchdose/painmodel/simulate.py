@@ -44,8 +44,18 @@ from touchdose.painmodel.engine import (
     run_cohort,
 )
 from touchdose.painmodel.gate import flare_shape, gate_response
+from touchdose.painmodel.intake import acr2016_answers
 from touchdose.painmodel.population import KINDS, Traits, draw_kinds, draw_traits
-from touchdose.records import AREAS, PRESSURE_MAX, PRESSURE_MIN, CheckIn, ClientFile, ClientProfile, Session
+from touchdose.records import (
+    AREAS,
+    PRESSURE_MAX,
+    PRESSURE_MIN,
+    Acr2016Answers,
+    CheckIn,
+    ClientFile,
+    ClientProfile,
+    Session,
+)
 
 #: Clients simulated together in one vectorised batch. Fixed, so that a client's draws
 #: depend only on the seed and its position, never on how many clients are asked for
@@ -57,6 +67,8 @@ DEFAULT_DAYS = 120
 #: First day of every simulated diary (a Monday).
 DEFAULT_START = date(2026, 1, 5)
 PRESSURES: tuple[int, ...] = tuple(range(PRESSURE_MIN, PRESSURE_MAX + 1))
+#: Third entry of the SeedSequence of a batch's intake answers (their own stream).
+INTAKE_STREAM = 1
 
 
 class Policy(Protocol):
@@ -210,14 +222,16 @@ _RecordsFactory = Callable[[Cohort], "_Records"]
 class _Records:
     """Turns a cohort's arrays into records, client by client, as days become final."""
 
-    def __init__(self, cohort: Cohort, ids: list[str], start: date, zone: ZoneInfo) -> None:
+    def __init__(
+        self, cohort: Cohort, ids: list[str], start: date, zone: ZoneInfo, intake: list[Acr2016Answers] | None
+    ) -> None:
         self.cohort = cohort
         self.ids = ids
         self.origin = datetime(start.year, start.month, start.day, tzinfo=zone)
         t = cohort.traits
         self.profiles = [
             ClientProfile(id=ids[i], timezone=zone.key, conditions=(str(t.condition[i]),),
-                          sensitivity=str(t.sensitivity[i]))
+                          sensitivity=str(t.sensitivity[i]), acr2016=None if intake is None else intake[i])
             for i in range(t.n)
         ]  # fmt: skip
         self.regions = [tuple(a for a, on in zip(AREAS, t.areas[i], strict=True) if on) for i in range(t.n)]
@@ -308,6 +322,7 @@ def simulate_clients(
     days: int = DEFAULT_DAYS,
     start: date = DEFAULT_START,
     timezone: str = "UTC",
+    intake: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``n`` clients treated weekly by ``policy``.
@@ -322,6 +337,9 @@ def simulate_clients(
     days : days of diary per client (``too_little_data`` clients stop early).
     start : first diary day; timezone : IANA zone of every client (diary at 20:00 local,
         sessions at 10:00 local).
+    intake : also give each client ACR 2016 intake answers consistent with its
+        sensitization (:mod:`touchdose.painmodel.intake`; drawn from a separate stream, so
+        everything else stays the same).
     progress : called with the number of clients finished so far.
 
     Returns
@@ -349,7 +367,13 @@ def simulate_clients(
     for first, size, rng in batch_rngs(seed, n):
         traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
         ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
-        factory = partial(_Records, ids=ids, start=start, zone=zone)
+        answers = None
+        if intake:
+            intake_rng = np.random.default_rng(
+                np.random.SeedSequence([seed, first // BATCH_SIZE, INTAKE_STREAM])
+            )
+            answers = acr2016_answers(intake_rng, np.asarray(traits.gate.sensitization, dtype=np.float64))
+        factory = partial(_Records, ids=ids, start=start, zone=zone, intake=answers)
         # A history policy spends most of the time in the session rounds: count them as 90 %.
         rounds_done = partial(_share, report, first, size)
         cohort, records = _run_batch(traits, rng, days, policy, factory, rounds_done)
