@@ -25,7 +25,8 @@ NEW_CHECKIN = {"time": "2026-03-02T20:00:00+01:00", "pain": 4}
 
 # (method, path template, body, expected status for client_a, client_b, therapist_linked,
 #  therapist_stranger, anonymous). {client} is client A, {session} the session A logged, {tsession}
-#  the one the linked therapist logged, {checkin} A's check-in.
+#  the one the linked therapist logged (which that therapist may correct or delete, but never rate),
+#  {checkin} A's check-in.
 MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, int]]] = [
     ("get", "/me", None, (200, 200, 200, 200, 401)),
     ("get", "/clients", None, (200, 200, 200, 200, 401)),
@@ -35,12 +36,14 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, in
     ("get", "/clients/{client}/sessions", None, (200, 404, 200, 404, 401)),
     ("get", "/clients/{client}/checkins", None, (200, 404, 200, 404, 401)),
     ("post", "/clients/{client}/sessions", NEW_SESSION, (201, 404, 201, 404, 401)),
+    ("post", "/clients/{client}/sessions", {**NEW_SESSION, "pain_after": 2}, (201, 404, 403, 404, 401)),
     ("post", "/clients/{client}/checkins", NEW_CHECKIN, (201, 404, 403, 404, 401)),
     ("get", "/sessions/{session}", None, (200, 404, 200, 404, 401)),
     ("patch", "/sessions/{session}", {"pain_after": 3}, (200, 404, 403, 404, 401)),
     ("patch", "/sessions/{tsession}", {"pain_after": 3}, (200, 404, 403, 404, 401)),
-    ("patch", "/sessions/{tsession}", {"pressure": 4}, (403, 404, 403, 404, 401)),
+    ("patch", "/sessions/{tsession}", {"pressure": 4}, (403, 404, 200, 404, 401)),
     ("delete", "/sessions/{session}", None, (204, 404, 403, 404, 401)),
+    ("delete", "/sessions/{tsession}", None, (204, 404, 204, 404, 401)),
     ("get", "/checkins/{checkin}", None, (200, 404, 200, 404, 401)),
     ("patch", "/checkins/{checkin}", {"pain": 3}, (200, 404, 403, 404, 401)),
     ("delete", "/checkins/{checkin}", None, (204, 404, 403, 404, 401)),

@@ -51,6 +51,20 @@ def checkin_out(row: CheckIn) -> dict[str, Any]:
     return {"id": row.pk, "client_id": row.client_id, **{n: getattr(row, n) for n in services.CHECKIN_FIELDS}}
 
 
+def check_session_fields(user: Any, logged_by: int | None, fields: dict[str, Any]) -> None:
+    """The pages' rule (``views.sessions``): the client rates a session and the therapist records
+    what they did. A therapist never writes the client's ratings; in a session a therapist logged
+    the client changes only their ratings."""
+    ratings = ", ".join(RATINGS)
+    if access.client_of(user) is None:
+        if set(fields) & set(RATINGS):
+            raise PermissionDenied(f"The client rates the session; a therapist does not set: {ratings}.")
+    elif logged_by is not None and set(fields) - set(RATINGS):
+        raise PermissionDenied(
+            f"In a session your therapist logged you can change only your ratings: {ratings}."
+        )
+
+
 # --- sessions ------------------------------------------------------------------------------------
 
 
@@ -74,6 +88,7 @@ def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> S
     user = actor(request)
     client, can_write = access.get_client_for_user(user, client_id)
     therapist = None if can_write else access.require_linked_therapist(user, client_id)[1]
+    check_session_fields(user, None, payload.model_dump(exclude_unset=True))
     row = services.session_record(actor=user, client=client, therapist=therapist, **payload.model_dump())
     return Status(201, session_out(row))
 
@@ -91,11 +106,7 @@ def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -
     user = actor(request)
     session = access.require_session_rw(user, session_id)
     fields = payload.model_dump(exclude_unset=True)
-    if session.therapist_id is not None and set(fields) - set(RATINGS):
-        # the same rule as the page: a session the therapist logged keeps what the therapist wrote
-        raise PermissionDenied(
-            "In a session your therapist logged you can change only your ratings: " + ", ".join(RATINGS) + "."
-        )
+    check_session_fields(user, session.therapist_id, fields)
     return session_out(services.session_update(actor=user, session=session, **fields))
 
 
