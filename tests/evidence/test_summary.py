@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from touchdose.evidence.summary import (
@@ -86,6 +86,7 @@ def test_points_translation_rules() -> None:
 ci = st.tuples(st.floats(-5, 5), st.floats(-5, 5)).map(sorted)
 
 
+@settings(derandomize=True)
 @given(st.floats(-5, 5), ci, st.floats(0.1, 3))
 def test_judgement_is_consistent_with_the_interval(effect: float, interval: list[float], mid: float) -> None:
     lo, hi = interval
