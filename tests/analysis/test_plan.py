@@ -125,3 +125,14 @@ def test_assess_on_a_client_file() -> None:
     assert a.plan.pressure == 1 and a.plan.stop
     assert a.titration.aggravations["3"] == 4
     assert set(a.to_dict()) == {"titration", "verdict", "plan"}
+
+
+def test_no_dialling_up_without_a_benefit() -> None:
+    rs = tuple(response("no_effect", 3, d) for d in range(6))
+    t = titrate([Exposure(3, False)] * 6, sensitivity="low")
+    assert t.recommended_pressure == 4
+    for state, expected in (("no_effect", 3), ("soothing", 3), ("helping", 4)):
+        p = make_plan(FIBRO, verdict(state), t, rs)
+        assert p.pressure == expected, state
+    soothing = make_plan(FIBRO, verdict("soothing"), t, rs)
+    assert any(w.startswith("Staying at pressure 3") for w in soothing.why)

@@ -37,6 +37,7 @@ from touchdose.records import AREA_LABELS, PRESSURE_MIN, PRESSURE_NAMES, ClientF
 
 __all__ = [
     "MIN_MINUTES",
+    "NO_DIAL_UP",
     "REDUCED_MINUTES_FACTOR",
     "STOP_MINUTES_FACTOR",
     "Assessment",
@@ -50,6 +51,9 @@ __all__ = [
 REDUCED_MINUTES_FACTOR = 2 / 3
 #: "Mainly more pain": if touch is tried at all, half the minutes, very light, once a week.
 STOP_MINUTES_FACTOR = 1 / 2
+#: Verdicts under which the plan does not go firmer than the latest session (DESIGN.md: only
+#: "helping" may dial up; gathering data lets the titration explore within its safety rules).
+NO_DIAL_UP: tuple[str, ...] = ("soothing", "no_effect")
 #: Never plan a session shorter than this (a very light session still needs time to settle).
 MIN_MINUTES = 15
 _MINUTE_STEP = 5
@@ -141,7 +145,8 @@ def make_plan(
 
     Notes
     -----
-    Pressure: the titration's recommendation; when the verdict is ``mixed`` or
+    Pressure: the titration's recommendation, but no firmer than the latest session when the
+    verdict is ``soothing`` or ``no_effect``; when the verdict is ``mixed`` or
     ``more_pain`` also below the gentlest pressure that was followed by more pain
     (``more_pain``: 1, very light, or stop). Minutes and frequency: the trial dose
     (:func:`touchdose.evidence.doses.starting_dose`), times 2/3 and one session a week
@@ -179,6 +184,13 @@ def make_plan(
                     f"Pressure {pressure} ({PRESSURE_NAMES[pressure]}): gentler than pressure "
                     f"{min(tally.aggravating_pressures)}, which was followed by more pain."
                 )
+        current = titration.current_pressure
+        if verdict.state in NO_DIAL_UP and current is not None and pressure > current:
+            pressure = current
+            why.append(
+                f"Staying at pressure {current} ({PRESSURE_NAMES[current]}): firmer pressure is tried only "
+                "while massage is helping; it adds risk without a measured gain."
+            )
         if not why:
             why.extend(titration.why)
         if verdict.state == "mixed" or tally.last_aggravated:
