@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.table import Table
 
 from touchdose.cli._app import ExitStatus, app
+from touchdose.evidence.effects import Z_975
 from touchdose.evidence.library import OUTCOMES
 from touchdose.evidence.summary import EvidenceRow, EvidenceSummary, evidence_summary
 from touchdose.records import CONDITIONS
 
-_Z975 = 1.959963984540054
 _KIND_WORDS = {
     "meaningful": "large enough to feel",
     "possibly_meaningful": "maybe large enough to feel",
@@ -118,7 +118,7 @@ def _plot(path: Path, s: EvidenceSummary) -> None:
     labels = [f"{r.study_id}, {r.timepoint[:16]}" for r in rows]
     yi = [(r.points if in_points else r.effect) or 0.0 for r in rows]
     cis = [(r.points_ci95 if in_points else r.ci95) or (0.0, 0.0) for r in rows]
-    vi = [((hi - lo) / (2 * _Z975)) ** 2 for lo, hi in cis]
+    vi = [((hi - lo) / (2 * Z_975)) ** 2 for lo, hi in cis]
     where = s.condition.replace("_", " ") if s.condition else "all conditions"
     chart = forest_plot(
         labels,

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from touchdose.cli._app import ExitStatus, app
+from touchdose.evidence.effects import Z_975
 from touchdose.evidence.meta import METHODS, FewStudiesWarning, MetaResult, meta_analysis
 from touchdose.evidence.meta_input import MetaInputError, MetaTable, parse_meta_table
 
@@ -56,7 +57,7 @@ def _render(table: MetaTable, r: MetaResult, out: Console) -> None:
     for col in ("study", "yi", "95 % CI", "weight"):
         studies.add_column(col, justify="left" if col == "study" else "right")
     for s, y, v, w in zip(table.labels, table.yi, table.vi, r.weights, strict=True):
-        half = 1.959963984540054 * math.sqrt(v)
+        half = Z_975 * math.sqrt(v)
         ratio = f" [{math.exp(y):.3f}]" if lg else ""
         studies.add_row(s, f"{y:.4f}{ratio}", f"{y - half:.4f} to {y + half:.4f}", f"{w:.1f} %")
     out.print(studies)

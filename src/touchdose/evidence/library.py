@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
+from touchdose.evidence.effects import Z_975
 from touchdose.records import CONDITIONS, TECHNIQUES
 
 #: Outcome domains an effect row may have.
@@ -49,8 +50,6 @@ LEVELS: tuple[str, ...] = ("trial", "review")
 STATUSES: tuple[str, ...] = ("V", "V2", "D", "U")
 #: Which sign of the published estimate favours massage.
 FAVOURS: tuple[str, ...] = ("negative", "positive", "above 1", "below 1")
-#: Two-sided 95 % normal quantile, to turn a 95 % interval into a standard error.
-_Z975 = 1.959963984540054
 
 _STUDY_COLUMNS = (
     "id", "citation", "year", "pmid", "doi", "design", "level", "population", "condition", "n_total",
@@ -153,7 +152,7 @@ class Effect:
             lo, hi = sorted((sign * f(self.ci_low), sign * f(self.ci_high)))
         se = self.se
         if se is None and lo is not None and hi is not None:
-            se = (hi - lo) / (2 * _Z975)
+            se = (hi - lo) / (2 * Z_975)
         return Normalised(est, lo, hi, se)
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from touchdose.evidence.doses import Dose, starting_dose
+from touchdose.evidence.effects import Z_975
 from touchdose.evidence.library import OUTCOMES, Effect, Guideline, Library, load_library
 from touchdose.evidence.meta import FewStudiesWarning, MetaResult, meta_analysis
 from touchdose.instruments.change import MID_POINTS
@@ -285,7 +286,7 @@ def _row(e: Effect, lib: Library, mid: float) -> EvidenceRow:
             (n.ci_low, n.ci_high) if n.ci_low is not None and n.ci_high is not None else None,
         )
         if ci is None and n.se is not None:
-            ci = (n.effect - 1.959963984540054 * n.se, n.effect + 1.959963984540054 * n.se)
+            ci = (n.effect - Z_975 * n.se, n.effect + Z_975 * n.se)
         pts = to_points(e.effect_type, e.scale, e.outcome, n.effect, sd)
         if pts is not None and ci is not None:
             lo, hi = (to_points(e.effect_type, e.scale, e.outcome, x, sd) for x in ci)

@@ -13,10 +13,14 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
+from touchdose.evidence.effects import Z_975
+
 from ._base import INK, MUTED, PAIN, RELIEF, WIDTH_IN, WORSE, Chart, message_chart, render
 
-#: Two-sided 95 % normal quantile for the per-study intervals (yi ± 1.96 sqrt(vi)).
-Z_975 = 1.959963984540054
+# Z_975 (the 95 % normal quantile for the per-study intervals) is defined once, in
+# touchdose.evidence.effects, and re-exported here for the chart callers.
+__all__ = ["Z_975", "forest_plot"]
+
 #: Ratios marked on a log axis.
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 #: Height per study row and for the axes, title and pooled rows, in inches.
