@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from touchdose.io import fhir_codes as fc
 from touchdose.io import read_client_file
@@ -235,3 +236,35 @@ def test_counts_of_each_resource(example: ClientFile, bundle: dict[str, Any]) ->
     assert kinds["Procedure"] == len(example.sessions)
     panels = with_code(bundle, fc.OBSERVATIONS_SYSTEM, "checkin")
     assert len(panels) == len(example.checkins)
+
+
+SMALL = ClientFile(
+    ClientProfile(
+        id="c-7",
+        conditions=("fibromyalgia",),
+        avoid_regions=("neck",),
+        acr2016=Acr2016Answers(wpi_regions=("neck", "upper_back"), fatigue=2, symptoms_3_months=True),
+        fiqr=tuple(range(10)) + tuple(range(10)) + (5,),
+    ),
+    sessions=(Session(datetime(2026, 1, 5, 10, tzinfo=CET), 2, 45, regions=("upper_back",), pain_before=6),),
+    checkins=(CheckIn(datetime(2026, 1, 6, 20, tzinfo=CET), pain=5, sleep_hours=6.5, note="ok"),),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_a_damaged_bundle_is_read_or_rejected_never_crashes(data: st.DataObject) -> None:
+    damaged = client_file_to_fhir(SMALL)
+    entry = data.draw(st.sampled_from(damaged["entry"]), label="entry")
+    resource = entry["resource"]
+    key = data.draw(
+        st.sampled_from(sorted(k for k in resource if k not in ("resourceType", "id"))), label="key"
+    )
+    if data.draw(st.booleans(), label="delete"):
+        del resource[key]
+    else:
+        resource[key] = data.draw(st.sampled_from([[], {}, "x", 11, None, [{"bogus": 1}]]), label="value")
+    try:
+        client_file_from_fhir(damaged)
+    except FhirInvalid as e:
+        assert e.problems  # every rejection says what is wrong

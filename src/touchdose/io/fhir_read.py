@@ -77,11 +77,15 @@ def _check_bindings(bundle: Json) -> list[str]:
     problems = []
     if bundle.get("type") != "collection":
         problems.append("Bundle.type must be 'collection'")
-    for i, e in enumerate(bundle.get("entry", [])):
-        resource = e.get("resource", {})
-        key = f"{resource.get('resourceType')}.status"
-        allowed = REQUIRED_BINDINGS.get(key)
-        if allowed is not None and resource.get("status") not in allowed:
+    entries = bundle.get("entry")
+    for i, e in enumerate(entries if isinstance(entries, list) else []):
+        # Also runs on data that failed the model checks, so nothing here may assume its shape.
+        resource = e.get("resource") if isinstance(e, dict) else None
+        if not isinstance(resource, dict):
+            continue
+        allowed = REQUIRED_BINDINGS.get(f"{resource.get('resourceType')}.status")
+        status = resource.get("status")
+        if allowed is not None and not (isinstance(status, str) and status in allowed):
             problems.append(f"entry[{i}].resource.status is not one of {', '.join(sorted(allowed))}")
     return problems
 
@@ -179,6 +183,10 @@ class _Reader:
             (e["fullUrl"], e["resource"]) for e in bundle.get("entry", [])
         ]
         self.by_url = dict(self.entries)
+        self.parts: dict[str, list[Json]] = {}  # Procedure fullUrl -> the Observations partOf it
+        for _, r in self.of_type("Observation"):
+            for p in r.get("partOf", []):
+                self.parts.setdefault(str(p.get("reference")), []).append(r)
         self.problems: list[str] = []
 
     def of_type(self, resource_type: str) -> Iterator[tuple[str, Json]]:
@@ -191,7 +199,7 @@ class _Reader:
             self.problems += [
                 f"{what}: {p.field} is not allowed (allowed: {p.allowed})" for p in exc.problems
             ]
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
             self.problems.append(f"{what}: cannot be read ({type(exc).__name__})")
         return None
 
@@ -267,6 +275,9 @@ class _Reader:
 
     # -- check-ins --
     def checkin(self, url: str, panel: Json) -> CheckIn | None:
+        return self.build(f"check-in {url}", lambda: CheckIn(**self._checkin_fields(panel)))
+
+    def _checkin_fields(self, panel: Json) -> dict[str, Any]:
         fields: dict[str, Any] = {"time": _time(panel["effectiveDateTime"])}
         if panel.get("note"):
             fields["note"] = panel["note"][0].get("text", "")
@@ -281,10 +292,13 @@ class _Reader:
             elif (name := local.get(_code(code, fc.OBSERVATIONS_SYSTEM) or "")) is not None:
                 value = _value(obs)
                 fields[name] = value if name == "flare" else _whole(value)
-        return self.build(f"check-in {url}", lambda: CheckIn(**fields))
+        return fields
 
     # -- sessions --
     def session(self, url: str, proc: Json) -> Session | None:
+        return self.build(f"session {url}", lambda: Session(**self._session_fields(url, proc)))
+
+    def _session_fields(self, url: str, proc: Json) -> dict[str, Any]:
         minutes = _one_extension(proc, "massage-minutes", "valueQuantity") or {}
         fields: dict[str, Any] = {
             "start": _time(proc["performedPeriod"]["start"]),
@@ -297,12 +311,11 @@ class _Reader:
             "therapist": proc["performer"][0]["actor"].get("display") if proc.get("performer") else None,
         }
         ratings = {code: name for name, code in fc.SESSION_RATING_CODES.items()}
-        for _, obs in self.of_type("Observation"):
-            if any(p.get("reference") == url for p in obs.get("partOf", [])):
-                name = ratings.get(_code(obs.get("code"), fc.OBSERVATIONS_SYSTEM) or "")
-                if name is not None:
-                    fields[name] = _whole(_value(obs))
-        return self.build(f"session {url}", lambda: Session(**fields))
+        for obs in self.parts.get(url, []):
+            name = ratings.get(_code(obs.get("code"), fc.OBSERVATIONS_SYSTEM) or "")
+            if name is not None:
+                fields[name] = _whole(_value(obs))
+        return fields
 
 
 def client_file_from_fhir(data: Json | str) -> ClientFile:
@@ -334,8 +347,9 @@ def client_file_from_fhir(data: Json | str) -> ClientFile:
     >>> client_file_from_fhir(client_file_to_fhir(cf)) == cf
     True
     """
-    validate_bundle(data)
-    reader = _Reader(json.loads(data) if isinstance(data, str) else data)
+    model = validate_bundle(data)
+    # Read the validated model, not the input: nulls are gone and every element has its FHIR type.
+    reader = _Reader(json.loads(model.model_dump_json(exclude_none=True)))
     profile = reader.profile()
     checkins = [
         reader.checkin(u, r)
