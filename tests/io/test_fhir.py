@@ -205,10 +205,20 @@ def test_a_dangling_reference_is_rejected(bundle: dict[str, Any]) -> None:
         validate_bundle(broken)
 
 
-def test_errors_never_echo_health_data(bundle: dict[str, Any]) -> None:
-    broken = tampered(bundle, "Procedure", lambda r: r.update(performedPeriod={"start": "pain-9-SECRET"}))
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [
+        ("Procedure", {"performedPeriod": {"start": "pain-9-SECRET"}}),
+        ("Observation", {"status": ["SECRET"]}),
+        ("Observation", {"valueQuantity": {"value": "SECRET"}}),
+        ("Patient", {"identifier": "SECRET"}),
+    ],
+)
+def test_errors_never_echo_health_data(bundle: dict[str, Any], kind: str, change: dict[str, Any]) -> None:
+    broken = tampered(bundle, kind, lambda r: r.update(change))
     with pytest.raises(FhirInvalid) as caught:
         validate_bundle(broken)
+    assert caught.value.problems
     assert "SECRET" not in str(caught.value)
 
 

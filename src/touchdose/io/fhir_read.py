@@ -90,6 +90,15 @@ def _check_bindings(bundle: Json) -> list[str]:
     return problems
 
 
+def _without_value(error: Any) -> str:
+    """The validator's message with the offending value blanked out, should it quote it (health data)."""
+    message = str(error.get("msg", "not valid"))
+    value = error.get("input")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        message = message.replace(str(value), "<value>")
+    return message
+
+
 def validate_bundle(data: Json | str) -> Bundle:
     """Validate a Bundle with ``fhir.resources`` (R4B) plus the checks it leaves out; return the model.
 
@@ -127,7 +136,7 @@ def validate_bundle(data: Json | str) -> Bundle:
     try:
         model = Bundle.model_validate(data)
     except ValidationError as exc:
-        problems = [".".join(str(p) for p in err["loc"]) + ": " + err["msg"] for err in exc.errors()]
+        problems = [".".join(str(p) for p in err["loc"]) + ": " + _without_value(err) for err in exc.errors()]
         raise FhirInvalid(problems + _check_bindings(data)) from None
     problems = _check_bindings(data) + _check_references(data)
     if problems:
