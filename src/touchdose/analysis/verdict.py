@@ -30,7 +30,6 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from scipy.integrate import quad
 from scipy.stats import beta as beta_dist
 
 from touchdose.analysis.comparison import OUTCOMES, Comparison, Refusal
@@ -221,7 +220,8 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     """P(aggravation rate after sessions > background rate), uniform Beta priors.
 
     ``P = ∫ f_bg(y) P(theta_sessions > y) dy`` with ``theta_sessions ~ Beta(1 + a, 1 + n - a)``
-    and ``theta_bg ~ Beta(1 + x, 1 + m - x)`` (adaptive quadrature).
+    and ``theta_bg ~ Beta(1 + x, 1 + m - x)``; the integrand is a polynomial, integrated exactly
+    by Gauss-Legendre quadrature.
 
     Without a measured background, :data:`DEFAULT_BACKGROUND_RATE` counts as
     :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations.
@@ -239,11 +239,11 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
         x, m = background.events, background.windows
     a_bg, b_bg = 1 + x, 1 + m - x
     a_s, b_s = 1 + aggravated, 1 + judged - aggravated
-
-    def integrand(y: float) -> float:
-        return float(beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s))
-
-    value, _err = quad(integrand, 0.0, 1.0, epsabs=1e-10)
+    # Both densities are polynomials (whole-number parameters), so Gauss-Legendre with enough
+    # nodes integrates the product exactly: degree <= m + n, exact up to 2 * nodes - 1.
+    nodes, weights = np.polynomial.legendre.leggauss((m + judged) // 2 + 8)
+    y = 0.5 * (nodes + 1.0)
+    value = 0.5 * float(np.sum(weights * beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s)))
     return float(min(1.0, max(0.0, value)))
 
 
