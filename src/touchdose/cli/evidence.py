@@ -31,26 +31,18 @@ def _interval(ci: tuple[float, float] | None) -> str:
 
 
 def _studies_table(s: EvidenceSummary) -> Table:
-    t = Table(title="Studies (effects normalised: negative = better with massage)", show_lines=False)
-    columns = (
-        "study",
-        "level",
-        "outcome",
-        "versus",
-        "as published",
-        "points (95 % CI)",
-        "judgement",
-        "checked",
-    )
-    for col in columns:
-        t.add_column(col)
+    t = Table(title="Studies (effects normalised: negative = better with massage)", show_lines=True)
+    t.add_column("study", no_wrap=True)
+    t.add_column("outcome, versus", ratio=3)
+    t.add_column("as published", ratio=2)
+    t.add_column("points on 0-10", ratio=2)
+    t.add_column("judgement", ratio=2)
+    t.add_column("checked", no_wrap=True)
     for r in s.rows:
-        points = f"{r.points:+.2f} ({_interval(r.points_ci95)})" if r.points is not None else "-"
+        points = f"{r.points:+.2f}\n({_interval(r.points_ci95)})" if r.points is not None else "-"
         t.add_row(
-            r.study_id,
-            r.level,
-            r.outcome_detail,
-            r.comparator,
+            f"{r.study_id}\n{r.level}",
+            f"{r.outcome_detail}, vs {r.comparator}",
             r.reported or "(no numbers)",
             points,
             _KIND_WORDS[r.judgement.kind],

@@ -369,10 +369,13 @@ def _pool(effects: Iterable[Effect], lib: Library, mid: float) -> tuple[PooledEf
     return tuple(out)
 
 
+_CONDITION_WORDS = {"other": "other conditions"}
+
+
 def _messages(
     rows: tuple[EvidenceRow, ...], pooled: tuple[PooledEffect, ...], condition: str | None
 ) -> list[str]:
-    where = f" for {condition.replace('_', ' ')}" if condition else ""
+    where = f" for {_CONDITION_WORDS.get(condition, condition.replace('_', ' '))}" if condition else ""
     numbers = [r for r in rows if r.ci95 is not None]
     if not rows:
         return [f"The library has no studies{where}: the evidence is too thin to say anything."]
