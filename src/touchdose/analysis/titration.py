@@ -6,9 +6,10 @@ a skeleton of prior risks per pressure, steeper for a sensitized client, the
 power model, the posterior by quadrature. On top of it the clinical rules of
 DESIGN.md ("How gentle?"):
 
-* recommend the highest pressure whose posterior mean aggravation risk is at most
-  the target (default 15 %), and
-* whose overdose probability P(risk > target + 10 points) is below 25 %;
+* recommend the highest pressure whose estimated aggravation risk (dfcrm's plug-in
+  estimate) is at most the target (default 15 %), and,
+* when that is a step up, whose overdose probability P(risk > target + 10 points) is
+  below 25 %;
 * never more than one level above the highest pressure already tolerated
   (no skipping); before anything is tolerated, start at 2 (light) for a
   sensitized client and 3 (moderate) otherwise;
@@ -65,18 +66,19 @@ OVERDOSE_MARGIN = 0.10
 OVERDOSE_MAX_PROB = 0.25
 
 #: Prior aggravation risk per pressure 1-5 (the CRM skeleton) by sensitivity. Anchors: about
-#: 10 % of ordinary massage clients report discomfort afterwards (Cambron 2007, 91-100 clients,
-#: mostly moderate pressure) -> "typical" at pressure 3 is 0.10; Furlan 2015 reports increased
-#: pain in up to 25 % of trial participants -> "high" (a sensitized pain system, DESIGN.md) reaches
-#: 0.25 already at pressure 3, the steeper curve of Cheung's (2011) worked example. The other
-#: values are our spacing (roughly doubling per level up to moderate), labelled as judgement.
+#: 10 % of ordinary massage clients report discomfort afterwards (Cambron 2007, 91-100 clients;
+#: their pressure was not reported, moderate is assumed) -> "typical" at pressure 3 is 0.10;
+#: Furlan 2015 reports increased pain in up to 25 % of trial participants -> "high" (a
+#: sensitized pain system, DESIGN.md) reaches 0.25 already at pressure 3, the steeper curve of
+#: Cheung's (2011) worked example. The other values are our spacing (roughly doubling per level
+#: up to moderate), labelled as judgement.
 SKELETONS: dict[str, tuple[float, float, float, float, float]] = {
     "low": (0.01, 0.03, 0.06, 0.10, 0.16),
     "typical": (0.02, 0.05, 0.10, 0.18, 0.28),
     "high": (0.05, 0.12, 0.25, 0.40, 0.55),
 }
 #: First pressure before anything is tolerated: 2 (light) for a sensitized client (DESIGN.md),
-#: 3 (moderate, the pressure of the fibromyalgia and neck trials: Field 2002, Sherman 2014) otherwise.
+#: 3 (moderate, the pressure of the fibromyalgia trial that sets the dose, Field 2002) otherwise.
 START_PRESSURE: dict[str, int] = {"low": 3, "typical": 3, "high": 2}
 
 _LEVELS = tuple(range(PRESSURE_MIN, PRESSURE_MAX + 1))
