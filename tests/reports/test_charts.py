@@ -200,3 +200,25 @@ def test_alt_text_restates_the_extremes_of_any_diary(pains: list[int]) -> None:
     alt = pain_over_time(diary(pains)).alt
     assert f"lowest {min(pains)}, highest {max(pains)}" in alt
     assert f"daily pain on {len(pains)} day" in alt
+
+
+OUTCOME = st.sampled_from(["helped", "mixed", "no_effect", "harmed", "unknown"])
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 5), OUTCOME), min_size=1, max_size=30))
+def test_pressure_alt_counts_every_known_session_once(sessions: list[tuple[int, str]]) -> None:
+    rs = [{"start": "2026-01-01T10:00:00+00:00", "pressure": p, "outcome": o} for p, o in sessions]
+    alt = pressure_aggravation(rs).alt
+    found = {
+        int(p): (int(k), int(n)) for p, k, n in re.findall(r"pressure (\d) \([a-z ]+\): (\d+) of (\d+)", alt)
+    }
+    for level in range(1, 6):
+        known = [o for p, o in sessions if p == level and o != "unknown"]
+        if known:
+            assert found[level] == (sum(o in ("harmed", "mixed") for o in known), len(known))
+        else:
+            assert level not in found
+    waiting = sum(o == "unknown" for _, o in sessions)
+    said = re.search(r"(\d+) sessions? (is|are) still waiting for follow-ups", alt)
+    assert (int(said.group(1)) if said else 0) == waiting
