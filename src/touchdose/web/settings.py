@@ -205,7 +205,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"no_health_data": {"()": "touchdose.web.logfilter.WithholdExceptionMessages"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_health_data"]}
+        "console": {
+            "class": "touchdose.web.logfilter.CurrentStderrHandler",
+            "formatter": "plain",
+            "filters": ["no_health_data"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("TOUCHDOSE_LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
