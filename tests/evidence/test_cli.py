@@ -105,3 +105,10 @@ def test_evidence_json_and_bad_condition() -> None:
     assert d["pooled"][0]["meta"]["k"] == 2 and d["dose"]["minutes"] == 60
     result = runner.invoke(app, ["evidence", "--condition", "migraine"])
     assert result.exit_code == 2 and "fibromyalgia" in result.output
+
+
+def test_meta_accepts_spaces_in_the_header(tmp_path: Path) -> None:
+    f = tmp_path / "s.csv"
+    f.write_text("study, yi, sei\nA,0.5,0.2\nB,0.1,0.1\nC,0.3,0.15\n")
+    d = json.loads(runner.invoke(app, ["meta", str(f), "--json", "--method", "dl"]).output)
+    assert d["k"] == 3 and d["method"] == "DL"

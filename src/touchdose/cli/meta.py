@@ -25,8 +25,8 @@ def _read_table(path: Path, *, log: bool, measure: str) -> MetaTable:
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
+            header = [name.strip() for name in reader.fieldnames or []]
+            rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise MetaInputError([f"{path}: cannot read the file ({e})"]) from None
     return parse_meta_table(header, rows, log=log, measure=measure)
