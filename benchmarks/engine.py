@@ -51,8 +51,8 @@ from touchdose.records import ClientFile
 #: P(benefit) is 0.55, 0.08 and 0.85: probabilities far from 0 and 1 are the hard case.
 MCMC_FIXTURES = ((20, -1.0), (22, -1.0), (27, -1.0))
 #: emcee settings for a Monte Carlo SE of a probability <= 0.003 (about 25 000 effective draws
-#: at an integrated autocorrelation time of about 15 steps with 128 walkers).
-MCMC_WALKERS, MCMC_STEPS, MCMC_BURN = 128, 3000, 500
+#: at an integrated autocorrelation time of about 30 steps with 128 walkers, stretch move).
+MCMC_WALKERS, MCMC_STEPS, MCMC_BURN = 128, 6000, 1000
 
 
 def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float]:
@@ -137,7 +137,7 @@ def main() -> None:
     repeats, n, distinct, full_n = (5, 1000, 200, 100) if args.quick else (25, 10_000, 1000, 1000)
     one_client_year(repeats)
     batch(n, distinct, full_n)
-    mcmc_side_by_side(MCMC_FIXTURES[:1] if args.quick else MCMC_FIXTURES, 500 if args.quick else MCMC_STEPS)
+    mcmc_side_by_side(MCMC_FIXTURES[:1] if args.quick else MCMC_FIXTURES, 1000 if args.quick else MCMC_STEPS)
 
 
 if __name__ == "__main__":

@@ -78,14 +78,15 @@ class McmcFit:
 
 def fit(
     days: NDArray[np.int64], y: NDArray[np.float64], X: NDArray[np.float64], prior: Prior, *,
-    walkers: int = 128, steps: int = 1000, burn: int = 250, seed: int = 0,
+    walkers: int = 128, steps: int = 1500, burn: int = 500, seed: int = 0,
 ) -> McmcFit:
     """Run emcee from a small ball around the OLS fit; returns the draws after ``burn`` steps.
 
-    Differential-evolution moves (80 % DE, 20 % snooker, as the emcee documentation suggests
-    for near-Gaussian targets) mix about three times faster here than the default stretch move:
-    integrated autocorrelation time about 15 steps, so 128 walkers x 1000 steps give roughly
-    6 000 effective draws (Monte Carlo SE of a probability <= 0.006).
+    emcee's default affine-invariant stretch move. Its integrated autocorrelation time here is
+    about 30 steps with 128 walkers, so 128 x 1500 steps give roughly 6 000 effective draws (Monte
+    Carlo SE of a probability <= 0.006). We tried the differential-evolution mixture (80 % DE,
+    20 % snooker) for its faster mixing, but on client-years it came out under-dispersed (effect
+    SD 0.169 against 0.184 exact; the stretch move gives 0.185), so the reference does not use it.
     """
     rng = np.random.default_rng(seed)
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
@@ -94,11 +95,8 @@ def fit(
     s2 = float(np.var(resid) * (1.0 - rho0**2))
     start = np.concatenate([beta, [np.log(s2), rho0]])
     ndim = len(start)
-    p0 = start + 1e-3 * rng.standard_normal((walkers, ndim))
-    moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
-    sampler = emcee.EnsembleSampler(
-        walkers, ndim, log_posterior, args=(days, y, X, prior), vectorize=True, moves=moves
-    )
+    p0 = start + 1e-2 * rng.standard_normal((walkers, ndim))
+    sampler = emcee.EnsembleSampler(walkers, ndim, log_posterior, args=(days, y, X, prior), vectorize=True)
     sampler.random_state = np.random.RandomState(seed).get_state()  # emcee uses the legacy generator
     sampler.run_mcmc(p0, burn + steps, progress=False)
     chain = sampler.get_chain(discard=burn, flat=True)

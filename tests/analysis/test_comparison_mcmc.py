@@ -33,7 +33,7 @@ REF = _load_reference()
 # (outcome, seed, true effect on pain), chosen so that the probabilities checked are far from 0
 # and 1: a possible benefit (P ~ 0.42), a likely harm (P ~ 0.75), and sleep hours (higher is
 # better, moves by -effect/2 hours) where the pain harm is a sleep harm (P ~ 0.36). Each fit
-# takes about 3 s of CPU (emcee's per-step overhead), so the check stays at three fixtures.
+# takes about 4 s of CPU (emcee's per-step overhead), so the check stays at three fixtures.
 FIXTURES = [("pain", 8, -1.3), ("pain", 4, 1.5), ("sleep_hours", 8, 1.5)]
 
 
@@ -45,7 +45,7 @@ def test_grid_posterior_matches_mcmc(outcome: str, seed: int, effect: float) -> 
     assert isinstance(exact, Comparison)
     d = design(cf, outcome)
     mcmc = REF.fit(d.days, d.y, d.X, DEFAULT_PRIOR, seed=seed)
-    assert 0.15 < mcmc.acceptance < 0.6  # the sampler moved
+    assert 0.2 < mcmc.acceptance < 0.8  # the sampler moved
     o = OUTCOMES[outcome]
     probs = mcmc.probabilities(o.mid, o.lower_is_better)
     # Issue 4: "the posterior against an MCMC fit of the same model ... P(benefit) within 0.02".
