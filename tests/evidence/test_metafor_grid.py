@@ -234,3 +234,22 @@ def test_metafor_grid_intercept_z(design: str, method: str) -> None:
     if method != "EE":
         assert r.tau2_ci95[0] == pytest.approx(lo, rel=1e-6, abs=1e-9)
         assert r.tau2_ci95[1] == pytest.approx(hi, rel=1e-6)
+
+
+# REML with test="knha" (Hartung-Knapp), same source file: se, pval, ci_lb, ci_ub; dof = k - 1
+REML_KNHA = {
+    "equal_k5": (0.63782041947034707, 0.39657996644396559, -1.1658946839315667, 2.3758520793357314),
+    "unequal_k5": (1.0399695871305989, 0.86759352145897251, -2.7026144102263312, 3.0722225292603142),
+    "extreme_k10": (0.32791238847993598, 0.065676909884426357, -0.054899656296211186, 1.4286790604440982),
+    "moderate_k20": (0.1862742805111853, 0.00046397052810461973, 0.39614857982490137, 1.1759016794799251),
+}
+
+
+@pytest.mark.parametrize("design", list(REML_KNHA))
+def test_metafor_grid_reml_knapp_hartung(design: str) -> None:
+    yi, vi = DESIGNS[design]
+    se, p, lo, hi = REML_KNHA[design]
+    r = meta_analysis(yi, vi, method="REML", hksj=True)
+    assert r.df == len(yi) - 1
+    assert r.se == pytest.approx(se, rel=1e-6) and r.p == pytest.approx(p, rel=1e-5)
+    assert r.ci95[0] == pytest.approx(lo, rel=1e-6) and r.ci95[1] == pytest.approx(hi, rel=1e-6)
