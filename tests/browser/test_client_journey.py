@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 PASSWORD = "calm-river-stone-42"
 ZONE = "Europe/Stockholm"
@@ -29,7 +30,7 @@ def sign_up(page: Any, base: str, username: str, role: str) -> None:
 
 
 def complete_intake(page: Any) -> None:
-    assert page.get_by_role("heading", name="About you").is_visible()
+    expect(page.get_by_role("heading", name="About you")).to_be_visible()
     page.locator("#f-conditions").get_by_label("Fibromyalgia").check()
     page.get_by_label(re.compile(r"^Your time zone:?$")).select_option(ZONE)
     page.locator("#f-wpi_regions").get_by_label("Upper back").check()
@@ -44,7 +45,7 @@ def local_now() -> datetime:
 
 def check_in(page: Any, pain: int, at: datetime | None = None) -> None:
     page.get_by_role("link", name="Check in now").click()
-    assert page.get_by_role("heading", name="How are you today?").is_visible()
+    expect(page.get_by_role("heading", name="How are you today?")).to_be_visible()
     choose(page, "pain", pain)
     if at is not None:  # a late entry: open "Time of this entry" and move it back
         page.get_by_text("Time of this entry").click()
@@ -72,21 +73,21 @@ def test_new_client_signs_up_checks_in_logs_a_massage_and_sees_a_verdict(
     complete_intake(page)
 
     # Home: the daily check-in is one tap away. This one is a late entry for yesterday morning.
-    assert page.get_by_role("heading", name="Hello").is_visible()
+    expect(page.get_by_role("heading", name="Hello")).to_be_visible()
     check_in(page, 6, at=local_now() - timedelta(hours=40))
-    assert page.get_by_text("Saved. Thank you.").is_visible()
+    expect(page.get_by_text("Saved. Thank you.")).to_be_visible()
     shoot(page, "client-02-home-after-checkin")
 
     # A massage 30 hours ago, logged late: its 24 h follow-up (18-36 h after) is due now.
     started = local_now() - timedelta(hours=30)
     page.goto(f"{base}/")
     log_massage(page, started)
-    assert page.get_by_text("Session saved.").is_visible()
+    expect(page.get_by_text("Session saved.")).to_be_visible()
     shoot(page, "client-03-sessions")
 
     page.goto(f"{base}/")
     followup = page.get_by_role("link", name="Answer the 24 h follow-up")
-    assert followup.is_visible()
+    expect(followup).to_be_visible()
     shoot(page, "client-04-followup-due")
     followup.click()
     choose(page, "pain", 5)
@@ -95,8 +96,9 @@ def test_new_client_signs_up_checks_in_logs_a_massage_and_sees_a_verdict(
 
     page.get_by_role("link", name="See my results").click()
     verdict = page.locator("#verdict")
-    assert verdict.is_visible() and verdict.inner_text().strip()  # a verdict in words, never empty
-    assert page.get_by_role("heading", name="Pain over time").is_visible()
+    expect(verdict).to_be_visible()
+    assert verdict.inner_text().strip()  # a verdict in words, never empty
+    expect(page.get_by_role("heading", name="Pain over time")).to_be_visible()
     assert page.locator("figure svg").count() >= 1
     captions = " ".join(page.locator("figcaption").all_inner_texts())
     assert "1 massage session, all at pressure 2 (light)" in captions  # the chart restates the data

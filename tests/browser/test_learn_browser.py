@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 
 def curve_alt(page: Any) -> str:
@@ -53,18 +54,18 @@ def test_learn_page_fits_a_phone(live_server: Any, phone: Any, shoot: Any) -> No
 def test_bad_values_show_a_message_not_a_crash(live_server: Any, page: Any, params: str) -> None:
     response = page.goto(f"{live_server.url}/learn/?{params}")
     assert response.status == 400
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
 
 
 def test_evidence_page_switches_condition_and_fits_a_phone(live_server: Any, phone: Any, shoot: Any) -> None:
     phone.goto(f"{live_server.url}/learn/evidence/")
-    assert phone.get_by_role("heading", name="What the studies show").is_visible()
+    expect(phone.get_by_role("heading", name="What the studies show")).to_be_visible()
     assert "Fibromyalgia" in phone.get_by_label("Condition").input_value().capitalize()
     shoot(phone, "learn-evidence-phone")
     with phone.expect_navigation():
         phone.get_by_label("Condition").select_option("all")
     assert "condition=all" in phone.url
-    assert phone.get_by_role("heading", name="Pooled results").is_visible()
+    expect(phone.get_by_role("heading", name="Pooled results")).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the evidence page scrolls sideways on a 375 px phone ({width} px wide)"
     shoot(phone, "learn-evidence-all-phone")

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 PASSWORD = "calm-river-stone-42"
 MIN_TARGET_PX = 44  # WCAG 2.5.5 target size (and Apple's HIG): at least 44 x 44 CSS px
 
@@ -55,7 +57,7 @@ def test_therapist_links_logs_a_session_and_loses_access_on_revoke(
     therapist.get_by_label(re.compile(r"^Minutes:?$")).fill("40")
     shoot(therapist, "share-03-therapist-logs-session")
     therapist.get_by_role("button", name="Save session").click()
-    assert therapist.get_by_text("Session saved.").is_visible()
+    expect(therapist.get_by_text("Session saved.")).to_be_visible()
 
     # The client sees the therapist's session among their own.
     client.get_by_role("link", name="Sessions").click()
@@ -65,7 +67,7 @@ def test_therapist_links_logs_a_session_and_loses_access_on_revoke(
     # The client removes access; from that moment the therapist gets nothing.
     client.get_by_role("link", name="Sharing").click()
     client.get_by_role("button", name=re.compile("^Remove access")).click()
-    assert client.get_by_text("Nobody but you.").is_visible()
+    expect(client.get_by_text("Nobody but you.")).to_be_visible()
     response = therapist.goto(dashboard_url)
     assert response.status in (403, 404)
     assert "40" not in therapist.locator("main").inner_text()  # none of the client's records leak
@@ -79,7 +81,7 @@ def test_check_in_on_a_375_px_phone(live_server: Any, phone: Any, shoot: Any) ->
     sign_up(phone, base, "lea", "A person living with pain")
     phone.goto(f"{base}/")
     phone.get_by_role("link", name="Check in now").click()
-    assert phone.get_by_role("heading", name="How are you today?").is_visible()
+    expect(phone.get_by_role("heading", name="How are you today?")).to_be_visible()
 
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the check-in scrolls sideways on a 375 px phone ({width} px wide)"
@@ -99,6 +101,31 @@ def test_check_in_on_a_375_px_phone(live_server: Any, phone: Any, shoot: Any) ->
 
     choose(phone, "pain", 4)
     phone.get_by_role("button", name="Save").first.click()
-    assert phone.get_by_text("Saved. Thank you.").is_visible()
+    expect(phone.get_by_text("Saved. Thank you.")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shoot(phone, "phone-02-home")
+
+
+def test_check_in_with_the_keyboard_alone(live_server: Any, page: Any, shoot: Any) -> None:
+    base = live_server.url
+    sign_up(page, base, "noor", "A person living with pain")
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="Check in now").click()
+    for _ in range(40):  # Tab from the top of the page to the pain scale
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "pain":
+            break
+    else:
+        raise AssertionError("the pain scale cannot be reached with the Tab key")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # arrow keys move along a radio group and choose
+    chosen = page.evaluate("document.activeElement.value")
+    assert page.locator(f"#f-pain input[value='{chosen}']").is_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save"
+    shoot(page, "keyboard-01-checkin-focus")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved. Thank you.")).to_be_visible()
+    page.get_by_role("link", name="Diary").click()
+    assert page.locator("main").get_by_text(chosen, exact=True).count() >= 1
