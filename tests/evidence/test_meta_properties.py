@@ -108,3 +108,16 @@ def test_identical_effects_under_hksj_keep_a_nonzero_interval() -> None:
     with pytest.warns(IdenticalEffectsWarning):
         r = meta_analysis([0.2, 0.2, 0.2], [0.1, 0.2, 0.3], hksj=True)
     assert r.ci95[0] < 0.2 < r.ci95[1] and r.df == 2
+
+
+def test_large_scale_effects_are_pooled_without_a_search_limit() -> None:
+    # effects in the thousands (e.g. a mean difference in milliseconds): tau² far above 100
+    yi, vi = [1000.0, 1500.0, 3000.0, 200.0], [100.0, 120.0, 90.0, 150.0]
+    for method in ("PM", "REML", "DL"):
+        r = meta_analysis(yi, vi, method=method)
+        assert r.tau2 > 100 and min(yi) < r.estimate < max(yi)
+    pm = meta_analysis(yi, vi, method="PM")
+    w = [1 / (v + pm.tau2) for v in vi]
+    mu = sum(wi * y for wi, y in zip(w, yi, strict=True)) / sum(w)
+    # Paule-Mandel: the generalised Q equals k - 1 at the estimate
+    assert sum(wi * (y - mu) ** 2 for wi, y in zip(w, yi, strict=True)) == pytest.approx(3, rel=1e-9)

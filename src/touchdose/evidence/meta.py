@@ -37,7 +37,8 @@ METHODS: tuple[str, ...] = ("REML", "DL", "PM", "ML", "HE", "HS", "SJ", "EE")
 REML_THRESHOLD = 1e-5
 REML_MAXITER = 100
 
-#: Upper end of the tau² search for Paule-Mandel and the Q-profile interval (metafor ``tau2.max``).
+#: First upper end of the tau² search for Paule-Mandel and the Q-profile interval (metafor ``tau2.max``;
+#: touchdose widens it when the effects are on a large scale, where metafor stops).
 TAU2_MAX = 100.0
 
 #: Confidence level of every interval here (95 %).
@@ -203,11 +204,24 @@ def _tau2_dl(y: FloatArray, v: FloatArray) -> float:
     return max(0.0, float((_q_gen(0.0, y, v) - (y.size - 1)) / trp))
 
 
-def _tau2_pm(y: FloatArray, v: FloatArray) -> float:
-    target = y.size - 1
+def _q_root(target: float, y: FloatArray, v: FloatArray) -> float:
+    """The tau² at which the generalised Q (decreasing in tau²) equals ``target``; 0 if it never exceeds it.
+
+    The search starts on [0, TAU2_MAX] and widens tenfold while needed (effects on a large scale),
+    up to 1e12 times, beyond which the answer is infinite.
+    """
     if _q_gen(0.0, y, v) <= target:
         return 0.0
-    return float(optimize.brentq(lambda t: _q_gen(t, y, v) - target, 0.0, TAU2_MAX, xtol=1e-12, rtol=1e-14))
+    upper = TAU2_MAX
+    while _q_gen(upper, y, v) > target:
+        upper *= 10
+        if upper > TAU2_MAX * 1e12:
+            return math.inf
+    return float(optimize.brentq(lambda t: _q_gen(t, y, v) - target, 0.0, upper, xtol=1e-12, rtol=1e-14))
+
+
+def _tau2_pm(y: FloatArray, v: FloatArray) -> float:
+    return _q_root(y.size - 1, y, v)
 
 
 def _loglik(tau2: float, y: FloatArray, v: FloatArray, reml: bool) -> float:
@@ -331,16 +345,10 @@ def _tau2_profile_ci(y: FloatArray, v: FloatArray) -> tuple[float, float]:
     """Q-profile interval: the tau² where the generalised Q meets the chi-square quantiles."""
     df = y.size - 1
     alpha = 1 - LEVEL
-    bounds = []
-    for quantile in (stats.chi2.ppf(1 - alpha / 2, df), stats.chi2.ppf(alpha / 2, df)):
-        if _q_gen(0.0, y, v) <= quantile:
-            bounds.append(0.0)
-        elif _q_gen(TAU2_MAX, y, v) > quantile:
-            bounds.append(math.inf)
-        else:
-            root = optimize.brentq(lambda t, c=quantile: _q_gen(t, y, v) - c, 0.0, TAU2_MAX, xtol=1e-12)
-            bounds.append(float(root))
-    return bounds[0], bounds[1]
+    return (
+        _q_root(float(stats.chi2.ppf(1 - alpha / 2, df)), y, v),
+        _q_root(float(stats.chi2.ppf(alpha / 2, df)), y, v),
+    )
 
 
 def meta_analysis(yi: Floats, vi: Floats, method: str = "REML", hksj: bool = False) -> MetaResult:
