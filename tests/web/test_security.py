@@ -7,9 +7,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+import logging.config
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -114,6 +116,7 @@ def test_server_error_page_and_log_hold_no_health_data(world: World, monkeypatch
         raise RuntimeError(f"pain 9 and note {SECRET_NOTE}")  # a bug that quotes a health value
 
     monkeypatch.setattr(selectors, "client_analysis", broken)
+    logging.config.dictConfig(django_settings.LOGGING)  # the configured logging, whatever ran before
     handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
     stream = io.StringIO()
     old = handler.setStream(stream)  # type: ignore[attr-defined]
