@@ -5,8 +5,9 @@ What goes where (research/instruments.md section 5; codes in :mod:`touchdose.io.
 - the client -> a pseudonymous ``Patient``: the touchdose client id as its only identifier, no name,
   no birth date, no gender; time zone, maximum pressure, sensitivity and regions to avoid as extensions;
 - each condition -> a ``Condition`` (project code system);
-- ACR 2016 answers and FIQR items -> one ``QuestionnaireResponse`` each, and when the scores are given,
-  score ``Observation`` s (category ``survey``, UCUM ``{score}``) derived from them;
+- ACR 2016 answers and FIQR items -> one ``QuestionnaireResponse`` each, and their scores (computed by
+  :mod:`touchdose.instruments`) as ``Observation`` s (category ``survey``, UCUM ``{score}``) derived
+  from them;
 - each check-in -> a panel ``Observation`` whose members are pain (LOINC 72514-3), sleep duration
   (LOINC 93832-4, hours) and the other daily ratings;
 - each massage -> a ``Procedure`` with its dose (pressure and minutes as extensions, the performed
