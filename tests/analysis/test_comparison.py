@@ -297,6 +297,12 @@ def test_bad_options_name_the_field(kwargs: dict[str, object], message: str) -> 
         compare(_client([5] * 20, [10]), **kwargs)  # type: ignore[arg-type]
 
 
+def test_a_bad_prior_names_the_field() -> None:
+    message = r"prior: effect_precision = -1.0 is not allowed \(allowed: a number >= 0\)"
+    with pytest.raises(ValueError, match=message):
+        Prior(effect_precision=-1.0)
+
+
 def test_day_labels() -> None:
     # Sessions on days 2 and 4 (window 3, washout 3): 2-6 exposed, 7 washout, 8+ free.
     assert _day_labels(10, np.array([4, 2]), 3, 3).tolist() == [0, 0, 1, 1, 1, 1, 1, -1, 0, 0]

@@ -256,7 +256,8 @@ def mixture_quantiles(
     q = np.tile(np.asarray(qs, dtype=np.float64), B)  # flattened (B * Q,)
     row = np.repeat(np.arange(B), Q)
     mean = np.sum(w * loc, axis=1)
-    var_t = scale**2 * df[:, None] / (df[:, None] - 2.0)
+    # Start from a normal with the mixture's SD (a t with df <= 2 has none: use 2 scales).
+    var_t = scale**2 * np.where(df > 2.0, df / np.maximum(df - 2.0, 1e-12), 4.0)[:, None]
     sd = np.sqrt(np.maximum(np.sum(w * (var_t + loc**2), axis=1) - mean**2, 0.0))
     lo = np.min(loc - 60.0 * scale, axis=1)[row]
     hi = np.max(loc + 60.0 * scale, axis=1)[row]

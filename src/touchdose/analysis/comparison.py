@@ -134,6 +134,14 @@ class Prior:
     a0: float = 1.0
     b0: float = 1.0
 
+    def __post_init__(self) -> None:
+        for name in ("intercept_precision", "trend_precision", "effect_precision", "b0"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < np.inf:
+                raise ValueError(f"prior: {name} = {value!r} is not allowed (allowed: a number >= 0)")
+        if isinstance(self.a0, bool) or not isinstance(self.a0, (int, float)) or not np.isfinite(self.a0):
+            raise ValueError(f"prior: a0 = {self.a0!r} is not allowed (allowed: a finite number)")
+
     @property
     def precision(self) -> NDArray[np.float64]:
         """Diagonal of the prior precision matrix, in the order intercept, trend, effect."""
