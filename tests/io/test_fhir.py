@@ -104,7 +104,7 @@ def test_each_massage_is_a_procedure_with_its_dose(bundle: dict[str, Any], examp
 def test_session_ratings_are_part_of_their_procedure(bundle: dict[str, Any], example: ClientFile) -> None:
     urls = {e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]}
     first = resources(bundle, "Procedure")[0]
-    before = with_code(bundle, fc.OBSERVATIONS_SYSTEM, "pain-before-session")
+    before = with_code(bundle, fc.RECORDS_SYSTEM, "pain-before-session")
     mine = [o for o in before if o["partOf"] == [{"reference": urls[first["id"]]}]]
     assert [o["valueQuantity"]["value"] for o in mine] == [example.sessions[0].pain_before]
 
@@ -244,7 +244,7 @@ def test_counts_of_each_resource(example: ClientFile, bundle: dict[str, Any]) ->
     assert kinds["Condition"] == len(example.client.conditions)
     assert kinds["QuestionnaireResponse"] == 2
     assert kinds["Procedure"] == len(example.sessions)
-    panels = with_code(bundle, fc.OBSERVATIONS_SYSTEM, "checkin")
+    panels = with_code(bundle, fc.RECORDS_SYSTEM, "checkin")
     assert len(panels) == len(example.checkins)
 
 

@@ -190,13 +190,13 @@ def _observation(patient: str, code: Json, category: list[Json], **rest: Any) ->
 
 
 def _local(code: str) -> Json:
-    return _concept(fc.OBSERVATIONS_SYSTEM, code, fc.OBSERVATION_CODES[code])
+    return _concept(fc.RECORDS_SYSTEM, code, fc.RECORD_CODES[code])
 
 
 def _pain_code(local_code: str | None = None) -> Json:
     coding = [_coding(fc.LOINC, *fc.LOINC_PAIN)]
     if local_code is not None:
-        coding.append(_coding(fc.OBSERVATIONS_SYSTEM, local_code, fc.OBSERVATION_CODES[local_code]))
+        coding.append(_coding(fc.RECORDS_SYSTEM, local_code, fc.RECORD_CODES[local_code]))
     return {"coding": coding, "text": fc.LOINC_PAIN[1]}
 
 

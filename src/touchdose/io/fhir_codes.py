@@ -27,7 +27,7 @@ SYSTEM_BASE = "urn:touchdose:fhir:"
 #: Scores of the instruments (local codes suggested in research/instruments.md 5.2).
 INSTRUMENTS_SYSTEM = SYSTEM_BASE + "CodeSystem:instruments"
 #: Everything else touchdose records: daily ratings, session context, the massage itself.
-OBSERVATIONS_SYSTEM = SYSTEM_BASE + "CodeSystem:observations"
+RECORDS_SYSTEM = SYSTEM_BASE + "CodeSystem:records"
 TECHNIQUE_SYSTEM = SYSTEM_BASE + "CodeSystem:technique"
 AREA_SYSTEM = SYSTEM_BASE + "CodeSystem:wpi-area"
 ADVERSE_SYSTEM = SYSTEM_BASE + "CodeSystem:adverse-event"
@@ -50,7 +50,7 @@ INSTRUMENT_CODES: dict[str, str] = {
     "fiqr-symptoms": "FIQR symptoms domain (0-50)",
 }
 
-OBSERVATION_CODES: dict[str, str] = {
+RECORD_CODES: dict[str, str] = {
     "checkin": "Daily check-in panel",
     "fatigue-nrs": "Fatigue, 0-10 numeric rating",
     "sleep-quality-nrs": "Sleep quality, 0-10 numeric rating",
@@ -112,7 +112,7 @@ CONDITION_CODES: dict[str, str] = {c: c.replace("_", " ").capitalize() for c in 
 #: Every project code system with its codes, for the documentation and the tests.
 CODE_SYSTEMS: dict[str, dict[str, str]] = {
     INSTRUMENTS_SYSTEM: INSTRUMENT_CODES,
-    OBSERVATIONS_SYSTEM: OBSERVATION_CODES,
+    RECORDS_SYSTEM: RECORD_CODES,
     TECHNIQUE_SYSTEM: TECHNIQUE_CODES,
     AREA_SYSTEM: AREA_CODES,
     ADVERSE_SYSTEM: ADVERSE_CODES,

@@ -298,7 +298,7 @@ class _Reader:
                 fields["pain"] = _whole(_value(obs))
             elif _code(code, fc.LOINC) == fc.LOINC_SLEEP[0]:
                 fields["sleep_hours"] = _value(obs)
-            elif (name := local.get(_code(code, fc.OBSERVATIONS_SYSTEM) or "")) is not None:
+            elif (name := local.get(_code(code, fc.RECORDS_SYSTEM) or "")) is not None:
                 value = _value(obs)
                 fields[name] = value if name == "flare" else _whole(value)
         return fields
@@ -321,7 +321,7 @@ class _Reader:
         }
         ratings = {code: name for name, code in fc.SESSION_RATING_CODES.items()}
         for obs in self.parts.get(url, []):
-            name = ratings.get(_code(obs.get("code"), fc.OBSERVATIONS_SYSTEM) or "")
+            name = ratings.get(_code(obs.get("code"), fc.RECORDS_SYSTEM) or "")
             if name is not None:
                 fields[name] = _whole(_value(obs))
         return fields
@@ -363,7 +363,7 @@ def client_file_from_fhir(data: Json | str) -> ClientFile:
     checkins = [
         reader.checkin(u, r)
         for u, r in reader.of_type("Observation")
-        if _code(r.get("code"), fc.OBSERVATIONS_SYSTEM) == "checkin"
+        if _code(r.get("code"), fc.RECORDS_SYSTEM) == "checkin"
     ]
     sessions = [reader.session(u, r) for u, r in reader.of_type("Procedure")]
     if reader.problems or profile is None:
