@@ -265,7 +265,9 @@ def _effect_summaries(
     need = np.argmax(tail < 1e-12, axis=1) + 1
     out = np.empty((len(weights), 6))
     order = np.argsort(need, kind="stable")
-    groups = np.split(order, np.flatnonzero(np.diff(np.ceil(np.log2(need[order] + 1)))) + 1)
+    groups = [order]  # a few rows: one group; many: one group per power of two of the need
+    if len(order) > 32:
+        groups = np.split(order, np.flatnonzero(np.diff(np.ceil(np.log2(need[order] + 1)))) + 1)
     for rows in groups:
         top = ranked[rows, : int(need[rows].max())]
         w = np.take_along_axis(weights[rows], top, axis=1)
