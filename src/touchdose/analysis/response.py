@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,26 +105,40 @@ class DataSummary:
         }
 
 
-def _in_window(checkins: tuple[CheckIn, ...], start: datetime, window: tuple[float, float]) -> CheckIn | None:
+class _Diary:
+    """The check-ins with their times, searchable by time (check-ins are kept in time order)."""
+
+    def __init__(self, checkins: tuple[CheckIn, ...]) -> None:
+        self.checkins = checkins
+        self.times = [c.time for c in checkins]
+
+    def between(self, lo: datetime, hi: datetime, *, include_hi: bool = False) -> tuple[CheckIn, ...]:
+        side = bisect_right if include_hi else bisect_left
+        return self.checkins[bisect_left(self.times, lo) : side(self.times, hi)]
+
+
+def _in_window(diary: _Diary, start: datetime, window: tuple[float, float]) -> CheckIn | None:
     """The check-in in ``[start + lo, start + hi)`` closest to the window's middle."""
     lo, hi = (start + timedelta(hours=h) for h in window)
     middle = lo + (hi - lo) / 2
-    inside = [c for c in checkins if lo <= c.time < hi]
+    inside = diary.between(lo, hi)
     return min(inside, key=lambda c: abs(c.time - middle)) if inside else None
 
 
-def _before_pain(session: Session, checkins: tuple[CheckIn, ...]) -> tuple[int | None, str | None]:
+def _before_pain(session: Session, diary: _Diary) -> tuple[int | None, str | None]:
     if session.pain_before is not None:
         return session.pain_before, "session"
     earliest = session.start - timedelta(hours=BEFORE_FROM_DIARY_HOURS)
-    earlier = [c for c in checkins if earliest <= c.time <= session.start]
+    earlier = diary.between(earliest, session.start, include_hi=True)
     return (earlier[-1].pain, "diary") if earlier else (None, None)
 
 
-def _flare_after(session: Session, checkins: tuple[CheckIn, ...]) -> bool:
+def _flare_after(session: Session, diary: _Diary) -> bool:
     """A flare reported with the session or in a check-in up to the end of the 48 h window."""
     end = session.start + timedelta(hours=FOLLOWUP_48H_HOURS[1])
-    return session.flare_reported or any(c.flare for c in checkins if session.start < c.time < end)
+    return session.flare_reported or any(
+        c.flare for c in diary.between(session.start, end) if c.time > session.start
+    )
 
 
 def classify(
@@ -150,18 +165,19 @@ def classify(
     return ("helped" if relieved else "no_effect"), False, relieved
 
 
-def session_response(session: Session, checkins: tuple[CheckIn, ...]) -> SessionResponse:
+def session_response(session: Session, checkins: tuple[CheckIn, ...] | _Diary) -> SessionResponse:
     """The response to one session, given the client's check-ins (time ordered)."""
-    before, source = _before_pain(session, checkins)
+    diary = checkins if isinstance(checkins, _Diary) else _Diary(checkins)
+    before, source = _before_pain(session, diary)
 
     def change(pain: int | None) -> int | None:
         return None if pain is None or before is None else pain - before
 
-    f24 = _in_window(checkins, session.start, FOLLOWUP_24H_HOURS)
-    f48 = _in_window(checkins, session.start, FOLLOWUP_48H_HOURS)
+    f24 = _in_window(diary, session.start, FOLLOWUP_24H_HOURS)
+    f48 = _in_window(diary, session.start, FOLLOWUP_48H_HOURS)
     immediate = change(session.pain_after)
     c24, c48 = change(f24.pain if f24 else None), change(f48.pain if f48 else None)
-    flare = _flare_after(session, checkins)
+    flare = _flare_after(session, diary)
     outcome, aggravated, relieved = classify(immediate, c24, c48, flare)
     return SessionResponse(
         start=session.start,
@@ -181,7 +197,8 @@ def session_response(session: Session, checkins: tuple[CheckIn, ...]) -> Session
 
 def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
     """The response to every session of a client, in time order."""
-    return tuple(session_response(s, cf.checkins) for s in cf.sessions)
+    diary = _Diary(cf.checkins)  # built once: each session then finds its follow-ups by bisection
+    return tuple(session_response(s, diary) for s in cf.sessions)
 
 
 def data_summary(cf: ClientFile, responses: tuple[SessionResponse, ...] | None = None) -> DataSummary:
