@@ -147,11 +147,12 @@ def _diary(pains: list[int], sessions_on: tuple[int, ...] = ()) -> ClientFile:
 def test_background_counts_spontaneous_rises() -> None:
     pains = [5] * 30
     pains[10] = 7
-    # Entries 0-27 have both follow-ups (28 windows); the rise on day 10 is 2 points above
-    # days 8 (48 h) and 9 (24 h): 2 events.
-    assert background_aggravation(_diary(pains)) == Background(2, 28)
-    # A session on day 20 at 10:00 removes the entries within 60 h of it (days 18-22).
-    assert background_aggravation(_diary(pains, (20,))) == Background(2, 23)
+    # Windows may not overlap: one every 3 days (0, 3, ..., 27), 10 windows; the rise on day 10
+    # is 2 points above day 9, the before-pain of the window whose 24 h follow-up it is: 1 event.
+    assert background_aggravation(_diary(pains)) == Background(1, 10)
+    # A session on day 20 at 10:00 removes the entries within 60 h of it (days 18-22):
+    # windows 0, 3, ..., 15, then 23 and 26.
+    assert background_aggravation(_diary(pains, (20,))) == Background(1, 8)
 
 
 def test_tally_and_to_dict() -> None:
@@ -212,3 +213,22 @@ def test_verdict_invariants(outcomes: list[str], pain: Comparison | Refusal | No
         assert worse.state == "more_pain"
     if v.state == "mixed":
         assert worse.state in ("mixed", "more_pain")
+
+
+def test_rate_uses_sessions_with_both_follow_ups() -> None:
+    # A session missing a follow-up is judged only when it aggravated, so counting those would
+    # inflate the rate: 3 such sessions plus 1 aggravation in 10 complete ones is no pattern.
+    partial = tuple(
+        SessionResponse(
+            start=T0 + timedelta(days=100 + 7 * i), pressure=3, minutes=45, pain_before=5,
+            before_source="session", immediate_change=0, change_24h=3, change_48h=None, flare=False,
+            aggravated=True, relieved=False, outcome="harmed",
+        )
+        for i in range(3)
+    )  # fmt: skip
+    rs = sessions("harmed", *["no_effect"] * 9) + partial
+    t = tally_sessions(rs)
+    assert (t.judged, t.aggravated) == (13, 4)
+    assert t.rate_sample == (1, 10)
+    comps = {"pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0)}
+    assert judge(rs, comps, QUIET).state == "no_effect"

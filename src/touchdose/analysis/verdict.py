@@ -99,7 +99,10 @@ class SessionTally:
     """How the sessions went, counted.
 
     ``judged`` sessions have a known outcome (both follow-ups, or an aggravation seen);
-    ``aggravated`` counts ``harmed`` and ``mixed`` sessions.
+    ``aggravated`` counts ``harmed`` and ``mixed`` sessions. ``complete`` sessions have both
+    follow-ups whatever happened, ``complete_aggravated`` of them aggravated: the unbiased
+    sample for a rate (among ``judged`` ones, a session missing a follow-up counts only when
+    it aggravated, which inflates the share).
     """
 
     sessions: int
@@ -111,6 +114,8 @@ class SessionTally:
     unknown: int
     aggravating_pressures: tuple[int, ...]
     last_aggravated: bool
+    complete: int = 0
+    complete_aggravated: int = 0
 
     @property
     def aggravated(self) -> int:
@@ -119,6 +124,14 @@ class SessionTally:
     @property
     def aggravated_share(self) -> float:
         return self.aggravated / self.judged if self.judged else 0.0
+
+    @property
+    def rate_sample(self) -> tuple[int, int]:
+        """(aggravated, sessions) for the rate: the complete sessions when there are at least
+        :data:`MIN_JUDGED_SESSIONS` of them, else every judged session."""
+        if self.complete >= MIN_JUDGED_SESSIONS:
+            return self.complete_aggravated, self.complete
+        return self.aggravated, self.judged
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +151,7 @@ def tally_sessions(responses: Sequence[SessionResponse]) -> SessionTally:
     """
     outcomes = [r.outcome for r in responses]
     judged = [r for r in responses if r.outcome != "unknown"]
+    complete = [r for r in responses if r.change_24h is not None and r.change_48h is not None]
     return SessionTally(
         sessions=len(responses),
         judged=len(judged),
@@ -148,6 +162,8 @@ def tally_sessions(responses: Sequence[SessionResponse]) -> SessionTally:
         unknown=outcomes.count("unknown"),
         aggravating_pressures=tuple(sorted({r.pressure for r in responses if r.aggravated})),
         last_aggravated=bool(judged) and judged[-1].aggravated,
+        complete=len(complete),
+        complete_aggravated=sum(r.aggravated for r in complete),
     )
 
 
@@ -184,10 +200,12 @@ def _nearest(times: FloatArray, t0: float, window: tuple[float, float]) -> int |
 def background_aggravation(cf: ClientFile) -> Background:
     """Count spontaneous aggravations in the diary, away from massage.
 
-    Every diary entry with no session within 60 h before or after it is treated like a
+    A diary entry with no session within 60 h before or after it is treated like a
     session's before-pain: its "follow-ups" are the entries 18-36 h and 36-60 h later
     (the windows of :mod:`touchdose.analysis.response`). It is an aggravation when either
-    follow-up is at least 2 points higher or a flare is reported in between.
+    follow-up is at least 2 points higher or a flare is reported in between. Windows do
+    not overlap (the next starts after the previous one's 60 h), so they are separate
+    observations, as the sessions are, and the Beta posterior is not overconfident.
 
     Examples
     --------
@@ -200,15 +218,17 @@ def background_aggravation(cf: ClientFile) -> Background:
     sessions = np.array([s.start.timestamp() for s in cf.sessions])
     reach = FOLLOWUP_48H_HOURS[1] * 3600.0
     events = windows = 0
+    free_from = -np.inf
     for k, c in enumerate(checkins):
         t0 = times[k]
-        if sessions.size and np.any(np.abs(sessions - t0) <= reach):
+        if t0 < free_from or (sessions.size and np.any(np.abs(sessions - t0) <= reach)):
             continue
         f24 = _nearest(times, t0, FOLLOWUP_24H_HOURS)
         f48 = _nearest(times, t0, FOLLOWUP_48H_HOURS)
         if f24 is None or f48 is None:
             continue
         windows += 1
+        free_from = t0 + reach
         end = c.time + timedelta(hours=FOLLOWUP_48H_HOURS[1])
         flare = any(x.flare for x in checkins[k + 1 :] if x.time < end)
         rise = max(checkins[f24].pain, checkins[f48].pain) - c.pain
@@ -378,11 +398,12 @@ def judge(
 
     Notes
     -----
-    In order, with ``a`` aggravated and ``n`` judged sessions, and "a pattern" meaning
+    In order, with ``a`` aggravated of ``n`` sessions with both follow-ups (all judged
+    sessions when fewer than 3 are complete), and "a pattern" meaning
     ``a >= 2`` and P(rate after sessions > background rate) >= 0.95 (:func:`p_excess`):
-    ``more_pain`` if ``n >= 3`` and (a pattern with ``a / n >= 0.5``, or pain P(harm >= MID) >= 0.8);
-    ``mixed`` if ``n >= 3`` and a pattern with ``a / n >= 0.2``;
-    ``gathering_data`` if ``n < 3`` or the pain comparison was refused;
+    ``more_pain`` if 3 or more sessions are judged and (a pattern with ``a / n >= 0.5``, or pain
+    P(harm >= MID) >= 0.8); ``mixed`` if 3 or more are judged and a pattern with ``a / n >= 0.2``;
+    ``gathering_data`` if fewer than 3 are judged or the pain comparison was refused;
     ``helping`` if pain P(benefit >= MID) >= 0.8;
     ``soothing`` if the 95 % interval for mood or sleep hours lies wholly on the side of benefit;
     otherwise ``no_effect``.
@@ -408,18 +429,20 @@ def judge(
     enough = t.judged >= MIN_JUDGED_SESSIONS
     pain_made = pain if isinstance(pain, Comparison) else None
     pattern = False
-    if t.aggravated >= MIN_AGGRAVATIONS:
-        excess = p_excess(t.aggravated, t.judged, background)
+    a, n = t.rate_sample
+    share = a / n if n else 0.0
+    if a >= MIN_AGGRAVATIONS:
+        excess = p_excess(a, n, background)
         pattern = excess >= EXCESS_P
-        reasons.append(_background_reason(t, background, excess))
+        reasons.append(_background_reason(a, n, background, excess))
 
     state: str
     if enough and (
-        (pattern and t.aggravated_share >= MAINLY_SHARE)
+        (pattern and share >= MAINLY_SHARE)
         or (pain_made is not None and pain_made.p_harm >= HARM_P)
     ):
         state, caution = "more_pain", CAUTION + CAUTION_MORE_PAIN
-    elif enough and pattern and t.aggravated_share >= MIXED_SHARE:
+    elif enough and pattern and share >= MIXED_SHARE:
         state = "mixed"
     elif not enough or pain_made is None:
         missing = _missing(t, pain)
@@ -434,7 +457,7 @@ def judge(
     return Verdict(state, tuple(_headline(state, t) + reasons), caution)
 
 
-def _background_reason(t: SessionTally, background: Background | None, excess: float) -> str:
+def _background_reason(a: int, n: int, background: Background | None, excess: float) -> str:
     if background is not None and background.windows >= DEFAULT_BACKGROUND_WEIGHT:
         base = (
             f"on days far from any massage pain rose that much in {background.events} of "
@@ -444,7 +467,7 @@ def _background_reason(t: SessionTally, background: Background | None, excess: f
         usual = _pct(DEFAULT_BACKGROUND_RATE)
         base = f"too few massage-free stretches to measure, so the usual {usual} was assumed"
     return (
-        f"More pain followed {_pct(t.aggravated_share)} of judged sessions; {base}. Chance that sessions "
+        f"More pain followed {a} of {n} sessions with both follow-ups; {base}. Chance that sessions "
         f"bring more pain than your usual ups and downs: {_pct(excess)}."
     )
 
