@@ -3,6 +3,7 @@ dashboard shows the engine's own verdict, reasons and plan for them (computed he
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -55,6 +56,9 @@ def test_the_therapist_sees_the_recommended_pressure_with_its_reasons(
         .content.decode()
     )
     assert f"<strong>Pressure {plan['pressure']}</strong>" in page
+    assert re.search(
+        rf'name="pressure" value="{plan["pressure"]}"[^>]*checked', page
+    )  # the form starts there
     for why in plan["why"]:
         assert escape(why) in page
 

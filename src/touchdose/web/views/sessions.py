@@ -11,12 +11,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from touchdose.records import RecordError
+from touchdose.records import AREA_LABELS, RecordError
 from touchdose.web import access, selectors, services
 from touchdose.web.forms import RecordForm, SessionForm, SessionRatingForm, TherapistSessionForm
 from touchdose.web.models import MassageSession
 from touchdose.web.views._common import page, show_in_zone_of
 
+#: Starting value of the minutes field when the engine has no plan yet (a common session length).
+DEFAULT_MINUTES = 45
 RATINGS = ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse")
 
 
@@ -36,8 +38,11 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     therapist = None if can_write else access.require_linked_therapist(request.user, client_id)[1]
     show_in_zone_of(client)
     form_class = SessionForm if can_write else TherapistSessionForm
+    recommendation = _recommendation(request, client) if therapist else {}
+    plan = (recommendation.get("analysis") or {}).get("plan") or {}
     initial = {"start": timezone.localtime().replace(second=0, microsecond=0), "technique": ["swedish"],
-               "pressure": client.preferred_pressure, "minutes": 45}  # fmt: skip
+               "pressure": plan.get("pressure") or client.preferred_pressure,
+               "minutes": plan.get("minutes") or DEFAULT_MINUTES}  # fmt: skip
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,15 +55,18 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
             messages.success(request, "Session saved.")
             return redirect("session_list", client_id=client.pk)
     context = {"form": form, "client": client, "editing": False, "by_therapist": therapist is not None}
-    context.update(_recommendation(request, client) if therapist else {})
+    context.update(recommendation)
     return page(request, "session_form.html", context)
 
 
 def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
-    from touchdose.web.views.dashboard import dashboard_context
-
-    context = dashboard_context(actor=request.user, client=client)
-    return {"analysis": context["analysis"], "avoid_labels": context["avoid_labels"]}
+    """The engine's plan for the next session (the form starts at its pressure and minutes)."""
+    _, analysis, _ = selectors.client_analysis(actor=request.user, client=client)
+    plan = analysis.get("plan") or {}
+    return {
+        "analysis": analysis,
+        "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.get("avoid_regions") or []],
+    }
 
 
 def _edit_form(session: MassageSession, data: Any, *, by_therapist: bool) -> RecordForm:
