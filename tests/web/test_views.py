@@ -178,10 +178,15 @@ def test_a_missed_follow_up_link_puts_the_entry_back_in_its_window(world: World)
     )
     due = selectors.followups_due(client=client)
     assert [f.label for f in due if f.session_start == start] == ["24 h", "48 h"]
-    at = due[-1].suggested_time
-    page = text(world.http("client_a").get(reverse("checkin_new", args=[client.pk]), {"at": at.isoformat()}))
-    local = timezone.localtime(at, client_zone(client)).strftime("%Y-%m-%dT%H:%M")
-    assert f'value="{local}"' in page
+    home = text(world.http("client_a").get("/"))
+    links = re.findall(r'href="([^"]*\?at=[^"]+)">Answer the', home)
+    assert len(links) == len(due)
+    prefilled = set()
+    for link in links:  # followed as a browser follows them (the offset's "+" must survive)
+        page = text(world.http("client_a").get(link.replace("&amp;", "&")))
+        prefilled |= set(re.findall(r'name="time" value="([^"]+)"', page))
+    zone = client_zone(client)
+    assert prefilled == {timezone.localtime(f.suggested_time, zone).strftime("%Y-%m-%dT%H:%M") for f in due}
 
 
 def client_zone(client: Client) -> Any:
