@@ -139,7 +139,7 @@ def test_the_pdf_holds_the_verdict_probabilities_and_plan(
 ) -> None:
     full = {**analysis, **FULL_ENGINE_PARTS}
     text = pdf_text(render_pdf(build_report(example, full)))
-    assert "Verdict: Helping" in text
+    assert "Verdict: Massage seems to be helping" in text
     assert "Pain: -1.1 points on massage days (95 % credible interval -1.8 to -0.4)" in text
     assert "P(benefit \u2265 1) 61 %, P(harm \u2265 1) <1 %, P(no meaningful effect) 39 %" in text
     assert "Pain was 1.1 points lower on massage days" in text

@@ -50,6 +50,7 @@ __all__ = [
     "MIN_AGGRAVATIONS",
     "MIN_JUDGED_SESSIONS",
     "MIXED_SHARE",
+    "VERDICT_HEADLINES",
     "VERDICT_STATES",
     "Background",
     "SessionTally",
@@ -60,6 +61,15 @@ __all__ = [
 ]
 
 VERDICT_STATES: tuple[str, ...] = ("gathering_data", "helping", "soothing", "no_effect", "mixed", "more_pain")
+#: Each state as a plain-words headline: the one wording the CLI, the web pages and the report show.
+VERDICT_HEADLINES: dict[str, str] = {
+    "gathering_data": "Still gathering data",
+    "helping": "Massage seems to be helping",
+    "soothing": "Soothing, but pain is unchanged",
+    "no_effect": "No measurable effect so far",
+    "mixed": "Mixed: relief, then more pain",
+    "more_pain": "Mainly more pain",
+}
 
 #: Every verdict carries this caution (DESIGN.md "Verdict and plan"; FORMATS.md example).
 CAUTION = "Self-reported n-of-1 data, not medical advice."

@@ -12,16 +12,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from touchdose.analysis.verdict import VERDICT_HEADLINES
 from touchdose.records import PRESSURE_NAMES
-
-_STATE_WORDS = {
-    "gathering_data": "Still gathering data",
-    "helping": "Massage seems to be helping",
-    "soothing": "Soothing, but pain unchanged",
-    "no_effect": "No measurable effect",
-    "mixed": "Mixed: relief, then more pain",
-    "more_pain": "Mainly more pain",
-}
 
 
 def _pressure(level: Any) -> str:
@@ -50,7 +42,7 @@ def render_analysis(a: dict[str, Any], out: Console) -> None:
 def _verdict(v: dict[str, Any] | None, out: Console) -> None:
     if v is None:
         return
-    lines = [f"[bold]{_STATE_WORDS.get(v['state'], v['state'])}[/bold]"]
+    lines = [f"[bold]{VERDICT_HEADLINES.get(v['state'], v['state'])}[/bold]"]
     lines += [f"- {reason}" for reason in v.get("reasons", [])]
     if v.get("caution"):
         lines.append(f"[dim]{v['caution']}[/dim]")

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from touchdose import __version__
+from touchdose.analysis.verdict import VERDICT_HEADLINES
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 
 #: The caution every report carries (issue 7: "self-reported n-of-1 data, not a clinical trial").
@@ -32,14 +33,7 @@ NOT_YET = "not yet available"
 #: At most this many sessions in the table (the latest ones), so the report stays one page.
 MAX_SESSION_ROWS = 10
 
-VERDICT_LABELS: dict[str, str] = {
-    "gathering_data": "Gathering data",
-    "helping": "Helping",
-    "soothing": "Soothing, but pain unchanged",
-    "no_effect": "No measurable effect",
-    "mixed": "Mixed: relief, then aggravation",
-    "more_pain": "Mainly more pain",
-}
+VERDICT_LABELS = VERDICT_HEADLINES  # one wording everywhere (analysis.verdict)
 OUTCOME_LABELS: dict[str, str] = {
     "helped": "helped",
     "mixed": "mixed",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.cache import cache
 
+from touchdose.analysis.verdict import VERDICT_HEADLINES
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 from touchdose.reports import charts
 from touchdose.reports.charts import Chart
@@ -13,14 +14,7 @@ from touchdose.web import selectors
 from touchdose.web.models import Client
 
 #: Verdict states (FORMATS.md) in plain words for the page heading.
-VERDICT_WORDS = {
-    "gathering_data": "Still gathering data",
-    "helping": "Massage seems to be helping",
-    "soothing": "Soothing, but pain is unchanged",
-    "no_effect": "No measurable effect so far",
-    "mixed": "Mixed: relief, then more pain",
-    "more_pain": "Mainly more pain",
-}
+VERDICT_WORDS = VERDICT_HEADLINES  # one wording everywhere (analysis.verdict)
 OUTCOME_WORDS = {
     "helped": "helped",
     "mixed": "mixed",
