@@ -278,7 +278,7 @@ def test_intake_saves_acr_answers_and_pressures(world: World) -> None:
             "fatigue": "2", "waking_unrefreshed": "3", "cognitive": "1", "headaches": "1",
             "lower_abdominal_pain": "0", "depression": "0", "symptoms_3_months": "yes",
             "preferred_pressure": "2", "max_pressure": "3", "avoid_regions": ["neck"], "goals": "sleep",
-            "fiqr_1": "5"}  # fmt: skip
+            "fiqr_1": "5", "sensitivity": "high"}  # fmt: skip
     response = world.http("client_a").post(reverse("intake", args=[world.client_a.pk]), data)
     assert response.status_code == 302
     client = Client.objects.get(pk=world.client_a.pk)
@@ -291,6 +291,7 @@ def test_intake_saves_acr_answers_and_pressures(world: World) -> None:
     assert client.fiqr[0] == 5 and client.fiqr[1] is None
     profile = selectors.profile_for(client)
     assert profile.acr2016 is not None and profile.acr2016.fatigue == 2
+    assert profile.sensitivity == "high"
     again = text(world.http("client_a").get(reverse("intake", args=[client.pk])))
     assert re.search(r'value="hip_left"[^>]*checked', again)
 

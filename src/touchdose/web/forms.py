@@ -24,6 +24,7 @@ from touchdose.records import (
     NRS_MAX,
     NRS_MIN,
     PRESSURE_NAMES,
+    SENSITIVITIES,
     SLEEP_HOURS_MAX,
     TECHNIQUES,
     RecordError,
@@ -33,6 +34,14 @@ from touchdose.web import services
 #: A check-in or session may be dated a little ahead (clock skew), never further.
 FUTURE_SLACK = timedelta(minutes=10)
 ZONES = sorted(available_timezones())
+#: The client's own report of touch sensitivity (records.SENSITIVITIES), used by the titration
+#: when no ACR 2016 or FIQR score decides it (FORMATS.md "sensitivity").
+SENSITIVITY_WORDS = {
+    "low": "I like firm pressure",
+    "typical": "Moderate pressure is comfortable",
+    "high": "Even light touch can hurt",
+}
+SENSITIVITY_CHOICES = [(name, SENSITIVITY_WORDS[name]) for name in SENSITIVITIES]  # KeyError if one is new
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -186,6 +195,12 @@ class IntakeForm(RecordForm):
         choices=[("", "Not sure"), ("yes", "Yes"), ("no", "No")],
         coerce=lambda v: v == "yes",
         empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    sensitivity = forms.ChoiceField(
+        label="How does touch usually feel to you?",
+        choices=[("", "Not sure"), *SENSITIVITY_CHOICES],
         required=False,
         widget=forms.RadioSelect,
     )

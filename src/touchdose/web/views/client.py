@@ -22,6 +22,10 @@ from touchdose.web.views._common import page, show_in_zone_of
 from touchdose.web.views.dashboard import dashboard_context
 
 CONDITION_WORDS = dict(CONDITION_CHOICES)
+INTAKE_FIELDS = (
+    "timezone", "conditions", "sensitivity", "preferred_pressure", "max_pressure", "avoid_regions",
+    "personal_factors", "goals",
+)  # fmt: skip
 PREFILL = ("pain", "fatigue", "sleep_hours", "sleep_quality", "mood", "rescue_doses", "activity_minutes")
 
 
@@ -140,11 +144,7 @@ def intake(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 def _intake_initial(client: Client) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(client, name)
-        for name in ("timezone", "conditions", "preferred_pressure", "max_pressure", "avoid_regions",
-                     "personal_factors", "goals")
-    }  # fmt: skip
+    initial: dict[str, Any] = {name: getattr(client, name) for name in INTAKE_FIELDS}
     acr = client.acr2016 or {}
     initial.update(acr)
     if acr.get("symptoms_3_months") is not None:
@@ -165,6 +165,7 @@ def _intake_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "timezone": data["timezone"],
         "conditions": list(data["conditions"]),
+        "sensitivity": data["sensitivity"],
         "preferred_pressure": data["preferred_pressure"],
         "max_pressure": data["max_pressure"],
         "avoid_regions": list(data["avoid_regions"]),
