@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -57,6 +58,12 @@ def make_client(username: str, tz: str = "Europe/Stockholm") -> Client:
 
 def make_therapist(username: str) -> Therapist:
     return Therapist.objects.create(user=make_user(username), display_name=username.title())
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts without cached analyses or charts (they live in the process's memory)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ dashboard shows the engine's own verdict, reasons and plan for them (computed he
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import pytest
@@ -71,3 +72,15 @@ def test_results_are_cached_by_the_records(world: World, simulated: ClientFile, 
     services.checkin_record(actor=None, client=world.client_b, time=cf.checkins[-1].time, pain=9)
     with pytest.raises(pytest.fail.Exception):  # new records: a new fingerprint, a fresh analysis
         selectors.cached_analysis(selectors.client_file_for(world.client_b))
+
+
+def test_the_engines_warnings_are_shown_in_words(world: World, monkeypatch: Any) -> None:
+    real = selectors.analyze_client
+
+    def warning_engine(cf: ClientFile) -> Any:
+        warnings.warn("Only 3 baseline days: at least 7 are needed.", UserWarning, stacklevel=1)
+        return real(cf)
+
+    monkeypatch.setattr(selectors, "analyze_client", warning_engine)
+    page = world.http("client_a").get(reverse("dashboard", args=[world.client_a.pk])).content.decode()
+    assert "Only 3 baseline days: at least 7 are needed." in page
