@@ -179,7 +179,11 @@ class ShareRedeemForm(forms.Form):
 
 
 class IntakeForm(RecordForm):
-    timezone = forms.ChoiceField(label="Your time zone", choices=[(z, z) for z in ZONES])
+    timezone = forms.ChoiceField(
+        label="Your time zone",
+        choices=[(z, z) for z in ZONES],
+        widget=forms.Select(attrs={"data-guess-zone": ""}),
+    )
     conditions = multi("What you live with", CONDITION_CHOICES)
     wpi_regions = multi("Where you had pain in the past week", AREA_CHOICES)
     fatigue = scale_field("Fatigue (past week)", high=3)
