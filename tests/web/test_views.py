@@ -401,6 +401,19 @@ def test_the_therapist_sees_what_the_client_said_in_the_intake(world: World) -> 
     assert "Change these answers" not in page
 
 
+def test_the_client_sees_who_looked_in_plain_words(world: World) -> None:
+    world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk]))
+    page = text(world.http("client_a").get(reverse("audit_log", args=[world.client_a.pk])))
+    assert re.search(r"<td>tove</td><td>looked at the results</td>", page)
+    assert re.search(r"<td>you</td><td>added a check-in</td>", page)
+    from touchdose.web.audit import Action
+    from touchdose.web.services import DataAction
+    from touchdose.web.views.client import ACTION_WORDS
+
+    client_facing = {a.value for a in (*Action, *DataAction)} - {"api_token_created", "api_token_revoked"}
+    assert set(ACTION_WORDS) >= client_facing
+
+
 def test_pages_without_a_role_and_the_admin(db: Any) -> None:
     staff = User.objects.create_superuser("root", "root@example.org", PASSWORD)
     http = HttpClient()

@@ -22,6 +22,20 @@ from touchdose.web.views._common import page, show_in_zone_of
 from touchdose.web.views.dashboard import dashboard_context
 
 CONDITION_WORDS = dict(CONDITION_CHOICES)
+#: The audit trail in plain words (audit.Action values).
+ACTION_WORDS = {
+    "dashboard_viewed": "looked at the results", "checkins_viewed": "looked at the diary",
+    "sessions_viewed": "looked at the sessions", "client_listed": "saw you in their client list",
+    "intake_viewed": "looked at the intake answers", "exported": "downloaded the data",
+    "audit_viewed": "looked at this list", "account_created": "created the account",
+    "intake_saved": "saved the intake answers", "checkin_recorded": "added a check-in",
+    "checkin_updated": "changed a check-in", "checkin_deleted": "deleted a check-in",
+    "session_recorded": "added a session", "session_updated": "changed a session",
+    "session_deleted": "deleted a session", "share_code_created": "made a sharing code",
+    "share_granted": "was given access", "share_revoked": "access was removed",
+    "account_deleted": "deleted the account", "imported": "imported a file",
+    "report_downloaded": "downloaded the report",
+}  # fmt: skip
 INTAKE_FIELDS = (
     "timezone", "conditions", "sensitivity", "preferred_pressure", "max_pressure", "avoid_regions",
     "personal_factors", "goals",
@@ -210,5 +224,8 @@ def export(request: HttpRequest, client_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.require_client_rw(request.user, client_id)
     show_in_zone_of(client)
-    events = selectors.audit_events(client=client)
+    events = [
+        (event, ACTION_WORDS.get(event.action, event.action))
+        for event in selectors.audit_events(client=client)
+    ]
     return page(request, "audit.html", {"client": client, "events": events})
