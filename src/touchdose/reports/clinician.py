@@ -435,7 +435,7 @@ def build_report(
     >>> cf = ClientFile(ClientProfile(id="c-9", conditions=("fibromyalgia",)))
     >>> report = build_report(cf, analyze_client(cf), chart=None)
     >>> report.verdict_state
-    'Gathering data'
+    'Still gathering data'
     >>> report.header[0]
     ('Conditions', 'Fibromyalgia')
     """
