@@ -398,6 +398,21 @@ def test_the_therapist_sees_what_the_client_said_in_the_intake(world: World) -> 
     page = text(world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk])))
     for shown in ("About this client", "Fibromyalgia", "Neck", "Pacemaker", "Sleep better", "anna: results"):
         assert shown in page
+
+
+def test_the_questionnaire_scores_are_shown_as_the_instruments_score_them(world: World) -> None:
+    from touchdose.instruments import score_profile
+
+    areas = ["neck", "upper_back", "hip_left", "hip_right", "upper_arm_left", "lower_back", "chest"]
+    acr = {"wpi_regions": areas, "fatigue": 2, "waking_unrefreshed": 2, "cognitive": 1, "headaches": 1,
+           "lower_abdominal_pain": 0, "depression": 1, "symptoms_3_months": True}  # fmt: skip
+    services.client_intake_save(actor=None, client=world.client_a, acr2016=acr, fiqr=[5] * 21)
+    scores = score_profile(selectors.profile_for(world.client_a)).to_dict()
+    page = text(world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk])))
+    a = scores["acr2016"]
+    assert f"pain in {a['wpi']} of 19 areas, symptom score {a['sss']} of 12" in page
+    assert f"severity {a['severity']} of 31" in page
+    assert f"{scores['fiqr']['total']:.1f} of 100" in page
     assert "Change these answers" not in page
 
 
