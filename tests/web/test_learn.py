@@ -152,3 +152,8 @@ def test_evidence_bad_condition_is_a_400_with_the_allowed_values(client: Client)
     assert box and "Condition must be one of: fibromyalgia, low_back_pain" in box.group(0)
     assert "gout" not in box.group(0)
     assert "Nothing for fibromyalgia is pooled" in body  # falls back to the default page
+
+
+def test_visitors_who_are_not_logged_in_can_find_the_learn_pages(client: Client) -> None:
+    body = client.get("/accounts/login/").content.decode()
+    assert 'href="/learn/">Learn</a>' in body
