@@ -169,7 +169,7 @@ def test_unknown_state_is_rejected() -> None:
 
 
 def test_refusals_with_the_same_reason_are_said_once() -> None:
-    same = ("Massage days and massage-free days alternated 1 time(s) (3 needed).",)
+    same = ("Massage days and massage-free days alternated 1 time (3 needed).",)
     comps = {o: Refusal(o, same, ("2 more sessions",)) for o in ("pain", "sleep_hours", "fatigue", "mood")}
     lines = [r for r in judge(sessions("helped"), comps).reasons if r.startswith("No ")]
     assert lines == ["No pain, sleep hours, fatigue or mood comparison: " + same[0]]

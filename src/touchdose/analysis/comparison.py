@@ -223,6 +223,11 @@ class ComparisonSet:
         return self.results[outcome]
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 time``, ``2 times``: counts in messages read as plain English."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:
     o = OUTCOMES[d.outcome]
     reasons: list[str] = []
@@ -240,12 +245,14 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
         needs.append(f"{more} more diary days without massage before {when}")
     if d.episodes < min_episodes:
         reasons.append(
-            f"Massage days and massage-free days alternated {d.episodes} time(s) ({min_episodes} needed): "
+            f"Massage days and massage-free days alternated {_count(d.episodes, 'time')} "
+            f"({min_episodes} needed): "
             "with so few switches a change cannot be put down to massage."
         )
         more = min_episodes - d.episodes
         needs.append(
-            f"{more} more session(s) in different weeks, with {o.label} logged on the massage day and "
+            f"{_count(more, 'more session')} in different weeks, with {o.label} logged on the massage day "
+            "and "
             "the days after, and massage-free days in between"
         )
     return Refusal(d.outcome, tuple(reasons), tuple(needs)) if reasons else None
@@ -298,10 +305,19 @@ def _summaries(
         exposed = int(d.X[:, 2].sum())
         out.append(
             Comparison(
-                outcome=d.outcome, effect=effect, ci95=(lo, hi), p_benefit=benefit, p_harm=harm,
-                p_no_meaningful=max(0.0, 1.0 - benefit - harm), mid=float(mid[i]), rho=rho_mean,
-                days_used=len(d.days), exposed_days=exposed, free_days=len(d.days) - exposed,
-                baseline_days=d.baseline_days, episodes=d.episodes,
+                outcome=d.outcome,
+                effect=effect,
+                ci95=(lo, hi),
+                p_benefit=benefit,
+                p_harm=harm,
+                p_no_meaningful=max(0.0, 1.0 - benefit - harm),
+                mid=float(mid[i]),
+                rho=rho_mean,
+                days_used=len(d.days),
+                exposed_days=exposed,
+                free_days=len(d.days) - exposed,
+                baseline_days=d.baseline_days,
+                episodes=d.episodes,
             )
         )
     return out
@@ -322,8 +338,14 @@ class _Options:
 
 
 def _options(
-    outcomes: tuple[str, ...], mids: dict[str, float | None], min_baseline_days: int, min_episodes: int,
-    window_days: int, washout_days: int, prior: Prior, rho_grid: NDArray[np.float64] | None,
+    outcomes: tuple[str, ...],
+    mids: dict[str, float | None],
+    min_baseline_days: int,
+    min_episodes: int,
+    window_days: int,
+    washout_days: int,
+    prior: Prior,
+    rho_grid: NDArray[np.float64] | None,
 ) -> _Options:
     """Check every option once, naming the one that is wrong."""
     for outcome in outcomes:
