@@ -238,10 +238,14 @@ def posterior(
         y = np.asarray([int(e) for e in events], dtype=np.float64)
         w = np.ones(len(idx)) if weights is None else np.asarray([float(x) for x in weights])
         w = np.where(y == 1.0, 1.0, w)
-        log_f = _log_dose_response(sk, nodes, model, intercept)[idx, :]  # observations x nodes
+        # Observations with the same level, outcome and weight share a likelihood factor:
+        # evaluate each distinct one once and raise it to its count (same product, fewer rows).
+        rows, counts = np.unique(np.column_stack([idx, y, w]), axis=0, return_counts=True)
+        idx, y, w = rows[:, 0].astype(np.intp), rows[:, 1], rows[:, 2]
+        log_f = _log_dose_response(sk, nodes, model, intercept)[idx, :]  # distinct observations x nodes
         with np.errstate(divide="ignore"):
             ll = np.where(y[:, None] == 1.0, log_f, np.log1p(-w[:, None] * np.exp(log_f)))
-        log_post = log_post + ll.sum(axis=0)
+        log_post = log_post + counts @ ll
     dens = np.exp(log_post - np.max(log_post))
     trap = np.full(_GRID_NODES, nodes[1] - nodes[0])
     trap[[0, -1]] *= 0.5

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import beta as beta_dist
 
 from touchdose.analysis.comparison import OUTCOMES, Comparison, Refusal
@@ -207,6 +207,16 @@ def _nearest(times: FloatArray, t0: float, window: tuple[float, float]) -> int |
     return min(range(i, j), key=lambda k: abs(times[k] - middle))
 
 
+def _near_any(times: FloatArray, sessions: FloatArray, reach: float) -> NDArray[np.bool_]:
+    """For each time, whether a session (sorted times) lies within ``reach`` seconds of it."""
+    if sessions.size == 0:
+        return np.zeros(times.shape, dtype=bool)
+    i = np.searchsorted(sessions, times)
+    before = np.abs(times - sessions[np.clip(i - 1, 0, sessions.size - 1)])
+    after = np.abs(sessions[np.clip(i, 0, sessions.size - 1)] - times)
+    return np.minimum(before, after) <= reach
+
+
 def background_aggravation(cf: ClientFile) -> Background:
     """Count spontaneous aggravations in the diary, away from massage.
 
@@ -225,13 +235,15 @@ def background_aggravation(cf: ClientFile) -> Background:
     """
     checkins = cf.checkins
     times = np.array([c.time.timestamp() for c in checkins])
-    sessions = np.array([s.start.timestamp() for s in cf.sessions])
+    pains = [c.pain for c in checkins]
+    flares = np.array([c.flare for c in checkins], dtype=bool)
     reach = FOLLOWUP_48H_HOURS[1] * 3600.0
+    near_session = _near_any(times, np.array([s.start.timestamp() for s in cf.sessions]), reach)
     events = windows = 0
     free_from = -np.inf
-    for k, c in enumerate(checkins):
+    for k in np.flatnonzero(~near_session):
         t0 = times[k]
-        if t0 < free_from or (sessions.size and np.any(np.abs(sessions - t0) <= reach)):
+        if t0 < free_from:
             continue
         f24 = _nearest(times, t0, FOLLOWUP_24H_HOURS)
         f48 = _nearest(times, t0, FOLLOWUP_48H_HOURS)
@@ -239,9 +251,9 @@ def background_aggravation(cf: ClientFile) -> Background:
             continue
         windows += 1
         free_from = t0 + reach
-        end = c.time + timedelta(hours=FOLLOWUP_48H_HOURS[1])
-        flare = any(x.flare for x in checkins[k + 1 :] if x.time < end)
-        rise = max(checkins[f24].pain, checkins[f48].pain) - c.pain
+        end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the 48 h window closes
+        flare = bool(flares[k + 1 : end].any())
+        rise = max(pains[f24], pains[f48]) - pains[k]
         events += int(flare or rise >= AGGRAVATION_POINTS)
     return Background(events, windows)
 
