@@ -25,9 +25,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-# --- Vocabularies (DESIGN.md "Domain") --------------------------------------
+# --- Vocabularies (docs/design.md "Domain") --------------------------------------
 
-#: Pressure scale 1-5 used by therapist and client alike (DESIGN.md "Domain").
+#: Pressure scale 1-5 used by therapist and client alike (docs/design.md "Domain").
 PRESSURE_NAMES: dict[int, str] = {1: "very light", 2: "light", 3: "moderate", 4: "firm", 5: "deep"}
 PRESSURE_MIN, PRESSURE_MAX = 1, 5
 
@@ -45,7 +45,7 @@ TECHNIQUES: tuple[str, ...] = (
 )
 
 #: The 19 areas of the ACR 2016 Widespread Pain Index and their region (1-5);
-#: Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29, table (research/instruments.md 1.1).
+#: Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29, table (docs/instruments.md 1.1).
 AREA_REGION: dict[str, int] = {
     "jaw_left": 1, "shoulder_girdle_left": 1, "upper_arm_left": 1, "lower_arm_left": 1,
     "jaw_right": 2, "shoulder_girdle_right": 2, "upper_arm_right": 2, "lower_arm_right": 2,

@@ -48,7 +48,7 @@ def _load_reference() -> ModuleType:
 REF = _load_reference()
 FLAT = Prior(intercept_precision=0.0, trend_precision=0.0, effect_precision=0.0, a0=1e-9, b0=0.0)
 
-# nof1ins README example (stats-reference.md section 3.2): 28 days, ABAB 7-day blocks, two missing.
+# nof1ins README example (docs/references.md section 3.2): 28 days, ABAB 7-day blocks, two missing.
 NOF1_Y = [9, 9, 10, 11, 9, 7, 6, 6, 6, 6, 5, 5, 6, 4, 6, 6, 7, 7, 9, 8, 8, 7, None, 6, 6, 7, None, 8]
 NOF1_B = np.repeat([0, 1, 0, 1], 7)
 
@@ -77,7 +77,7 @@ def _client(
 
 
 def test_ols_at_rho_zero_matches_the_nof1ins_reference() -> None:
-    # stats-reference.md 3.2 (DERIVED from the nof1ins README data): OLS mean model B-A = -2.000,
+    # docs/references.md 3.2 (DERIVED from the nof1ins README data): OLS mean model B-A = -2.000,
     # SE 0.5327, df 24; with flat priors the posterior is t24: P(<0) = 0.9995, P(<-1) = 0.9637,
     # P(<-2) = 0.5000. A Jeffreys-type prior (flat beta, a0 = -p/2, b0 = 0) gives exactly t_{n-p}.
     days, X, y = _nof1()
@@ -91,7 +91,7 @@ def test_ols_at_rho_zero_matches_the_nof1ins_reference() -> None:
 
 
 def test_gls_at_rho_matches_sarimax_reference_with_missing_days() -> None:
-    # stats-reference.md 3.2: statsmodels SARIMAX(Y, exog=[1, B], order=(1,0,0)) with the two
+    # docs/references.md 3.2: statsmodels SARIMAX(Y, exog=[1, B], order=(1,0,0)) with the two
     # missing days: B-A = -1.1907 at AR(1) = 0.7004. Given rho, the ML estimate of beta is the
     # exact GLS estimate, which our transform reproduces across the gaps.
     days, X, y = _nof1()

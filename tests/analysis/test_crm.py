@@ -1,4 +1,4 @@
-"""The faithful CRM against the published reference cases (stats-reference.md section 4.2)."""
+"""The faithful CRM against the published reference cases (docs/references.md section 4.2)."""
 
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ def test_cheung_2011_p21_logistic_case() -> None:
     assert r.recommended == 4
     assert round(r.beta, 2) == 0.28
     assert [round(p, 2) for p in r.p_event] == [0.01, 0.03, 0.08, 0.18, 0.33]
-    # Full-precision values of dfcrm's formula by adaptive quadrature (stats-reference.md 4.2,
+    # Full-precision values of dfcrm's formula by adaptive quadrature (docs/references.md 4.2,
     # "ours 0.27946" and ptox 0.0077 0.0265 0.0817 0.1819 0.3314; DERIVED, a transcription check).
     assert r.beta == pytest.approx(0.27946, abs=5e-6)
     assert r.p_event == pytest.approx([0.0077, 0.0265, 0.0817, 0.1819, 0.3314], abs=6e-5)
 
 
 def test_cheung_2011_p21_posterior_variance() -> None:
-    # stats-reference.md 4.2 / caveat 3: dfcrm's post.var formula gives 0.0907 by adaptive
+    # docs/references.md 4.2 / caveat 3: dfcrm's post.var formula gives 0.0907 by adaptive
     # quadrature (DERIVED; trialr's MCMC comment of about 0.11 is UNVERIFIED with tolerance 0.03).
     r = crm(CHEUNG_SKELETON, 0.25, [3, 5, 5, 3, 4], [0, 0, 1, 0, 0], model="logistic")
     assert r.beta_var == pytest.approx(0.0907, abs=6e-5)

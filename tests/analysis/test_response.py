@@ -1,4 +1,4 @@
-"""Session response: immediate, 24 h and 48 h change and the outcome class (DESIGN.md item 1)."""
+"""Session response: immediate, 24 h and 48 h change and the outcome class (docs/design.md item 1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The clinical titration layer: the rules of DESIGN.md "How gentle?" as invariants."""
+"""The clinical titration layer: the rules of docs/design.md "How gentle?" as invariants."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_an_extra_aggravation_never_raises_the_recommendation(
 
 
 def test_start_pressures() -> None:
-    # DESIGN.md: start at 2 (light) for a sensitized client.
+    # docs/design.md: start at 2 (light) for a sensitized client.
     assert titrate([], sensitivity="high").recommended_pressure == 2
     assert titrate([], sensitivity="high").limited_by == "start"
     assert titrate([], sensitivity="typical").recommended_pressure == 3

@@ -1,4 +1,4 @@
-"""The engine fills every FORMATS.md key: comparison, titration, verdict and plan."""
+"""The engine fills every docs/formats.md key: comparison, titration, verdict and plan."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_every_formats_key_is_filled_for_the_example_client() -> None:
     # The example client is sensitized (FIQR 55.5 > 45) and asked to avoid the neck.
     assert d["titration"]["sensitivity"] == "high"
     assert "neck" in d["plan"]["avoid_regions"]
-    # A refused comparison is null, with its reason in verdict.reasons (FORMATS.md).
+    # A refused comparison is null, with its reason in verdict.reasons (docs/formats.md).
     for name, value in d["comparison"].items():
         if value is None:
             assert any(name.replace("_", " ") in r for r in d["verdict"]["reasons"])

@@ -1,4 +1,4 @@
-"""``touchdose analyze``: the FORMATS.md JSON, JSON Lines, the terminal report and exit codes."""
+"""``touchdose analyze``: the docs/formats.md JSON, JSON Lines, the terminal report and exit codes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_json_has_every_formats_key() -> None:
     assert out["client_id"] == "c-001"
     assert out["data"] == {"checkin_days": 21, "baseline_days": 7, "sessions": 4, "sessions_with_followup": 4}
     assert [s["outcome"] for s in out["sessions"]] == ["helped", "helped", "harmed", "helped"]  # type: ignore[index]
-    assert out["instruments"]["fiqr"]["total"] == 55.5  # type: ignore[index]  # FORMATS.md example items
+    assert out["instruments"]["fiqr"]["total"] == 55.5  # type: ignore[index]  # docs/formats.md example items
 
 
 def test_the_csv_twin_gives_the_same_json() -> None:

@@ -45,7 +45,7 @@ def test_report_html_from_a_csv_with_a_profile(tmp_path: Path) -> None:
 
 
 def test_the_report_says_how_times_without_offset_were_read(tmp_path: Path) -> None:
-    # FORMATS.md: "a time without offset is taken in --timezone (default UTC) and the report says so".
+    # docs/formats.md: "a time without offset is taken in --timezone (default UTC) and the report says so".
     diary = tmp_path / "diary.csv"
     diary.write_text(
         "record,time,pain,pain_before,pain_after,pressure,minutes\n"

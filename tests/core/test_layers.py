@@ -1,6 +1,6 @@
 """Layers point down only: the pure core never imports Django, the CLI, files or the web.
 
-DESIGN.md "Architecture": records, instruments, analysis, painmodel and evidence
+docs/design.md "Architecture": records, instruments, analysis, painmodel and evidence
 take records and return results; they do no I/O of their own.
 """
 

@@ -39,7 +39,7 @@ def test_meta_dl_hksj_options(tmp_path: Path) -> None:
     args = ["meta", str(DATA / "dat_bcg_yi_vi.csv"), "--method", "dl", "--hksj", "--json"]
     result = runner.invoke(app, args)
     d = json.loads(result.output)
-    # DERIVED (stats-reference.md §1.2; PyMARE and statsmodels agree): DL+KH CI -1.10782 ... -0.32041
+    # DERIVED (docs/references.md §1.2; PyMARE and statsmodels agree): DL+KH CI -1.10782 ... -0.32041
     assert d["method"] == "DL" and d["hksj"] and d["df"] == 12
     assert abs(d["ci95"][0] - -1.10782) <= 6e-6 and abs(d["ci95"][1] - -0.32041) <= 6e-6
 
@@ -50,7 +50,7 @@ def test_meta_group_data_and_ci_input(tmp_path: Path) -> None:
                       "Peck,40,98,28,40,88,26\nDonat,200,94,19,200,82,17\nStewart,50,98,21,45,88,22\n"
                       "Young,85,96,21,85,92,22\n")
     d = json.loads(runner.invoke(app, ["meta", str(groups), "--json"]).output)
-    # DERIVED in stats-reference.md §2.2 (Chen & Peace data): REML mu 0.3607 (SE 0.1011)
+    # DERIVED in docs/references.md §2.2 (Chen & Peace data): REML mu 0.3607 (SE 0.1011)
     assert abs(d["estimate"] - 0.3607) <= 6e-5 and abs(d["se"] - 0.1011) <= 6e-5
     ci = tmp_path / "ci.csv"
     ci.write_text("study,estimate,ci_low,ci_high\nA,2.7,0.99,7.5\nB,2.30,1.3,4.1\n")

@@ -1,4 +1,4 @@
-"""Starting doses come from the trials of shared/research/evidence.md, one per condition."""
+"""Starting doses come from the trials of docs/evidence.md, one per condition."""
 
 from __future__ import annotations
 

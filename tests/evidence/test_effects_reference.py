@@ -1,4 +1,4 @@
-"""Effect sizes against published metafor escalc values (stats-reference.md section 2)."""
+"""Effect sizes against published metafor escalc values (docs/references.md section 2)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def chen_peace(vtype: str = "LS") -> tuple[tuple[float, ...], tuple[float, ...]]
 
 def test_smd_chen_peace_full_precision() -> None:
     yi, vi = chen_peace()
-    # metafor escalc("SMD") full precision, pinned in statsmodels test_meta.py (stats-reference.md §2.2)
+    # metafor escalc("SMD") full precision, pinned in statsmodels test_meta.py (docs/references.md §2.2)
     assert np.allclose(yi, [0.09452415852032972, 0.27735586626551018, 0.36654442951591998,
                             0.66438496832691396, 0.46180628128769841, 0.18516443739910043], rtol=1e-10)
     assert np.allclose(vi, [0.03337056173559990, 0.03106510106366112, 0.05083971761755720,
@@ -48,7 +48,7 @@ def test_smd_chen_peace_full_precision() -> None:
 
 def test_smd_chen_peace_pooled_derived() -> None:
     yi, vi = chen_peace()
-    # DERIVED in stats-reference.md §2.2 (their check script): REML tau² 0.0321, mu 0.3607 (SE 0.1011),
+    # DERIVED in docs/references.md §2.2 (their check script): REML tau² 0.0321, mu 0.3607 (SE 0.1011),
     # Q(5) = 11.9138; DL tau² 0.0372, mu 0.3585 (SE 0.1055)
     r = meta_analysis(yi, vi)
     assert abs(r.tau2 - 0.0321) <= 6e-5 and abs(r.estimate - 0.3607) <= 6e-5 and abs(r.se - 0.1011) <= 6e-5

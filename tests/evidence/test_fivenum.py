@@ -1,4 +1,4 @@
-"""Mean/SD from medians, ranges and quartiles against metafor conv.fivenum (stats-reference.md SMD-4)."""
+"""Mean/SD from medians, ranges and quartiles against metafor conv.fivenum (docs/references.md SMD-4)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_skewed_summary_is_refused_and_lognormal_converts() -> None:
 
 
 def test_wan_2014_values() -> None:
-    # DERIVED in stats-reference.md SMD-4 (pure Wan 2014): means 7.0, 6.6667, 7.0; case-3 SD 3.999326
+    # DERIVED in docs/references.md SMD-4 (pure Wan 2014): means 7.0, 6.6667, 7.0; case-3 SD 3.999326
     assert mean_sd_from_summary(20, method="wan2014", **CASE1).mean == pytest.approx(7.0)
     assert mean_sd_from_summary(20, method="wan2014", **CASE2).mean == pytest.approx(6.6667, abs=6e-5)
     r = mean_sd_from_summary(20, method="wan2014", **CASE3)

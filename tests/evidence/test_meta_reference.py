@@ -1,6 +1,6 @@
 """Random-effects meta-analysis against published metafor values.
 
-Every expected number is from shared/research/stats-reference.md sections 1.2-1.6, with the
+Every expected number is from docs/references.md sections 1.2-1.6, with the
 primary source named beside the assertion. Tolerances as that file advises: printed metafor
 output (4 dp) with abs 6e-5 (1e-4 where the source prints a rounded percent or 2-4 dp tables),
 full-precision pins with rel 1e-6.
@@ -109,7 +109,7 @@ def test_bcg_odds_ratio_dl() -> None:
 
 
 def test_bcg_hksj_and_pm_derived(bcg: tuple[tuple[float, ...], tuple[float, ...]]) -> None:
-    # DERIVED in stats-reference.md §1.2 (PyMARE/statsmodels agree); a cross-check, not an oracle.
+    # DERIVED in docs/references.md §1.2 (PyMARE/statsmodels agree); a cross-check, not an oracle.
     r = meta_analysis(*bcg, hksj=True)
     assert near(r.se, 0.1808) and near(r.statistic, -3.9522) and r.df == 12
     assert near(r.ci95[0], -1.1084) and near(r.ci95[1], -0.3206)

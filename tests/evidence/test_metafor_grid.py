@@ -1,4 +1,4 @@
-"""Full-precision metafor pins from PyMARE's validation grid (stats-reference.md §1.8).
+"""Full-precision metafor pins from PyMARE's validation grid (docs/references.md §1.8).
 
 Data: neurostuff/PyMARE ``pymare/tests/data/metafor_small_sample.csv`` (four designs). Expected values:
 ``pymare/tests/data/metafor_reference.json``, produced by ``rma.uni(y, v, method=<method>, test="z")``

@@ -1,4 +1,4 @@
-"""ACR 2016 scoring: worked examples A1-A9 (research/instruments.md 1.6 and appendix 8), and invariants."""
+"""ACR 2016 scoring: worked examples A1-A9 (docs/instruments.md 1.6 and appendix 8), and invariants."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def expect(**kw: Any) -> dict[str, Any]:
 
 
 ALL5 = (1, 2, 3, 4, 5)
-# research/instruments.md appendix 8 "acr2016" (Wolfe 2016 rule; bands WOLFE15); "_" for spaces in band names.
+# docs/instruments.md appendix 8 "acr2016" (Wolfe 2016 rule; bands WOLFE15); "_" for spaces in band names.
 ACR_VECTORS: list[tuple[str, Acr2016Answers, dict[str, Any]]] = [
     ("A1", answers(A1_AREAS, 2, 2, 1, 1, 0, 1, True),
      expect(wpi=10, sss=7, regions=ALL5, generalized=True, met=True, fs=17, band="severe")),
@@ -90,7 +90,7 @@ def test_duplicate_areas_count_once() -> None:
 
 
 def test_formats_example_keys() -> None:
-    # FORMATS.md client example: areas shoulder_girdle_left + upper_back, SSS 2+2+1+1+0+1 = 7 -> FS 9.
+    # docs/formats.md client example: areas shoulder_girdle_left + upper_back, SSS 2+2+1+1+0+1 = 7 -> FS 9.
     a = answers(("shoulder_girdle_left", "upper_back"), 2, 2, 1, 1, 0, 1, True)
     d = score_acr2016(a).to_dict()
     assert {k: d[k] for k in ("wpi", "sss", "severity", "generalized", "meets_criteria")} == {
@@ -150,7 +150,7 @@ def test_scores_in_range_and_rules_hold(a: Acr2016Answers) -> None:
     assert s.sss is not None and s.severity is not None
     assert 0 <= s.wpi <= 19 and 0 <= s.sss <= 12 and s.severity == s.wpi + s.sss and 0 <= s.severity <= 31
     if s.generalized:
-        assert s.wpi >= 4  # research/instruments.md 1.1: generalized pain => at least 4 non-excluded areas
+        assert s.wpi >= 4  # docs/instruments.md 1.1: generalized pain => at least 4 non-excluded areas
     if s.meets_criteria:
         # WOLFE15: "FM cannot be diagnosed unless PSD is at least 12".
         assert s.severity >= SEVERITY_FM_MINIMUM

@@ -1,4 +1,4 @@
-"""Change on the 0-10 pain scale: the worked examples N1-N9 of research/instruments.md 3.6 / appendix 8."""
+"""Change on the 0-10 pain scale: the worked examples N1-N9 of docs/instruments.md 3.6 / appendix 8."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from touchdose.instruments.change import (
 )
 
 # (id, before, after, points, percent, class by percent, Farrar "both" flag):
-# research/instruments.md section 3.6 table and appendix 8 "nrs_change"
+# docs/instruments.md section 3.6 table and appendix 8 "nrs_change"
 # (IMMPACT: Dworkin 2008 Table 1; Farrar 2001: >= 2 points and >= 30 %).
 NRS_VECTORS = [
     ("N1", 8, 5, 3, 37.5, "moderate", True),

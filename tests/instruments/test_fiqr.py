@@ -1,4 +1,4 @@
-"""FIQR scoring: worked examples F1-F7 (research/instruments.md 2.7 and appendix 8) and invariants."""
+"""FIQR scoring: worked examples F1-F7 (docs/instruments.md 2.7 and appendix 8) and invariants."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ FIQR_VECTORS: list[tuple[str, list[int | None], Fraction, int, Fraction, Fractio
      Fraction(87, 4), 17, Fraction(71, 2), Fraction(297, 4), "high", "severe"),
     ("F6", items([2] * 9, [5, 5], [9] * 10),
      Fraction(6), 10, Fraction(45), Fraction(61), "moderate", "moderate"),
-    # FORMATS.md client example: function 14.0, overall 13, symptoms 28.5, total 55.5.
+    # docs/formats.md client example: function 14.0, overall 13, symptoms 28.5, total 55.5.
     ("FORMATS", [5, 4, 6, 3, 5, 4, 6, 5, 4, 7, 6, 7, 6, 5, 6, 7, 5, 4, 6, 6, 5],
      Fraction(14), 13, Fraction(57, 2), Fraction(111, 2), "moderate", "moderate"),
 ]  # fmt: skip
@@ -161,7 +161,7 @@ def test_one_missing_function_item_stays_in_range(given_items: list[int], index:
 
 
 def test_summary_rounds_for_display_only() -> None:
-    s = score_fiqr(FIQR_VECTORS[3][1])  # F3: 91/6, displayed 15.2 (research/instruments.md 2.7)
+    s = score_fiqr(FIQR_VECTORS[3][1])  # F3: 91/6, displayed 15.2 (docs/instruments.md 2.7)
     assert "15.2 of 100" in s.summary() and s.total == float(Fraction(91, 6))
     with pytest.warns(FiqrInvalidWarning):
         invalid = score_fiqr([None] * 21)

@@ -1,4 +1,4 @@
-"""PGIC: appendix 8 "pgic" vectors and worked examples P1-P4 (research/instruments.md 3.5-3.6)."""
+"""PGIC: appendix 8 "pgic" vectors and worked examples P1-P4 (docs/instruments.md 3.5-3.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Touch sensitivity and score_profile: the FORMATS.md rule, its thresholds, and monotonicity."""
+"""Touch sensitivity and score_profile: the docs/formats.md rule, its thresholds, and monotonicity."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def acr(areas: tuple[str, ...], *sss: int, months: bool = True) -> Acr2016Answer
 
 
 def test_formats_example_instruments_object() -> None:
-    # FORMATS.md example: acr2016 wpi 2, sss 7, severity 9, not generalized, not met; FIQR 14.0/13/28.5/55.5;
+    # docs/formats.md example: acr2016 wpi 2, sss 7, severity 9, not generalized, not met;
+    # FIQR 14.0/13/28.5/55.5;
     # sensitivity high (FIQR 55.5 > 45, SALAFFI2018 "moderate"; ACR FS 9 alone would say typical).
     p = ClientProfile(id="c-001", sensitivity="high", acr2016=FORMATS_ACR, fiqr=FORMATS_FIQR)
     d = score_profile(p).to_dict()

@@ -115,7 +115,7 @@ def test_questionnaire_responses_and_scores(bundle: dict[str, Any]) -> None:
     assert all(r["status"] == "completed" for r in responses.values())
     fiqr_items = [q for g in responses[fc.QUESTIONNAIRE_FIQR]["item"] for q in g["item"]]
     assert len(fiqr_items) == 21
-    # The example's ACR 2016 answers are worked example A1 of research/instruments.md 1.6:
+    # The example's ACR 2016 answers are worked example A1 of docs/instruments.md 1.6:
     # WPI 10, SSS 7, FS 17, generalized, criteria met (hand-computed, script re-checked there).
     scores = {
         o["code"]["coding"][0]["code"]: o.get("valueQuantity", {}).get("value", o.get("valueBoolean"))
@@ -193,7 +193,7 @@ def test_a_missing_required_element_is_rejected(bundle: dict[str, Any]) -> None:
 
 
 def test_a_status_outside_its_binding_is_rejected(bundle: dict[str, Any]) -> None:
-    # fhir.resources accepts any status code (research/instruments.md 5.3); our check does not.
+    # fhir.resources accepts any status code (docs/instruments.md 5.3); our check does not.
     broken = tampered(bundle, "Procedure", lambda r: r.update(status="bogus"))
     with pytest.raises(FhirInvalid, match=r"status is not one of"):
         validate_bundle(broken)

@@ -1,4 +1,4 @@
-"""Client files (FORMATS.md): exact round trips, and bad files rejected whole with every problem."""
+"""Client files (docs/formats.md): exact round trips, and bad files rejected whole with every problem."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The qualitative behaviour the pain-system model must reproduce (issue 3, part 1).
 
-Each test is a claim from the source articles or DESIGN.md, checked on the model:
-seeds/000 (Persson, after Peirs 2015 and Duan 2014) for the gate, Cambron 2007 for the
+Each test is a claim from the source articles or docs/design.md, checked on the model:
+docs/sources.md (Persson, after Peirs 2015 and Duan 2014) for the gate, Cambron 2007 for the
 time course of after-massage discomfort.
 """
 
@@ -37,7 +37,7 @@ def test_typical_system_moderate_massage_lowers_pain_during_and_after() -> None:
 def test_sensitized_system_same_massage_raises_pain_during_and_next_day() -> None:
     r = gate_response(SENSITIZED, MODERATE, background_pain=6.0)
     assert r.during[()] > 6.0
-    # A flare: at least the 2-point aggravation of DESIGN.md the next day.
+    # A flare: at least the 2-point aggravation of docs/design.md the next day.
     assert r.change_at(NEXT_DAY_HOURS)[()] >= 2.0
 
 

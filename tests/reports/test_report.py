@@ -60,7 +60,7 @@ def test_the_pdf_holds_the_instrument_scores_the_engine_computed(
 ) -> None:
     text = pdf_text(pdf)
     acr, fiqr = analysis["instruments"]["acr2016"], analysis["instruments"]["fiqr"]
-    # Example = worked example A1 (research/instruments.md 1.6): WPI 10, SSS 7, FS 17.
+    # Example = worked example A1 (docs/instruments.md 1.6): WPI 10, SSS 7, FS 17.
     assert (acr["wpi"], acr["sss"], acr["severity"]) == (10, 7, 17)
     assert "WPI 10/19, SSS 7/12, severity 17/31" in text
     # FIQR of the example: function 42/3 = 14, overall 13, symptoms 57/2 = 28.5, total 55.5 (Bennett 2009).
@@ -100,7 +100,7 @@ def test_the_pdf_says_what_the_engine_has_not_computed_yet(
     assert f"Plan: {NOT_YET}" in text
 
 
-FULL_ENGINE_PARTS = {  # the FORMATS.md example values, as the engine will print them
+FULL_ENGINE_PARTS = {  # the docs/formats.md example values, as the engine will print them
     "comparison": {
         "pain": {
             "effect": -1.1,

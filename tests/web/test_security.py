@@ -1,4 +1,4 @@
-"""DESIGN.md "Security and privacy", proved: strong hashing, login rate limiting, CSRF, cookie
+"""docs/design.md "Security and privacy", proved: strong hashing, login rate limiting, CSRF, cookie
 flags, no health data in logs or error pages, an audit event for every read and change,
 export of everything, account deletion, and access ending at revocation."""
 

@@ -20,14 +20,14 @@ from numpy.typing import NDArray
 from touchdose.analysis.diary import daily_values
 from touchdose.records import ClientFile
 
-#: Days counted as exposed: the day of the massage and the 2 days after (DESIGN.md item 2,
+#: Days counted as exposed: the day of the massage and the 2 days after (docs/design.md item 2,
 #: "days 0-2 after a massage"), the span in which massage clients report relief or the
-#: 24-48 h flare (research/evidence.md; the 24 h and 48 h follow-ups of response.py).
+#: 24-48 h flare (docs/evidence.md; the 24 h and 48 h follow-ups of response.py).
 EXPOSURE_WINDOW_DAYS = 3
-#: A day is massage-free when no massage fell on it or on the 3 days before it (DESIGN.md
+#: A day is massage-free when no massage fell on it or on the 3 days before it (docs/design.md
 #: item 2: "days with no massage in the previous 3 days"); day 3 after a massage is washout.
 WASHOUT_DAYS = 3
-#: Diary days without massage needed before the comparison is made (DESIGN.md item 2,
+#: Diary days without massage needed before the comparison is made (docs/design.md item 2,
 #: default 7): one week of baseline, the usual minimum baseline phase of an n-of-1 design.
 MIN_BASELINE_DAYS = 7
 #: Massage must switch on at least this many separate times (runs of exposed days between

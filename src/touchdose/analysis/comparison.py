@@ -104,9 +104,9 @@ class Outcome:
 
 #: The four outcomes compared, in report order.
 #: pain: MID = IMMPACT's minimally important change, 1 point (Dworkin 2008, via instruments.change).
-#: fatigue, mood: 0-10 ratings; no daily-diary MID was found (research/instruments.md), so we use
+#: fatigue, mood: 0-10 ratings; no daily-diary MID was found (docs/instruments.md), so we use
 #: the same 1 point = 10 % of the scale, IMMPACT's minimal-importance fraction (documented choice).
-#: Mood is read as 10 = best, the soothing effect DESIGN.md describes as "mood better".
+#: Mood is read as 10 = best, the soothing effect docs/design.md describes as "mood better".
 #: sleep_hours: 0.5 h, the clinical-significance threshold for total sleep time in the AASM
 #: insomnia guideline (Sateia MJ et al. J Clin Sleep Med 2017;13:307-49; recalled, not re-read).
 OUTCOMES: dict[str, Outcome] = {
@@ -158,7 +158,7 @@ DEFAULT_PRIOR = Prior()
 class Comparison:
     """A comparison that was made. ``effect`` is exposed minus massage-free days, in points.
 
-    ``to_dict()`` is exactly the FORMATS.md object; the other attributes are diagnostics.
+    ``to_dict()`` is exactly the docs/formats.md object; the other attributes are diagnostics.
     """
 
     outcome: str
@@ -178,7 +178,7 @@ class Comparison:
     refused: bool = field(default=False, init=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The FORMATS.md comparison object (rounded to 4 decimals)."""
+        """The docs/formats.md comparison object (rounded to 4 decimals)."""
         return {
             "effect": round(self.effect, 4),
             "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
@@ -211,7 +211,7 @@ class ComparisonSet:
     results: dict[str, Comparison | Refusal]
 
     def to_dict(self) -> dict[str, dict[str, Any] | None]:
-        """FORMATS.md ``comparison``: each outcome's object, ``None`` where it was refused."""
+        """docs/formats.md ``comparison``: each outcome's object, ``None`` where it was refused."""
         return {k: (None if isinstance(v, Refusal) else v.to_dict()) for k, v in self.results.items()}
 
     @property

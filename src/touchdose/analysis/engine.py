@@ -2,7 +2,7 @@
 
 One function, :func:`analyze_client`, assembles the parts (instrument scores,
 data summary, session responses, the n-of-1 comparison, titration, verdict and
-plan) into a :class:`ClientAnalysis` whose ``to_dict()`` is the FORMATS.md
+plan) into a :class:`ClientAnalysis` whose ``to_dict()`` is the docs/formats.md
 ``touchdose analyze --json`` object.
 
 Examples
@@ -43,7 +43,7 @@ class ClientAnalysis:
     plan: Plan | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The FORMATS.md ``touchdose analyze --json`` object (keys not yet computed are ``None``)."""
+        """The docs/formats.md ``touchdose analyze --json`` object (keys not yet computed are ``None``)."""
 
         def part(value: ComparisonSet | Titration | Verdict | Plan | None) -> Any:
             return None if value is None else value.to_dict()
@@ -83,7 +83,7 @@ def analyze_client(
     Returns
     -------
     ClientAnalysis
-        Frozen result; ``to_dict()`` gives the FORMATS.md analyze JSON.
+        Frozen result; ``to_dict()`` gives the docs/formats.md analyze JSON.
 
     Notes
     -----

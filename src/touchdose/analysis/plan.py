@@ -46,12 +46,12 @@ __all__ = [
     "make_plan",
 ]
 
-#: After an aggravation: a third shorter and one session a week fewer (DESIGN.md "mixed:
+#: After an aggravation: a third shorter and one session a week fewer (docs/design.md "mixed:
 #: gentler, shorter, or less often"; the size of the step is our convention, not a trial figure).
 REDUCED_MINUTES_FACTOR = 2 / 3
 #: "Mainly more pain": if touch is tried at all, half the minutes, very light, once a week.
 STOP_MINUTES_FACTOR = 1 / 2
-#: Verdicts under which the plan does not go firmer than the latest session (DESIGN.md: only
+#: Verdicts under which the plan does not go firmer than the latest session (docs/design.md: only
 #: "helping" may dial up; gathering data lets the titration explore within its safety rules).
 NO_DIAL_UP: tuple[str, ...] = ("soothing", "no_effect")
 #: Never plan a session shorter than this (a very light session still needs time to settle).
@@ -61,7 +61,7 @@ _MINUTE_STEP = 5
 
 @dataclass(frozen=True)
 class Plan:
-    """The next sessions: what to do and why (FORMATS.md ``plan``).
+    """The next sessions: what to do and why (docs/formats.md ``plan``).
 
     ``stop`` is true when the advice is to stop (very light touch is the only alternative).
     """

@@ -34,9 +34,9 @@ from touchdose.analysis.diary import baseline_days, diary_dates
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CheckIn, ClientFile, Session
 
-#: Follow-up windows in hours after the session start (DESIGN.md "Domain"): a check-in
+#: Follow-up windows in hours after the session start (docs/design.md "Domain"): a check-in
 #: 18-36 h after is the session's 24 h follow-up, 36-60 h its 48 h one. The flare that
-#: sensitized clients describe peaks a day or two after (seeds/000; Cambron 2007).
+#: sensitized clients describe peaks a day or two after (docs/sources.md; Cambron 2007).
 FOLLOWUP_24H_HOURS: tuple[float, float] = (18.0, 36.0)
 FOLLOWUP_48H_HOURS: tuple[float, float] = (36.0, 60.0)
 #: Aggravation: pain at least this many points above the before-pain. Two points on the
@@ -73,7 +73,7 @@ class SessionResponse:
         return self.change_24h is not None or self.change_48h is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """The FORMATS.md ``sessions[]`` object (and a few more keys)."""
+        """The docs/formats.md ``sessions[]`` object (and a few more keys)."""
         return {
             "start": self.start.isoformat(),
             "pressure": self.pressure,
@@ -89,7 +89,7 @@ class SessionResponse:
 
 @dataclass(frozen=True)
 class DataSummary:
-    """How much data there is (FORMATS.md ``data``)."""
+    """How much data there is (docs/formats.md ``data``)."""
 
     checkin_days: int
     baseline_days: int

@@ -4,7 +4,7 @@ The probability that a session at pressure ``d`` (1-5) leads to aggravation is
 modelled with the continual reassessment method (:mod:`touchdose.analysis.crm`):
 a skeleton of prior risks per pressure, steeper for a sensitized client, the
 power model, the posterior by quadrature. On top of it the clinical rules of
-DESIGN.md ("How gentle?"):
+docs/design.md ("How gentle?"):
 
 * recommend the highest pressure whose estimated aggravation risk (dfcrm's plug-in
   estimate) is at most the target (default 15 %), and,
@@ -56,7 +56,7 @@ __all__ = [
     "titrate",
 ]
 
-#: Target aggravation risk per session (DESIGN.md "How gentle?": default 15 %). Furlan 2015
+#: Target aggravation risk per session (docs/design.md "How gentle?": default 15 %). Furlan 2015
 #: (Cochrane, massage for low-back pain) reports increased pain in 1.5-25 % of participants;
 #: 15 % sits inside that range of what trial participants accepted.
 TARGET_AGGRAVATION_RISK = 0.15
@@ -69,7 +69,7 @@ OVERDOSE_MAX_PROB = 0.25
 #: 10 % of ordinary massage clients report discomfort afterwards (Cambron 2007, 91-100 clients;
 #: their pressure was not reported, moderate is assumed) -> "typical" at pressure 3 is 0.10;
 #: Furlan 2015 reports increased pain in up to 25 % of trial participants -> "high" (a
-#: sensitized pain system, DESIGN.md) reaches 0.25 already at pressure 3, the steeper curve of
+#: sensitized pain system, docs/design.md) reaches 0.25 already at pressure 3, the steeper curve of
 #: Cheung's (2011) worked example. The other values are our spacing (roughly doubling per level
 #: up to moderate), labelled as judgement.
 SKELETONS: dict[str, tuple[float, float, float, float, float]] = {
@@ -77,7 +77,7 @@ SKELETONS: dict[str, tuple[float, float, float, float, float]] = {
     "typical": (0.02, 0.05, 0.10, 0.18, 0.28),
     "high": (0.05, 0.12, 0.25, 0.40, 0.55),
 }
-#: First pressure before anything is tolerated: 2 (light) for a sensitized client (DESIGN.md),
+#: First pressure before anything is tolerated: 2 (light) for a sensitized client (docs/design.md),
 #: 3 (moderate, the pressure of the fibromyalgia trial that sets the dose, Field 2002) otherwise.
 START_PRESSURE: dict[str, int] = {"low": 3, "typical": 3, "high": 2}
 
@@ -148,7 +148,7 @@ class Titration:
     why: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary (the FORMATS.md ``titration`` keys first, then the extras)."""
+        """JSON-ready dictionary (the docs/formats.md ``titration`` keys first, then the extras)."""
         return {
             "current_pressure": self.current_pressure,
             "recommended_pressure": self.recommended_pressure,

@@ -3,7 +3,7 @@
 The verdict reads two kinds of evidence a real client has: how each session went
 (:mod:`touchdose.analysis.response`: relief, aggravation, missing follow-ups) and the
 n-of-1 comparison of the diary on massage days against days without massage
-(:mod:`touchdose.analysis.comparison`). The states are those of FORMATS.md:
+(:mod:`touchdose.analysis.comparison`). The states are those of docs/formats.md:
 
 * ``gathering_data`` — not enough to judge; says exactly what is missing;
 * ``more_pain`` — mainly more pain: most judged sessions aggravated, or the diary shows
@@ -71,7 +71,7 @@ VERDICT_HEADLINES: dict[str, str] = {
     "more_pain": "Mainly more pain",
 }
 
-#: Every verdict carries this caution (DESIGN.md "Verdict and plan"; FORMATS.md example).
+#: Every verdict carries this caution (docs/design.md "Verdict and plan"; docs/formats.md example).
 CAUTION = "Self-reported n-of-1 data, not medical advice."
 CAUTION_MORE_PAIN = (
     " If massage mainly brings more pain, stop, and talk to your physician before trying again."
@@ -80,10 +80,10 @@ CAUTION_MORE_PAIN = (
 #: Sessions with a known outcome needed before any verdict: three, the same number of
 #: separate massage episodes the n-of-1 comparison needs (comparison.MIN_EXPOSURE_EPISODES).
 MIN_JUDGED_SESSIONS = 3
-#: "Mainly more pain" (DESIGN.md): at least half of the judged sessions aggravated.
+#: "Mainly more pain" (docs/design.md): at least half of the judged sessions aggravated.
 MAINLY_SHARE = 0.5
 #: "Mixed": at least this share of judged sessions aggravated, twice the 10 % of ordinary
-#: massage clients who report discomfort afterwards (Cambron 2007; research/evidence.md 12),
+#: massage clients who report discomfort afterwards (Cambron 2007; docs/evidence.md 12),
 #: so an occasional bad day is not read as a pattern ...
 MIXED_SHARE = 0.2
 #: ... and never on a single aggravation.
@@ -303,7 +303,7 @@ class Verdict:
             raise ValueError(f"verdict: state = {self.state!r} is not one of {', '.join(VERDICT_STATES)}")
 
     def to_dict(self) -> dict[str, Any]:
-        """FORMATS.md ``verdict`` (``state``, ``reasons``, ``caution``) plus ``missing``."""
+        """docs/formats.md ``verdict`` (``state``, ``reasons``, ``caution``) plus ``missing``."""
         return {
             "state": self.state,
             "reasons": list(self.reasons),

@@ -1,6 +1,6 @@
 """The terminal report of ``touchdose analyze``: verdict and plan first, then the evidence.
 
-It renders the FORMATS.md analysis dictionary, so the terminal and ``--json``
+It renders the docs/formats.md analysis dictionary, so the terminal and ``--json``
 can never disagree about a number.
 """
 

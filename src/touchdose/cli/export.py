@@ -1,4 +1,4 @@
-"""``touchdose export``: a client's data as a FORMATS.md JSON or CSV file, or as a FHIR R4 Bundle.
+"""``touchdose export``: a client's data as a docs/formats.md JSON or CSV file, or as a FHIR R4 Bundle.
 
 The client comes from a file (JSON or CSV) or, with ``--client ID``, from the web app's database.
 Also holds what ``touchdose report`` shares with it: reading the client and writing the output
@@ -106,7 +106,7 @@ def _format_for(fmt: str | None, out: Path) -> str:
 
 
 EXPORT_HELP = (
-    "Export a client's data: FORMATS.md JSON or CSV (they re-import unchanged) or a FHIR R4 Bundle.\n\n"
+    "Export a client's data: docs/formats.md JSON or CSV (they re-import unchanged) or a FHIR R4 Bundle.\n\n"
     "The FHIR Bundle (collection) has a pseudonymous Patient, pain (LOINC 72514-3) and sleep (93832-4) "
     "Observations, the questionnaires with their scores, and each massage as a Procedure with its dose; "
     "it is validated before it is written. CSV holds sessions and check-ins only (no profile)."

@@ -50,7 +50,7 @@ def simulate(
     timezone: str = typer.Option("UTC", "--timezone", help="IANA time zone of the simulated clients."),
     intake: bool = typer.Option(False, "--intake", help="Give each client ACR 2016 intake answers too."),
 ) -> None:
-    """Write synthetic client files (FORMATS.md JSON) and a truth file, for testing and teaching.
+    """Write synthetic client files (docs/formats.md JSON) and a truth file, for testing and teaching.
 
     The clients come from the pain-system model (docs/painmodel.md). truth.json says what
     each client really is: kind, sensitization, best pressure, the true effect of a session

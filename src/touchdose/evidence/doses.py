@@ -4,7 +4,7 @@ One source: the plan in the engine reads :func:`starting_dose`, which reads the
 minutes, frequency, weeks and technique from the trial's row in the evidence
 library (``data/studies.csv``); nothing else holds a copy of these numbers.
 Every dose names the trial it comes from and how well the dose was verified
-(``shared/research/evidence.md``). Where no trial of massage with a usable dose
+(``docs/evidence.md``). Where no trial of massage with a usable dose
 exists for a condition, the dose is a stated fallback, and ``basis`` says so.
 
 Examples

@@ -1,7 +1,7 @@
 """The evidence library: curated massage studies as package data, validated on load.
 
 Three CSV files under ``touchdose/evidence/data`` (curated from
-``shared/research/evidence.md``): ``studies.csv`` (one row per study: citation,
+``docs/evidence.md``): ``studies.csv`` (one row per study: citation,
 identifiers, design, population, condition, dose), ``effects.csv`` (one row per
 effect estimate: outcome, comparator, effect as published, its direction, how it
 was verified, whether it may be pooled) and ``guidelines.csv`` (the fibromyalgia
@@ -45,7 +45,7 @@ EFFECT_TYPES: tuple[str, ...] = ("SMD", "MD", "RR", "OR", "narrative")
 RATIO_TYPES: tuple[str, ...] = ("RR", "OR")
 #: Study levels: a trial, or a review that pools its own trials (never pooled again).
 LEVELS: tuple[str, ...] = ("trial", "review")
-#: Verification tags of shared/research/evidence.md: V read verbatim, V2 via a secondary source quoting
+#: Verification tags of docs/evidence.md: V read verbatim, V2 via a secondary source quoting
 #: the primary, D derived by us from verified numbers, U unverified.
 STATUSES: tuple[str, ...] = ("V", "V2", "D", "U")
 #: Which sign of the published estimate favours massage.

@@ -139,7 +139,7 @@ class MetaResult:
         return float(stats.t.cdf(z, self.df) if self.df is not None else stats.norm.cdf(z))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the ``touchdose meta --json`` object (FORMATS.md keys first, then extras)."""
+        """Return the ``touchdose meta --json`` object (docs/formats.md keys first, then extras)."""
         return {
             "estimate": self.estimate,
             "se": self.se,

@@ -1,4 +1,4 @@
-"""The ``touchdose meta`` input table (FORMATS.md "Meta-analysis input"), validated row by row.
+"""The ``touchdose meta`` input table (docs/formats.md "Meta-analysis input"), validated row by row.
 
 Pure: takes the header and rows already read from a CSV file and returns the
 study labels with ``yi``/``vi``. Accepted column sets (``study`` always first):
@@ -34,7 +34,7 @@ INPUT_KINDS: dict[str, tuple[str, ...]] = {
 }
 #: 2x2 measures for count input.
 COUNT_MEASURES: tuple[str, ...] = ("RR", "OR")
-#: Most problems listed in one error before the rest are only counted (FORMATS.md "Errors").
+#: Most problems listed in one error before the rest are only counted (docs/formats.md "Errors").
 MAX_LISTED = 50
 
 

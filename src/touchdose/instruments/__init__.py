@@ -33,7 +33,7 @@ class InstrumentScores:
     sensitivity: Sensitivity
 
     def to_dict(self) -> dict[str, Any]:
-        """The FORMATS.md ``instruments`` object: absent instruments are left out."""
+        """The docs/formats.md ``instruments`` object: absent instruments are left out."""
         out: dict[str, Any] = {}
         if self.acr2016 is not None:
             out["acr2016"] = self.acr2016.to_dict()

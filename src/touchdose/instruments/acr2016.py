@@ -11,7 +11,7 @@ from typing import Any
 
 from touchdose.records import AREA_REGION, GENERALIZED_EXCLUDED, Acr2016Answers
 
-# --- Rules (Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29; research/instruments.md 1.3-1.4) ------
+# --- Rules (Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29; docs/instruments.md 1.3-1.4) ------
 
 #: Upper branch of the 2016 score rule: WPI >= 7 and SSS >= 5.
 WPI_UPPER_BRANCH = 7
@@ -132,7 +132,7 @@ class Acr2016Score:
         return where + f"; the answers {pattern} (not a diagnosis)."
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dictionary (FORMATS.md ``instruments.acr2016``)."""
+        """Return the result as a JSON-ready dictionary (docs/formats.md ``instruments.acr2016``)."""
         return {
             "wpi": self.wpi,
             "sss": self.sss,

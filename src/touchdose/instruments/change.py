@@ -17,7 +17,7 @@ from typing import Any
 
 from touchdose.records import NRS_MAX, NRS_MIN
 
-# --- Thresholds (research/instruments.md section 3) ----------------------------------------------
+# --- Thresholds (docs/instruments.md section 3) ----------------------------------------------
 
 #: Minimally important reduction in points. Dworkin RH et al. J Pain 2008;9:105-21 (IMMPACT),
 #: point equivalent "about 1 point" from secondary summaries of its Table 1 (instruments.md 3.2).

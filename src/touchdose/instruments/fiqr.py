@@ -1,6 +1,6 @@
 """The revised Fibromyalgia Impact Questionnaire (FIQR): function, overall impact, symptoms, total.
 
-Scoring follows the official FIQR site (Bennett; research/instruments.md 2.2-2.3). Domain scores
+Scoring follows the official FIQR site (Bennett; docs/instruments.md 2.2-2.3). Domain scores
 are computed exactly (``fractions.Fraction``) and turned into floats only at the end; rounding is
 for display alone.
 """
@@ -105,7 +105,7 @@ class FiqrScore:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dictionary (FORMATS.md ``instruments.fiqr``)."""
+        """Return the result as a JSON-ready dictionary (docs/formats.md ``instruments.fiqr``)."""
         return {
             "function": self.function,
             "overall": self.overall,

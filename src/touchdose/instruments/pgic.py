@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 #: Labels of the standard seven-point PGIC (NINDS CDE "Patient Global Impression of Change Scale";
-#: labels 2-6 in the standard CGI-I/PGIC wording, research/instruments.md 3.5).
+#: labels 2-6 in the standard CGI-I/PGIC wording, docs/instruments.md 3.5).
 PGIC_LABELS: dict[int, str] = {
     1: "Very much improved",
     2: "Much improved",

@@ -1,7 +1,7 @@
 """How sensitive to touch is this client likely to be: low, typical or high?
 
 The level sets how cautiously the intensity titration starts (a steeper aggravation skeleton and
-light pressure first for a sensitized client). The rule, in order (FORMATS.md ``sensitivity``):
+light pressure first for a sensitized client). The rule, in order (docs/formats.md ``sensitivity``):
 
 1. When ACR 2016 answers or a valid FIQR are present, *they decide*:
 

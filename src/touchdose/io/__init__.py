@@ -1,4 +1,4 @@
-"""Reading and writing client files (FORMATS.md).
+"""Reading and writing client files (docs/formats.md).
 
 ``read_client_file`` picks the format by extension. A bad file is rejected whole
 with :class:`FileRejected`, which lists every bad row; nothing is half-read.
@@ -129,10 +129,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def write_json(cf: ClientFile, path: str | Path) -> None:
-    """Write the FORMATS.md JSON client file."""
+    """Write the docs/formats.md JSON client file."""
     _write_atomically(Path(path), jsonfile.dumps(cf))
 
 
 def write_csv(cf: ClientFile, path: str | Path) -> None:
-    """Write the FORMATS.md CSV client file (sessions and check-ins; the profile is not part of it)."""
+    """Write the docs/formats.md CSV client file (sessions and check-ins; the profile is not part of it)."""
     _write_atomically(Path(path), csvfile.dumps(cf))

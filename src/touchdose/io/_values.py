@@ -42,7 +42,7 @@ def parse_time(raw: Any, zone: tzinfo) -> tuple[datetime, bool]:
 
 
 def parse_bool(raw: Any) -> bool:
-    """``true/false``, ``yes/no``, ``1/0`` (FORMATS.md), case-insensitive; JSON booleans as is."""
+    """``true/false``, ``yes/no``, ``1/0`` (docs/formats.md), case-insensitive; JSON booleans as is."""
     if isinstance(raw, bool):
         return raw
     text = str(raw).strip().lower()
@@ -85,5 +85,5 @@ def as_tuple(raw: Any) -> Any:
 
 
 def split_list(text: str) -> tuple[str, ...]:
-    """A CSV list cell: items separated by ``;`` (FORMATS.md), blanks dropped."""
+    """A CSV list cell: items separated by ``;`` (docs/formats.md), blanks dropped."""
     return tuple(item.strip() for item in text.split(";") if item.strip())

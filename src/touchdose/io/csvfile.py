@@ -1,9 +1,9 @@
-"""The CSV client file of FORMATS.md: one row per session or check-in.
+"""The CSV client file of docs/formats.md: one row per session or check-in.
 
 The profile is not part of the CSV; it comes from ``--client-json`` or options.
-Two optional columns extend the published header (FORMATS.md allows adding
+Two optional columns extend the published header (docs/formats.md allows adding
 optional fields): ``relaxation_after`` and ``therapist``; the writer adds them
-only when a record uses them, so files without them stay byte-for-byte FORMATS.md.
+only when a record uses them, so files without them stay byte-for-byte docs/formats.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Export a client file as a FHIR R4 (R4B models) collection Bundle, validated with ``fhir.resources``.
 
-What goes where (research/instruments.md section 5; codes in :mod:`touchdose.io.fhir_codes`):
+What goes where (docs/instruments.md section 5; codes in :mod:`touchdose.io.fhir_codes`):
 
 - the client -> a pseudonymous ``Patient``: the touchdose client id as its only identifier, no name,
   no birth date, no gender; time zone, maximum pressure, sensitivity and regions to avoid as extensions;
@@ -35,7 +35,7 @@ from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile
 
 Json = dict[str, Any]
 
-#: Score keys of ``touchdose analyze --json`` "instruments" (FORMATS.md) -> project code, value type.
+#: Score keys of ``touchdose analyze --json`` "instruments" (docs/formats.md) -> project code, value type.
 ACR_SCORE_CODES: tuple[tuple[str, str, str], ...] = (
     ("wpi", "wpi", "quantity"),
     ("sss", "sss", "quantity"),
@@ -380,7 +380,7 @@ def client_file_to_fhir(cf: ClientFile) -> Json:
 
     References
     ----------
-    HL7 FHIR R4B (4.3.0), https://hl7.org/fhir/R4B/. LOINC 72514-3 and 93832-4 (research/instruments.md 5.2).
+    HL7 FHIR R4B (4.3.0), https://hl7.org/fhir/R4B/. LOINC 72514-3 and 93832-4 (docs/instruments.md 5.2).
 
     Examples
     --------

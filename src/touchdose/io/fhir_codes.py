@@ -1,7 +1,7 @@
 """The codes of touchdose's FHIR export: LOINC and UCUM where a code exists, our own code systems otherwise.
 
 LOINC has codes for a 0-10 pain rating and for sleep duration, but none for the ACR 2016 fibromyalgia
-criteria, the FIQR, the daily fatigue / mood ratings or a massage dose (research/instruments.md 5.2:
+criteria, the FIQR, the daily fatigue / mood ratings or a massage dose (docs/instruments.md 5.2:
 "no verified LOINC" for FIQR; the 90858-2 seen in one third-party file is unverified and not used).
 Those concepts get codes in the project code systems below. The systems are URNs: identifiers that
 name touchdose without pretending to be a web address anyone can resolve. docs/fhir.md lists every
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from touchdose.records import ADVERSE_EVENTS, AREA_LABELS, CONDITIONS, FIQR_ITEMS, TECHNIQUES
 
-# --- External systems (research/instruments.md 5.1-5.2) ---------------------------------------------
+# --- External systems (docs/instruments.md 5.1-5.2) ---------------------------------------------
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -24,7 +24,7 @@ LOINC_SLEEP = ("93832-4", "Sleep duration")
 
 # --- Project code systems -----------------------------------------------------------------------------
 SYSTEM_BASE = "urn:touchdose:fhir:"
-#: Scores of the instruments (local codes suggested in research/instruments.md 5.2).
+#: Scores of the instruments (local codes suggested in docs/instruments.md 5.2).
 INSTRUMENTS_SYSTEM = SYSTEM_BASE + "CodeSystem:instruments"
 #: Everything else touchdose records: daily ratings, session context, the massage itself.
 RECORDS_SYSTEM = SYSTEM_BASE + "CodeSystem:records"
@@ -81,9 +81,9 @@ SESSION_RATING_CODES: dict[str, str] = {
     "pain_after": "pain-after-session",
     "relaxation_after": "relaxation-after-session",
 }
-#: FIQR items per domain in questionnaire order (Bennett 2009; research/instruments.md 2.1).
+#: FIQR items per domain in questionnaire order (Bennett 2009; docs/instruments.md 2.1).
 FIQR_DOMAINS: tuple[tuple[str, int], ...] = (("function", 9), ("overall", 2), ("symptoms", 10))
-#: ACR 2016 symptom items (FORMATS.md), answered as whole numbers.
+#: ACR 2016 symptom items (docs/formats.md), answered as whole numbers.
 ACR_SYMPTOM_ITEMS: tuple[str, ...] = (
     "fatigue",
     "waking_unrefreshed",

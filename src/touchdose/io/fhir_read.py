@@ -1,7 +1,7 @@
 """Validate a touchdose FHIR Bundle and read it back into a :class:`~touchdose.records.ClientFile`.
 
 Validation is ``fhir.resources`` (R4B models: structure, types, required elements, date formats) plus
-what it leaves out (research/instruments.md 5.3): required code bindings for the statuses we use and
+what it leaves out (docs/instruments.md 5.3): required code bindings for the statuses we use and
 references that must resolve inside the Bundle. The reader understands the Bundles that
 :func:`touchdose.io.fhir.client_file_to_fhir` writes, so export -> import changes nothing; score
 Observations are derived data and are skipped (the engine recomputes them).
@@ -41,7 +41,7 @@ class FhirInvalid(ValueError):
         super().__init__(f"FHIR Bundle is not valid: {shown}{more}")
 
 
-#: Codes FHIR binds "required" that fhir.resources does not check (research/instruments.md 5.3).
+#: Codes FHIR binds "required" that fhir.resources does not check (docs/instruments.md 5.3).
 REQUIRED_BINDINGS: dict[str, frozenset[str]] = {
     "Observation.status": frozenset({"registered", "preliminary", "final", "amended"}),
     "Procedure.status": frozenset({"completed", "in-progress", "not-done"}),

@@ -1,4 +1,4 @@
-"""The JSON client file of FORMATS.md: ``{"client": {...}, "sessions": [...], "checkins": [...]}``."""
+"""The JSON client file of docs/formats.md: ``{"client": {...}, "sessions": [...], "checkins": [...]}``."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def profile_to_dict(p: ClientProfile) -> dict[str, Any]:
 
 
 def session_to_dict(s: Session) -> dict[str, Any]:
-    """One session as FORMATS.md writes it (one technique as a string, several as a list)."""
+    """One session as docs/formats.md writes it (one technique as a string, several as a list)."""
     out: dict[str, Any] = {
         "start": _time(s.start),
         "technique": s.technique[0] if len(s.technique) == 1 else list(s.technique),
@@ -82,7 +82,7 @@ def session_to_dict(s: Session) -> dict[str, Any]:
 
 
 def checkin_to_dict(c: CheckIn) -> dict[str, Any]:
-    """One check-in as FORMATS.md writes it."""
+    """One check-in as docs/formats.md writes it."""
     return {
         "time": _time(c.time),
         "pain": c.pain,
@@ -98,7 +98,7 @@ def checkin_to_dict(c: CheckIn) -> dict[str, Any]:
 
 
 def client_file_to_dict(cf: ClientFile) -> dict[str, Any]:
-    """The whole client file as a JSON-ready dictionary (FORMATS.md "Client file, JSON")."""
+    """The whole client file as a JSON-ready dictionary (docs/formats.md "Client file, JSON")."""
     return {
         "client": profile_to_dict(cf.client),
         "sessions": [session_to_dict(s) for s in cf.sessions],
@@ -153,7 +153,7 @@ def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | 
     except TypeError:
         return None, [
             *problems,
-            RowProblem(where, "client", "client", _short(raw), "the fields of FORMATS.md"),
+            RowProblem(where, "client", "client", _short(raw), "the fields of docs/formats.md"),
         ]
     return (profile if not problems else None), problems
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from touchdose.records import Problem, RecordError
 
-#: FORMATS.md "Errors": list at most this many problems, then a count of the rest.
+#: docs/formats.md "Errors": list at most this many problems, then a count of the rest.
 MAX_LISTED_PROBLEMS = 50
 
 

@@ -9,7 +9,7 @@ session round with the indices of the clients who have a session then.
 
 Times: a session starts at :data:`SESSION_HOUR` on its day and the diary is written at
 :data:`DIARY_HOUR` (local time), so the diary one and two days later falls in the 24 h
-and 48 h follow-up windows of DESIGN.md (34 h and 58 h).
+and 48 h follow-up windows of docs/design.md (34 h and 58 h).
 
 Examples
 --------
@@ -52,7 +52,7 @@ DIARY_HOUR = 20
 #: Days after a session on which its after-effects are still added (they are < 1 % later).
 EFFECT_DAYS = 10
 #: Hours after the session of the diary on days 0, 1 and 2: the truth "effect" of a session
-#: is its mean pain change over these three diaries (the exposure window of DESIGN.md).
+#: is its mean pain change over these three diaries (the exposure window of docs/design.md).
 EFFECT_HOURS: tuple[float, ...] = tuple(24.0 * d + DIARY_HOUR - SESSION_HOUR for d in range(3))
 #: A flare is extra pain from transient sensitization of at least IMMPACT's moderately
 #: important change (2 points; Dworkin 2008) at a diary: what a client would call a flare.

@@ -3,7 +3,7 @@
 A small model written for explanation and simulation, not diagnosis. Touch and
 pain travel on different fibres into the spinal cord; interneurons there can
 dampen the pain signal or amplify it and relay touch into it (Peirs 2015,
-Duan 2014; seeds/000). In a sensitized system the dampening works less, the
+Duan 2014; docs/sources.md). In a sensitized system the dampening works less, the
 relay works more and tissue nociceptors answer at a lower pressure. Intense or
 long stimulation adds a *transient* sensitization that decays over days: the
 flare that sensitized clients describe a day or two after a massage.
@@ -35,7 +35,7 @@ FloatArray = NDArray[np.float64]
 #: Touch drive saturates with pressure on this scale (pressure levels 1-5): low-threshold
 #: mechanoreceptors are recruited by light touch and add little beyond firm pressure.
 PRESSURE_SCALE = 2.5
-#: ... and with duration on this scale (minutes); trials used 30-60 min (research/evidence.md).
+#: ... and with duration on this scale (minutes); trials used 30-60 min (docs/evidence.md).
 MINUTES_SCALE = 30.0
 #: ... and with treated area on this scale (number of ACR 2016 areas, of 19).
 AREAS_SCALE = 6.0
@@ -46,7 +46,7 @@ THRESHOLD_SHIFT = 2.5
 #: The dampening never removes more than this share of the pain signal.
 MAX_DAMPENING = 0.9
 #: Half-life of the transient sensitization (hours). Cambron 2007: negative symptoms after
-#: massage began within 12 h and lasted at most 36 h; DESIGN.md: the flare is a 24-48 h event.
+#: massage began within 12 h and lasted at most 36 h; docs/design.md: the flare is a 24-48 h event.
 TRANSIENT_HALF_LIFE_HOURS = 24.0
 #: The flare builds up after the session: half of it is expressed this many hours after the
 #: end (Cambron 2007: negative symptoms began within 12 h).

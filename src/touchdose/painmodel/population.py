@@ -32,7 +32,7 @@ IntArray = NDArray[np.int64]
 KINDS: tuple[str, ...] = ("helps", "no_effect", "harmed_moderate", "soothing", "too_little_data")
 
 #: Shares of each kind in the default mixed population. Not measured anywhere: the seeds
-#: (seeds/000) say only that some people with fibromyalgia feel better after massage and
+#: (docs/sources.md) say only that some people with fibromyalgia feel better after massage and
 #: others get more pain; adverse "increased pain" ranged 1.5-25 % across low-back trials
 #: (Furlan 2015) and post-massage discomfort was 10 % in general clients (Cambron 2007). A
 #: fibromyalgia clinic is more sensitized, so a fifth harmed by moderate pressure is assumed.
@@ -50,7 +50,7 @@ Range = tuple[float, float]
 #: helps: a typical gate whose dampening outlasts the session (responder); tissue threshold,
 #: gain and tolerance vary, so deep pressure flares for some and the best pressure varies.
 #: no_effect: nothing outlasts the session and nothing relaxes.
-#: harmed_moderate: a sensitized gate (Persson, seeds/000: weak dampening, strong relay).
+#: harmed_moderate: a sensitized gate (Persson, docs/sources.md: weak dampening, strong relay).
 #: soothing: relaxes (mood, sleep) but no pain relief outlasts the session.
 KIND_GATE: dict[str, dict[str, Range]] = {
     "helps": {"sensitization": (0.0, 0.3), "dampening_gain": (1.8, 2.2), "relief_carry": (0.9, 1.0),
@@ -78,7 +78,7 @@ KIND_WELLBEING: dict[str, dict[str, Range]] = {
 BASELINE_PAIN: Range = (4.0, 8.0)
 BASELINE_PAIN_HELPS: Range = (5.0, 8.0)
 #: Day-to-day autocorrelation of pain (AR(1) rho). A 28-day pain diary in the n-of-1
-#: reference gave rho 0.70 (stats-reference.md 3.2); drawn around it.
+#: reference gave rho 0.70 (docs/references.md 3.2); drawn around it.
 AR_RHO: Range = (0.4, 0.8)
 #: Stationary SD of the day-to-day pain fluctuation (points).
 AR_SD: Range = (0.6, 1.2)
@@ -95,12 +95,12 @@ LATE_HOURS: Range = (2.0, 12.0)
 #: Share of session ratings (before / during / after) actually given.
 RATING_ADHERENCE = 0.97
 #: Baseline diary days before the first session: two to three weeks, so that even at the
-#: lowest adherence there are >= 7 entries for the n-of-1 comparison (DESIGN.md default)...
+#: lowest adherence there are >= 7 entries for the n-of-1 comparison (docs/design.md default)...
 BASELINE_DAYS: tuple[int, int] = (14, 21)
 #: ... and, for "too_little_data", too few, with only 1-2 sessions.
 SHORT_BASELINE_DAYS: tuple[int, int] = (2, 6)
 SHORT_SESSIONS: tuple[int, int] = (1, 2)
-#: Session minutes: trials in fibromyalgia and neck pain used 30-60 min (research/evidence.md).
+#: Session minutes: trials in fibromyalgia and neck pain used 30-60 min (docs/evidence.md).
 SESSION_MINUTES: tuple[int, ...] = (45, 60)
 #: Number of ACR 2016 areas treated per session.
 SESSION_AREAS: tuple[int, int] = (4, 10)

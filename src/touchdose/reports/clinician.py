@@ -2,7 +2,7 @@
 
 :func:`build_report` turns a client file and the engine's result into a :class:`ClinicianReport`:
 plain text lines and table rows, every number taken from the engine (``analyze_client(cf).to_dict()``,
-the FORMATS.md ``analyze --json`` object) or from the records themselves. The two renderers,
+the docs/formats.md ``analyze --json`` object) or from the records themselves. The two renderers,
 :func:`touchdose.reports.clinician_html.render_html` and
 :func:`touchdose.reports.clinician_pdf.render_pdf`, lay the same report out, so the page and the PDF
 always say the same thing. Parts the engine has not computed are said to be "not yet available".
@@ -411,7 +411,7 @@ def build_report(
     cf : ClientFile
         The client's records (sessions are shown in the client's time zone).
     analysis : ClientAnalysis or mapping
-        The engine's result, ``analyze_client(cf)`` or its ``to_dict()`` (FORMATS.md).
+        The engine's result, ``analyze_client(cf)`` or its ``to_dict()`` (docs/formats.md).
     chart : Chart, optional
         Pain over time with sessions marked; by default drawn with
         :func:`touchdose.reports.charts.pain_over_time`.
@@ -422,7 +422,7 @@ def build_report(
         when not given, so the output is reproducible.
     notes : sequence of str, optional
         What reading the file assumed (e.g. "12 times without a UTC offset read as UTC time"),
-        shown under "Who and when" (FORMATS.md: "the report says so").
+        shown under "Who and when" (docs/formats.md: "the report says so").
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Who may see and change what. Every page (and the API) goes through these helpers.
 
-Rules (DESIGN.md "Security and privacy"):
+Rules (docs/design.md "Security and privacy"):
 - a client reads and writes their own records;
 - a therapist reads a client's records only while the client shares with them, and may log a
   session for that client and correct the sessions they logged; they never change the client's

@@ -35,7 +35,7 @@ from touchdose.web import services
 FUTURE_SLACK = timedelta(minutes=10)
 ZONES = sorted(available_timezones())
 #: The client's own report of touch sensitivity (records.SENSITIVITIES), used by the titration
-#: when no ACR 2016 or FIQR score decides it (FORMATS.md "sensitivity").
+#: when no ACR 2016 or FIQR score decides it (docs/formats.md "sensitivity").
 SENSITIVITY_WORDS = {
     "low": "I like firm pressure",
     "typical": "Moderate pressure is comfortable",
@@ -237,7 +237,7 @@ ACR_SYMPTOMS = (
     "depression",
 )
 
-#: The 21 FIQR items in questionnaire order, in short words (Bennett 2009; research/instruments.md 2.1).
+#: The 21 FIQR items in questionnaire order, in short words (Bennett 2009; docs/instruments.md 2.1).
 FIQR_LABELS = (
     "Difficulty: brushing or combing your hair", "Difficulty: walking for 20 minutes",
     "Difficulty: preparing a meal", "Difficulty: vacuuming, scrubbing or sweeping",

@@ -1,4 +1,4 @@
-"""Reads. Every read of a client's health records writes an audit event (DESIGN.md "Security").
+"""Reads. Every read of a client's health records writes an audit event (docs/design.md "Security").
 
 The functions that return health data take the ``actor`` (the signed-in user) for that reason.
 """
@@ -202,7 +202,7 @@ def cached_analysis(cf: ClientFile) -> tuple[dict[str, Any], list[str]]:
 
 
 def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str, Any], list[str]]:
-    """The client's records, the engine's analysis as FORMATS.md JSON, and its warnings in words.
+    """The client's records, the engine's analysis as docs/formats.md JSON, and its warnings in words.
 
     Cached by the records' fingerprint: a page shown twice without new data is not analysed twice.
     """

@@ -342,7 +342,7 @@ def session_delete(*, actor: Any, session: MassageSession) -> None:
 
 @transaction.atomic
 def client_export(*, actor: Any, client: Client) -> dict[str, Any]:
-    """Everything stored about the client: the FORMATS.md client file plus the account extras."""
+    """Everything stored about the client: the docs/formats.md client file plus the account extras."""
     from touchdose.io import client_file_to_dict
     from touchdose.web.selectors import audit_events, client_file_for
 

@@ -1,7 +1,7 @@
 """Each session's pain before, just after, 24 h and 48 h later, and pressure against aggravation.
 
 Both charts take the per-session responses as plain data: the ``sessions`` list of the
-``touchdose analyze --json`` object (FORMATS.md), or the
+``touchdose analyze --json`` object (docs/formats.md), or the
 :class:`touchdose.analysis.response.SessionResponse` objects themselves (their ``to_dict()``).
 """
 
@@ -224,7 +224,7 @@ def session_changes(
     Parameters
     ----------
     responses : sequence of mapping or SessionResponse
-        The ``sessions`` list of the analysis object (FORMATS.md): ``start``, ``pressure``,
+        The ``sessions`` list of the analysis object (docs/formats.md): ``start``, ``pressure``,
         ``pain_before``, ``immediate_change``, ``change_24h``, ``change_48h``, ``outcome``.
     timezone : str, optional
         IANA zone for the dates under each session (the client's); default: as given.
@@ -378,7 +378,7 @@ def pressure_aggravation(
     responses : sequence of mapping or SessionResponse
         As for :func:`session_changes`; only ``pressure`` and ``outcome`` are used.
     risk_by_pressure : mapping, optional
-        The titration's estimated aggravation risk per level (FORMATS.md
+        The titration's estimated aggravation risk per level (docs/formats.md
         ``titration.risk_by_pressure``: ``{"1": 0.03, ...}``), drawn as a line.
     target : float, optional
         The titration's target risk (0-1), drawn as a dashed line.

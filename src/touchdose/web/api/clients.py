@@ -54,7 +54,7 @@ def client_detail(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 @router.get(
     "/clients/{client_id}/analysis",
     response=AnalysisOut,
-    summary="The engine's analysis (FORMATS.md analyze JSON)",
+    summary="The engine's analysis (docs/formats.md analyze JSON)",
 )
 def analysis(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client, _ = access.get_client_for_user(actor(request), client_id)

@@ -66,7 +66,7 @@ class ClientOut(Schema):
 
 
 class ClientDetailOut(ClientOut):
-    profile: dict[str, Any]  # FORMATS.md "client" object
+    profile: dict[str, Any]  # docs/formats.md "client" object
 
 
 class SessionIn(Schema):
@@ -156,7 +156,7 @@ class CheckInOut(Schema):
 
 
 class AnalysisOut(Schema):
-    analysis: dict[str, Any]  # FORMATS.md `touchdose analyze --json` object
+    analysis: dict[str, Any]  # docs/formats.md `touchdose analyze --json` object
     warnings: list[str]
 
 

@@ -51,7 +51,7 @@ class ModelControls(forms.Form):
 
 CONDITION_LABELS = {c: c.replace("_", " ").capitalize() for c in CONDITIONS if c != "other"}
 ALL_CONDITIONS = "all"
-#: The evidence page opens on fibromyalgia: the condition touchdose is built around (DESIGN.md).
+#: The evidence page opens on fibromyalgia: the condition touchdose is built around (docs/design.md).
 DEFAULT_CONDITION = "fibromyalgia"
 
 

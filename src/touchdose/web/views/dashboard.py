@@ -13,7 +13,7 @@ from touchdose.reports.charts import Chart
 from touchdose.web import selectors
 from touchdose.web.models import Client
 
-#: Verdict states (FORMATS.md) in plain words for the page heading.
+#: Verdict states (docs/formats.md) in plain words for the page heading.
 VERDICT_WORDS = VERDICT_HEADLINES  # one wording everywhere (analysis.verdict)
 OUTCOME_WORDS = {
     "helped": "helped",
