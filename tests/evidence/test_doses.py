@@ -19,13 +19,13 @@ def test_every_condition_has_a_dose_with_a_reason(condition: str) -> None:
 
 
 def test_trial_doses_match_the_trials() -> None:
-    # Field 2002 (evidence.md §2, V): 30 min, twice weekly, 5 weeks.
+    # Field 2002 (docs/evidence.md §2, V): 30 min, twice weekly, 5 weeks.
     assert starting_dose("fibromyalgia").to_dict()["minutes"] == 30
     assert (starting_dose("fibromyalgia").sessions_per_week, starting_dose("fibromyalgia").weeks) == (2, 5)
-    # Sherman 2014 (evidence.md §5, V): 60 min x2/week effective, 4-week course.
+    # Sherman 2014 (docs/evidence.md §5, V): 60 min x2/week effective, 4-week course.
     neck = starting_dose("neck_pain")
     assert (neck.minutes, neck.sessions_per_week, neck.weeks) == (60, 2, 4)
-    # Perlman 2012 (evidence.md §6, V): 60 min once weekly judged optimal, 8 weeks.
+    # Perlman 2012 (docs/evidence.md §6, V): 60 min once weekly judged optimal, 8 weeks.
     knee = starting_dose("knee_osteoarthritis")
     assert (knee.minutes, knee.sessions_per_week, knee.weeks) == (60, 1, 8)
 

@@ -106,7 +106,7 @@ def test_exact_j_tends_to_the_approximation() -> None:
 
 
 def test_log_ratio_from_ci_sherman_2009() -> None:
-    # evidence.md: Sherman 2009 RR 2.7 (0.99-7.5); derived SE on the ln scale 0.5166
+    # docs/evidence.md §5: Sherman 2009 RR 2.7 (0.99-7.5); derived SE on the ln scale 0.5166
     es = from_ci([2.7], [0.99], [7.5], log=True)
     assert es.yi[0] == pytest.approx(math.log(2.7)) and abs(es.sei[0] - 0.5166) <= 6e-5
 

@@ -1,4 +1,4 @@
-"""The packaged evidence library loads, is consistent with evidence.md, and rejects malformed rows."""
+"""The packaged evidence library loads, is consistent with docs/evidence.md, and rejects malformed rows."""
 
 from __future__ import annotations
 
@@ -32,14 +32,14 @@ def test_only_trials_with_an_interval_may_be_pooled() -> None:
 
 def test_verified_numbers_match_evidence_md() -> None:
     lib = load_library()
-    # evidence.md §1: Li 2014 pain SMD 0.62 (0.05 to 1.20), positive = improvement (V)
+    # docs/evidence.md §1: Li 2014 pain SMD 0.62 (0.05 to 1.20), positive = improvement (V)
     li = lib.effects_for("fibromyalgia", "pain")[0]
     assert (li.study_id, li.estimate, li.ci_low, li.ci_high) == ("Li2014", 0.62, 0.05, 1.20)
     n = li.normalised()
     assert (n.effect, n.ci_low, n.ci_high) == (-0.62, -1.20, -0.05)
-    # evidence.md CSV: the SE derived as (ci_high - ci_low)/3.92 = 0.2934
+    # effects.csv (tag D): the SE derived as (ci_high - ci_low)/3.92 = 0.2934
     assert n.se == pytest.approx(0.2934, abs=1e-4)
-    # evidence.md §8b: Cherkin 2011 bothersomeness 1.7 lower (1.2-2.2) with relaxation massage
+    # docs/evidence.md §8b: Cherkin 2011 bothersomeness 1.7 lower (1.2-2.2) with relaxation massage
     ch = next(e for e in lib.effects_for("low_back_pain", "pain") if e.study_id == "Cherkin2011")
     assert (ch.normalised().effect, ch.normalised().ci_low, ch.normalised().ci_high) == (-1.7, -2.2, -1.2)
 
@@ -47,7 +47,8 @@ def test_verified_numbers_match_evidence_md() -> None:
 def test_ratio_rows_are_normalised_on_the_log_scale() -> None:
     lib = load_library()
     rr = next(e for e in lib.effects if e.study_id == "Gross2024JBMT" and e.outcome == "adverse_events")
-    # evidence.md CSV: RR 0.37 (0.22 to 0.61), below 1 favours massage; ln-scale SE 0.2602 (D)
+    # docs/evidence.md §12 and effects.csv: RR 0.37 (0.22 to 0.61), below 1 favours massage;
+    # ln-scale SE 0.2602 (D)
     n = rr.normalised()
     assert n.effect == pytest.approx(math.log(0.37)) and n.se == pytest.approx(0.2602, abs=1e-4)
 

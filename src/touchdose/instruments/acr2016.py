@@ -42,7 +42,7 @@ SEVERITY_BANDS: tuple[tuple[int, str], ...] = (
 SEVERITY_SCHEME = "WOLFE15"
 #: "By definition, FM cannot be diagnosed unless PSD is at least 12" (WOLFE15); also the start of "severe".
 SEVERITY_FM_MINIMUM = 12
-#: How a met result is worded for people: a pattern in the answers, not a diagnosis (instruments.md 1.3).
+#: How a met result is worded for people: a pattern in the answers, not a diagnosis (docs/instruments.md 1.3).
 CRITERIA_LABEL = "meets ACR 2016 criteria pattern"
 CRITERIA_NOT_MET_LABEL = "does not meet ACR 2016 criteria pattern"
 

@@ -20,7 +20,7 @@ from touchdose.records import NRS_MAX, NRS_MIN
 # --- Thresholds (docs/instruments.md section 3) ----------------------------------------------
 
 #: Minimally important reduction in points. Dworkin RH et al. J Pain 2008;9:105-21 (IMMPACT),
-#: point equivalent "about 1 point" from secondary summaries of its Table 1 (instruments.md 3.2).
+#: point equivalent "about 1 point" from secondary summaries of its Table 1 (docs/instruments.md 3.2).
 MID_POINTS = 1.0
 #: Moderately important ("much improved") reduction in points. Farrar JT et al. Pain 2001;94:149-58:
 #: "a reduction of approximately two points ... represented a clinically important difference".
@@ -28,7 +28,7 @@ MODERATE_POINTS = 2.0
 #: Substantial reduction in points: "4 or more points", secondary summaries of Dworkin 2008.
 SUBSTANTIAL_POINTS = 4.0
 #: Minimally important reduction in percent: IMMPACT "10-20 %" read at its lower bound 10 %
-#: (Dworkin 2008 Table 1; lower-bound reading is our convention, instruments.md 3.4).
+#: (Dworkin 2008 Table 1; lower-bound reading is our convention, docs/instruments.md 3.4).
 MINIMAL_PERCENT = 10.0
 #: Moderately important reduction in percent: Dworkin 2008 Table 1 (">= 30 %"); Farrar 2001 ("about 30 %").
 MODERATE_PERCENT = 30.0

@@ -29,16 +29,17 @@ FUNCTION_MAX_MISSING = 1
 
 #: Severity states of Salaffi F, Di Carlo M, et al. Clin Exp Rheumatol 2018;36(6):1074-81 (n = 521,
 #: SF-36 anchored): remission <= 30 < mild <= 45 < moderate <= 65 < high. The paper leaves (45, 46]
-#: unassigned; we close the gap at 45 (instruments.md 2.4). Upper bound inclusive, name.
+#: unassigned; we close the gap at 45 (docs/instruments.md 2.4). Upper bound inclusive, name.
 SALAFFI2018_BANDS: tuple[tuple[float, str], ...] = (
     (30.0, "remission"),
     (45.0, "mild"),
     (65.0, "moderate"),
     (100.0, "high"),
 )
-#: Salaffi F, Di Carlo M, Bazzichi L, et al. (n = 2339; journal and year not verified, instruments.md 2.4):
-#: 0-23 remission, 24-40 mild, 41-63 moderate, 64-82 severe, >= 83 very severe. Fractional totals
-#: fall in [0,24), [24,41), [41,64), [64,83), [83,100]. Lower bound inclusive, name.
+#: Salaffi F, Di Carlo M, Bazzichi L, et al. (n = 2339; journal and year not verified,
+#: docs/instruments.md 2.4): 0-23 remission, 24-40 mild, 41-63 moderate, 64-82 severe, >= 83 very
+#: severe. Fractional totals fall in [0,24), [24,41), [41,64), [64,83), [83,100]. Lower bound
+#: inclusive, name.
 SALAFFI2021_BANDS: tuple[tuple[float, str], ...] = (
     (0.0, "remission"),
     (24.0, "mild"),
@@ -50,7 +51,7 @@ SALAFFI2021_BANDS: tuple[tuple[float, str], ...] = (
 BAND_SCHEME = "SALAFFI2018"
 #: Minimal clinically important reduction of the *original* FIQ total, in percent: 14 % (Bennett RM,
 #: Bushmakin AG, Cappelleri JC, et al. J Rheumatol 2009;36:1304-11). Using it for the FIQR is an
-#: extrapolation: no FIQR-specific anchor-based value was found (instruments.md 2.5).
+#: extrapolation: no FIQR-specific anchor-based value was found (docs/instruments.md 2.5).
 FIQ_MCID_PERCENT = 14.0
 
 
