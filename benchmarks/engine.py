@@ -36,7 +36,7 @@ from mcmc_reference import fit, synthetic_client
 
 from touchdose.analysis.comparison import (
     DEFAULT_PRIOR,
-    OUTCOMES,
+    DIARY_OUTCOMES,
     Comparison,
     compare,
     compare_all,
@@ -109,7 +109,7 @@ def mcmc_side_by_side(fixtures: tuple[tuple[int, float], ...], steps: int) -> No
     print("  seed  P(benefit) grid   mcmc    |diff|   P(harm) |diff|  effect grid  mcmc    "
           "grid cpu    mcmc cpu   speed-up")  # fmt: skip
     diffs, ratios = [], []
-    mid = OUTCOMES["pain"].mid
+    mid = DIARY_OUTCOMES["pain"].mid
     for seed, effect in fixtures:
         cf = synthetic_client(seed, effect=effect)
         exact = compare(cf)

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln
 
-from touchdose.analysis.comparison import OUTCOMES, Prior
+from touchdose.analysis.comparison import DIARY_OUTCOMES, Prior
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
 
@@ -153,7 +153,8 @@ def _demo() -> dict[str, Any]:
         d = design(cf)
         m = fit(d.days, d.y, d.X, DEFAULT_PRIOR, seed=seed)
         c = compare(cf)
-        out[seed] = {"grid": c.to_dict(), "mcmc": m.probabilities(OUTCOMES["pain"].mid), "acc": m.acceptance}
+        mcmc = m.probabilities(DIARY_OUTCOMES["pain"].mid)
+        out[seed] = {"grid": c.to_dict(), "mcmc": mcmc, "acc": m.acceptance}
     return out
 
 

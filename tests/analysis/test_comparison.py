@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from touchdose.analysis import _ar1
 from touchdose.analysis._exposure import _day_labels
 from touchdose.analysis.comparison import (
+    DIARY_OUTCOMES,
     MIN_BASELINE_DAYS,
-    OUTCOMES,
+    CompareOptions,
     Comparison,
     Prior,
     Refusal,
@@ -138,7 +139,7 @@ def test_default_prior_at_rho_zero_approaches_ols(seed: int) -> None:
     cf = REF.synthetic_client(seed, days=365, sessions=50, rho=0.0)
     d = design(cf)
     ols = sm.OLS(d.y, d.X).fit()
-    c = compare(cf, rho_grid=np.array([0.0]))
+    c = compare(cf, options=CompareOptions(rho_grid=np.array([0.0])))
     assert isinstance(c, Comparison)
     assert c.effect == pytest.approx(ols.params[2], abs=0.01)
     lo, hi = ols.conf_int()[2]
@@ -153,7 +154,7 @@ def test_rho_marginal_effect_is_close_to_glsar(seed: int) -> None:
     d = design(cf, washout_days=2)
     assert np.all(np.diff(d.days) == 1)
     glsar = sm.GLSAR(d.y, d.X, rho=1).iterative_fit(maxiter=50)
-    c = compare(cf, washout_days=2)
+    c = compare(cf, options=CompareOptions(washout_days=2))
     assert isinstance(c, Comparison)
     assert c.effect == pytest.approx(glsar.params[2], abs=0.03)
     assert c.rho == pytest.approx(float(glsar.model.rho[0]), abs=0.05)
@@ -164,7 +165,7 @@ def test_the_default_grid_is_fine_enough(days: int, rho: float) -> None:
     # 200 cells against 4000: the midpoint rule on a smooth posterior of rho; every reported
     # number agrees to 1e-5, far below the 4 printed decimals (measured worst case 3.5e-6).
     cf = REF.synthetic_client(days, days=days, sessions=days // 7, rho=rho)
-    coarse, fine = compare(cf), compare(cf, rho_grid=_ar1.rho_grid(4000))
+    coarse, fine = compare(cf), compare(cf, options=CompareOptions(rho_grid=_ar1.rho_grid(4000)))
     assert isinstance(coarse, Comparison) and isinstance(fine, Comparison)
     for name in ("effect", "p_benefit", "p_harm", "rho"):
         assert getattr(coarse, name) == pytest.approx(getattr(fine, name), abs=1e-5)
@@ -197,7 +198,7 @@ def test_compare_all_reports_every_outcome_and_refusal_reasons() -> None:
     out = s.to_dict()
     assert list(out) == ["pain", "sleep_hours", "fatigue", "mood"]
     assert out["pain"] is not None and out["sleep_hours"] is not None
-    assert out["sleep_hours"]["mid"] == OUTCOMES["sleep_hours"].mid
+    assert out["sleep_hours"]["mid"] == DIARY_OUTCOMES["sleep_hours"].mid
     assert out["fatigue"] is None and out["mood"] is None
     assert s.refusals["fatigue"].reasons == ("No fatigue entries in the diary.",)
     assert s.refusals["mood"].needs == ("daily mood entries",)
@@ -278,15 +279,18 @@ def test_massage_days_without_diary_entries_do_not_count() -> None:
 
 def test_refusal_thresholds_are_configurable() -> None:
     pain, sessions = _weekly(baseline=4, weeks=6)
-    assert isinstance(compare(_client(pain, sessions), min_baseline_days=4), Comparison)
-    assert isinstance(compare(_client(pain, sessions), min_baseline_days=4, min_episodes=7), Refusal)
+    assert isinstance(
+        compare(_client(pain, sessions), options=CompareOptions(min_baseline_days=4)), Comparison
+    )
+    assert isinstance(
+        compare(_client(pain, sessions), options=CompareOptions(min_baseline_days=4, min_episodes=7)), Refusal
+    )
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"outcome": "stress"}, r"outcome = 'stress' is not allowed \(allowed: one of pain"),
-        ({"mid": 0}, r"mid = 0 is not allowed \(allowed: a number of points > 0\)"),
+        ({"mids": {"pain": 0}}, r"mid = 0 is not allowed \(allowed: a number of points > 0\)"),
         ({"min_baseline_days": 0}, r"min_baseline_days = 0 is not allowed"),
         ({"window_days": 3, "washout_days": 1}, r"washout_days = 1 is not allowed .*>= window_days - 1 = 2"),
         ({"rho_grid": np.array([1.0])}, r"rho_grid is not allowed"),
@@ -294,7 +298,12 @@ def test_refusal_thresholds_are_configurable() -> None:
 )
 def test_bad_options_name_the_field(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        compare(_client([5] * 20, [10]), **kwargs)  # type: ignore[arg-type]
+        compare(_client([5] * 20, [10]), options=CompareOptions(**kwargs))  # type: ignore[arg-type]
+
+
+def test_a_bad_outcome_names_the_field() -> None:
+    with pytest.raises(ValueError, match=r"outcome = 'stress' is not allowed \(allowed: one of pain"):
+        compare(_client([5] * 20, [10]), "stress")
 
 
 def test_a_bad_prior_names_the_field() -> None:
@@ -363,8 +372,8 @@ def test_mirroring_the_data_swaps_benefit_and_harm(diary: tuple[list[int | None]
     pain, sessions = diary
     mirrored = [None if p is None else 10 - p for p in pain]
     flat_intercept = Prior(intercept_precision=0.0)
-    a = compare(_client(pain, sessions), prior=flat_intercept)
-    b = compare(_client(mirrored, sessions), prior=flat_intercept)
+    a = compare(_client(pain, sessions), options=CompareOptions(prior=flat_intercept))
+    b = compare(_client(mirrored, sessions), options=CompareOptions(prior=flat_intercept))
     assert isinstance(a, Comparison) and isinstance(b, Comparison)
     assert b.effect == pytest.approx(-a.effect, abs=1e-9)
     assert b.p_benefit == pytest.approx(a.p_harm, abs=1e-9)
@@ -389,7 +398,7 @@ def test_direction_decides_what_is_a_benefit(diary: tuple[list[int | None], list
 @_settings
 @given(_diaries(), st.floats(0.2, 3.0))
 def test_a_larger_mid_is_never_easier_to_reach(diary: tuple[list[int | None], list[int]], mid: float) -> None:
-    small = compare(_client(*diary), mid=mid)
-    large = compare(_client(*diary), mid=mid + 0.5)
+    small = compare(_client(*diary), options=CompareOptions(mids={"pain": mid}))
+    large = compare(_client(*diary), options=CompareOptions(mids={"pain": mid + 0.5}))
     assert isinstance(small, Comparison) and isinstance(large, Comparison)
     assert large.p_benefit <= small.p_benefit + 1e-12 and large.p_harm <= small.p_harm + 1e-12

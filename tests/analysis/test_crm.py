@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.stats import norm
 
-from touchdose.analysis.crm import closest_level, posterior
-from touchdose.analysis.titration import crm
+from touchdose.analysis.crm import closest_level, crm, posterior
 
 CHEUNG_SKELETON = [0.05, 0.12, 0.25, 0.40, 0.55]
 
@@ -145,3 +144,10 @@ def test_to_dict_is_json_ready() -> None:
 
     d = crm(CHEUNG_SKELETON, 0.25, [1], [0]).to_dict()
     assert json.loads(json.dumps(d))["recommended"] == d["recommended"]
+
+
+def test_the_stable_path_of_docs_formats_names_the_same_function() -> None:
+    # docs/formats.md "Stable Python API" promises touchdose.analysis.titration.crm.
+    from touchdose.analysis import titration
+
+    assert titration.crm is crm

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from touchdose.analysis.response import (
     AGGRAVATION_POINTS,
     FOLLOWUP_24H_HOURS,
-    OUTCOMES,
+    SESSION_OUTCOMES,
     classify,
     data_summary,
     session_responses,
@@ -85,7 +85,7 @@ def test_outcome_is_always_a_known_class_and_consistent(
     immediate: int | None, c24: int | None, c48: int | None, flare: bool
 ) -> None:
     outcome, aggravated, relieved = classify(immediate, c24, c48, flare)
-    assert outcome in OUTCOMES
+    assert outcome in SESSION_OUTCOMES
     if flare:
         assert outcome in ("harmed", "mixed")
     if outcome == "helped":

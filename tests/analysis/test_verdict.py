@@ -18,8 +18,8 @@ from touchdose.analysis.verdict import (
     Background,
     Verdict,
     background_aggravation,
-    judge,
     p_excess,
+    reach_verdict,
     tally_sessions,
 )
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
@@ -55,7 +55,7 @@ def pain_refused() -> Refusal:
 
 
 def test_no_sessions_is_gathering_data_and_says_what_is_missing() -> None:
-    v = judge((), None)
+    v = reach_verdict((), None)
     assert v.state == "gathering_data"
     assert v.missing[0] == "a first massage session, rated before and after"
     assert "daily pain entries in the diary" in v.missing
@@ -63,7 +63,7 @@ def test_no_sessions_is_gathering_data_and_says_what_is_missing() -> None:
 
 
 def test_too_few_judged_sessions_asks_for_exactly_the_missing_ones() -> None:
-    v = judge(sessions("helped", "unknown"), {"pain": pain_refused()})
+    v = reach_verdict(sessions("helped", "unknown"), {"pain": pain_refused()})
     assert v.state == "gathering_data"
     assert v.missing[0].startswith("2 more sessions with pain rated before")
     assert "4 more diary days without massage" in v.missing
@@ -72,7 +72,7 @@ def test_too_few_judged_sessions_asks_for_exactly_the_missing_ones() -> None:
 
 
 def test_mainly_more_pain() -> None:
-    v = judge(sessions(*["harmed"] * 8, "no_effect", "no_effect"), None, QUIET)
+    v = reach_verdict(sessions(*["harmed"] * 8, "no_effect", "no_effect"), None, QUIET)
     assert v.state == "more_pain"
     assert v.reasons[0] == "Massage mainly brought more pain: 8 of 10 judged sessions."
     assert "stop" in v.caution
@@ -80,12 +80,13 @@ def test_mainly_more_pain() -> None:
 
 def test_more_pain_from_the_diary_alone() -> None:
     comps = {"pain": comparison("pain", 1.8, (1.1, 2.5), 0.0, 0.95)}
-    assert judge(sessions(*["no_effect"] * 5), comps, QUIET).state == "more_pain"
+    assert reach_verdict(sessions(*["no_effect"] * 5), comps, QUIET).state == "more_pain"
 
 
 def test_repeated_aggravation_with_relief_is_mixed() -> None:
     comps = {"pain": comparison("pain", -1.5, (-2.2, -0.8), 0.9, 0.0)}
-    v = judge(sessions("helped", "harmed", "helped", "mixed", "helped", "harmed", "helped"), comps, QUIET)
+    seen = sessions("helped", "harmed", "helped", "mixed", "helped", "harmed", "helped")
+    v = reach_verdict(seen, comps, QUIET)
     assert v.state == "mixed"
     assert "3 of 7 judged sessions were followed by more pain" in v.reasons[0]
 
@@ -94,14 +95,14 @@ def test_aggravation_no_more_often_than_usual_is_not_a_pattern() -> None:
     # 2 of 10 sessions aggravated, but this client's pain jumps in 12 of 40 stretches without massage.
     noisy = Background(events=12, windows=40)
     comps = {"pain": comparison("pain", -1.9, (-2.4, -1.4), 0.96, 0.0)}
-    v = judge(sessions("harmed", "harmed", *["helped"] * 8), comps, noisy)
+    v = reach_verdict(sessions("harmed", "harmed", *["helped"] * 8), comps, noisy)
     assert v.state == "helping"
     assert any("in 12 of 40 two-day stretches" in r for r in v.reasons)
 
 
 def test_helping_reports_the_effect_in_points() -> None:
     comps = {"pain": comparison("pain", -1.9, (-2.4, -1.4), 0.96, 0.0)}
-    v = judge(sessions(*["helped"] * 6), comps, QUIET)
+    v = reach_verdict(sessions(*["helped"] * 6), comps, QUIET)
     assert v.state == "helping"
     text = next(r for r in v.reasons if r.startswith("Pain was 1.9"))
     assert "Pain was 1.9 points lower on massage days" in text
@@ -113,7 +114,7 @@ def test_soothing_when_pain_is_unchanged_but_mood_is_credibly_better() -> None:
         "pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0),
         "mood": comparison("mood", 0.7, (0.2, 1.2), 0.2, 0.0),
     }
-    assert judge(sessions(*["no_effect"] * 6), comps, QUIET).state == "soothing"
+    assert reach_verdict(sessions(*["no_effect"] * 6), comps, QUIET).state == "soothing"
 
 
 def test_no_effect_when_nothing_is_measurable() -> None:
@@ -122,7 +123,7 @@ def test_no_effect_when_nothing_is_measurable() -> None:
         "mood": comparison("mood", 0.1, (-0.3, 0.5), 0.0, 0.0),
         "sleep_hours": Refusal("sleep_hours", ("No sleep entries.",), ("sleep hours in the diary",)),
     }
-    v = judge(sessions(*["no_effect"] * 6), comps, QUIET)
+    v = reach_verdict(sessions(*["no_effect"] * 6), comps, QUIET)
     assert v.state == "no_effect"
     assert any("No sleep hours comparison: No sleep entries." in r for r in v.reasons)
 
@@ -159,7 +160,7 @@ def test_tally_and_to_dict() -> None:
     t = tally_sessions(sessions("helped", "harmed", "unknown", "mixed", pressure=3))
     assert (t.judged, t.aggravated, t.unknown, t.aggravating_pressures) == (3, 2, 1, (3,))
     assert t.last_aggravated
-    d = json.loads(json.dumps(judge(sessions("helped"), None).to_dict()))
+    d = json.loads(json.dumps(reach_verdict(sessions("helped"), None).to_dict()))
     assert set(d) >= {"state", "reasons", "caution"} and d["state"] in VERDICT_STATES
 
 
@@ -171,12 +172,12 @@ def test_unknown_state_is_rejected() -> None:
 def test_refusals_with_the_same_reason_are_said_once() -> None:
     same = ("Massage days and massage-free days alternated 1 time (3 needed).",)
     comps = {o: Refusal(o, same, ("2 more sessions",)) for o in ("pain", "sleep_hours", "fatigue", "mood")}
-    lines = [r for r in judge(sessions("helped"), comps).reasons if r.startswith("No ")]
+    lines = [r for r in reach_verdict(sessions("helped"), comps).reasons if r.startswith("No ")]
     assert lines == ["No pain, sleep hours, fatigue or mood comparison: " + same[0]]
 
 
 def test_gathering_data_leads_with_what_is_still_needed() -> None:
-    v = judge(sessions("helped"), {"pain": pain_refused()})
+    v = reach_verdict(sessions("helped"), {"pain": pain_refused()})
     assert v.reasons[0] == (
         "Not enough data for a verdict yet. Still needed: 2 more sessions with pain rated before, and a "
         "diary entry 24 h and 48 h after; 4 more diary days without massage."
@@ -199,7 +200,7 @@ pain_results = st.one_of(
 def test_verdict_invariants(outcomes: list[str], pain: Comparison | Refusal | None, events: int) -> None:
     background = Background(events, 40)
     comps = None if pain is None else {"pain": pain}
-    v = judge(sessions(*outcomes), comps, background)
+    v = reach_verdict(sessions(*outcomes), comps, background)
     assert v.state in VERDICT_STATES and v.reasons and v.caution.startswith(CAUTION)
     assert (v.state == "gathering_data") == bool(v.missing)
     judged = [o for o in outcomes if o != "unknown"]
@@ -208,7 +209,7 @@ def test_verdict_invariants(outcomes: list[str], pain: Comparison | Refusal | No
     if v.state == "helping":
         assert isinstance(pain, Comparison) and pain.p_benefit >= 0.8
     # One more aggravated session never softens a warning: the share and P(excess) only grow.
-    worse = judge(sessions(*outcomes, "harmed"), comps, background)
+    worse = reach_verdict(sessions(*outcomes, "harmed"), comps, background)
     if v.state == "more_pain":
         assert worse.state == "more_pain"
     if v.state == "mixed":
@@ -231,4 +232,4 @@ def test_rate_uses_sessions_with_both_follow_ups() -> None:
     assert (t.judged, t.aggravated) == (13, 4)
     assert t.rate_sample == (1, 10)
     comps = {"pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0)}
-    assert judge(rs, comps, QUIET).state == "no_effect"
+    assert reach_verdict(rs, comps, QUIET).state == "no_effect"

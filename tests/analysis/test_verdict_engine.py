@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from touchdose.analysis.comparison import CompareOptions
 from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.io import read_client_file
@@ -42,4 +43,7 @@ def test_options_reach_the_parts() -> None:
     cf = read_client_file(EXAMPLE)
     strict = analyze_client(cf, target=0.05)
     assert strict.titration is not None and strict.titration.target == 0.05
-    assert analyze_client(cf, min_baseline_days=60).to_dict()["comparison"]["pain"] is None
+    assert (
+        analyze_client(cf, options=CompareOptions(min_baseline_days=60)).to_dict()["comparison"]["pain"]
+        is None
+    )

@@ -88,7 +88,7 @@ def test_the_pdf_session_table_holds_each_sessions_pain(
         )
         assert row in text, row
     # The third session (pressure 3) is the one the example marks harmed with a flare.
-    assert "harmed (flare)" in text
+    assert "more pain (flare)" in text
 
 
 def test_the_pdf_says_what_the_engine_has_not_computed_yet(

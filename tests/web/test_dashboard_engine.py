@@ -13,11 +13,11 @@ from django.utils.html import escape
 from tests.web.conftest import World
 
 from touchdose.analysis.engine import analyze_client
+from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.painmodel import simulate_clients
 from touchdose.records import ClientFile
 from touchdose.web import selectors, services
 from touchdose.web.models import Share
-from touchdose.web.views.dashboard import VERDICT_WORDS
 
 
 @pytest.fixture
@@ -40,10 +40,10 @@ def test_the_dashboard_shows_the_engines_verdict_and_reasons(world: World, simul
     page = world.http("client_b").get(reverse("dashboard", args=[world.client_b.pk])).content.decode()
     verdict = expected["verdict"]
     assert verdict is not None and verdict["reasons"]
-    assert escape(VERDICT_WORDS[verdict["state"]]) in page
+    assert escape(VERDICT_LABELS[verdict["state"]]) in page
     for reason in verdict["reasons"]:
         assert escape(reason) in page
-    assert page.index(escape(VERDICT_WORDS[verdict["state"]])) < page.index("<figure")
+    assert page.index(escape(VERDICT_LABELS[verdict["state"]])) < page.index("<figure")
     assert page.count("<figure") == 3  # pain over time, each session, pressure vs aggravation
 
 

@@ -19,7 +19,7 @@ a linear trend and AR(1) errors over calendar days. :math:`\\beta_2`, the *effec
 difference in points between exposed and massage-free days (negative = lower). Its posterior
 is exact: conjugate given :math:`\\rho` and marginalised over a grid of :math:`\\rho` by the
 marginal likelihood (:mod:`touchdose.analysis._ar1`). Whether a lower value is a benefit is
-the outcome's *direction* (:data:`OUTCOMES`).
+the outcome's *direction* (:data:`DIARY_OUTCOMES`).
 
 The engine refuses, saying why and what data would fix it, when there is no baseline long
 enough to tell massage from natural fluctuation and regression to the mean, or when massage
@@ -39,12 +39,13 @@ Examples
 >>> c = compare(cf)
 >>> round(c.effect, 1), c.p_benefit > 0.95
 (-2.0, True)
->>> compare(cf, min_baseline_days=20).needs
+>>> compare(cf, options=CompareOptions(min_baseline_days=20)).needs
 ('17 more diary days without massage before the next session',)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,12 +68,14 @@ from touchdose.instruments.change import MID_POINTS
 from touchdose.records import ClientFile
 
 __all__ = [
+    "DEFAULT_OPTIONS",
     "DEFAULT_PRIOR",
+    "DIARY_OUTCOMES",
     "EXPOSURE_WINDOW_DAYS",
     "MIN_BASELINE_DAYS",
     "MIN_EXPOSURE_EPISODES",
-    "OUTCOMES",
     "WASHOUT_DAYS",
+    "CompareOptions",
     "Comparison",
     "ComparisonSet",
     "Design",
@@ -109,7 +112,7 @@ class Outcome:
 #: Mood is read as 10 = best, the soothing effect docs/design.md describes as "mood better".
 #: sleep_hours: 0.5 h, the clinical-significance threshold for total sleep time in the AASM
 #: insomnia guideline (Sateia MJ et al. J Clin Sleep Med 2017;13:307-49; recalled, not re-read).
-OUTCOMES: dict[str, Outcome] = {
+DIARY_OUTCOMES: dict[str, Outcome] = {
     "pain": Outcome("pain", "pain", MID_POINTS, lower_is_better=True),
     "sleep_hours": Outcome("sleep_hours", "sleep hours", 0.5, lower_is_better=False),
     "fatigue": Outcome("fatigue", "fatigue", 1.0, lower_is_better=True),
@@ -206,7 +209,7 @@ class Refusal:
 
 @dataclass(frozen=True)
 class ComparisonSet:
-    """The comparison of every outcome in :data:`OUTCOMES` (made or refused)."""
+    """The comparison of every outcome in :data:`DIARY_OUTCOMES` (made or refused)."""
 
     results: dict[str, Comparison | Refusal]
 
@@ -229,7 +232,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:
-    o = OUTCOMES[d.outcome]
+    o = DIARY_OUTCOMES[d.outcome]
     reasons: list[str] = []
     needs: list[str] = []
     if len(d.days) == 0:
@@ -301,7 +304,9 @@ def _summaries(
     out = []
     for i, d in enumerate(designs):
         effect, lo, hi, p_below, p_above, rho_mean = (float(v) for v in summary[i])
-        benefit, harm = (p_below, p_above) if OUTCOMES[d.outcome].lower_is_better else (p_above, p_below)
+        benefit, harm = (
+            (p_below, p_above) if DIARY_OUTCOMES[d.outcome].lower_is_better else (p_above, p_below)
+        )
         exposed = int(d.X[:, 2].sum())
         out.append(
             Comparison(
@@ -327,49 +332,88 @@ def _summaries(
 
 
 @dataclass(frozen=True, eq=False)
-class _Options:
-    mids: dict[str, float]
-    min_baseline_days: int
-    min_episodes: int
-    window_days: int
-    washout_days: int
-    prior: Prior
-    rho: NDArray[np.float64]
+class CompareOptions:
+    """How the comparison is made: one object for every entry point, checked once when built.
+
+    Attributes
+    ----------
+    mids : mapping of str to float
+        Minimally important difference per outcome, in the outcome's units; an outcome not
+        given keeps its default (:data:`DIARY_OUTCOMES`; pain: IMMPACT's 1 point).
+    min_baseline_days : int
+        Massage-free diary days needed in one stretch (:data:`MIN_BASELINE_DAYS`): before the
+        first session, or in a later break from massage (washout days do not count).
+    min_episodes : int
+        Separate runs of massage days needed (:data:`MIN_EXPOSURE_EPISODES`).
+    window_days, washout_days : int
+        Exposure window and washout (:data:`EXPOSURE_WINDOW_DAYS`, :data:`WASHOUT_DAYS`).
+    prior : Prior
+        Normal-inverse-gamma prior (:data:`DEFAULT_PRIOR`).
+    rho_grid : array, optional
+        Grid over the AR(1) coefficient, uniform prior (default 200 midpoints over (-1, 1)).
+
+    Examples
+    --------
+    >>> CompareOptions(mids={"pain": 1.5}).mid("pain"), CompareOptions().mid("sleep_hours")
+    (1.5, 0.5)
+    >>> CompareOptions(min_baseline_days=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: compare: min_baseline_days = 0 is not allowed (allowed: a whole number >= 1)
+    """
+
+    mids: Mapping[str, float] = field(default_factory=dict)
+    min_baseline_days: int = MIN_BASELINE_DAYS
+    min_episodes: int = MIN_EXPOSURE_EPISODES
+    window_days: int = EXPOSURE_WINDOW_DAYS
+    washout_days: int = WASHOUT_DAYS
+    prior: Prior = DEFAULT_PRIOR
+    rho_grid: NDArray[np.float64] | None = None
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.mids) - set(DIARY_OUTCOMES))
+        if unknown:
+            raise ValueError(f"compare: mids has {unknown} (allowed: {', '.join(DIARY_OUTCOMES)})")
+        for mid in self.mids.values():
+            if isinstance(mid, bool) or not isinstance(mid, (int, float)) or not mid > 0:
+                raise ValueError(f"compare: mid = {mid!r} is not allowed (allowed: a number of points > 0)")
+        whole_at_least("min_baseline_days", self.min_baseline_days, 1)
+        whole_at_least("min_episodes", self.min_episodes, 1)
+        check_window(self.window_days, self.washout_days)
+        if not isinstance(self.prior, Prior):
+            raise ValueError(f"compare: prior = {self.prior!r} is not allowed (allowed: a Prior)")
+        if self.rho_grid is not None:
+            rho = np.asarray(self.rho_grid, dtype=np.float64)
+            if rho.ndim != 1 or len(rho) == 0 or np.any(np.abs(rho) >= 1.0):
+                raise ValueError(
+                    "compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))"
+                )
+
+    def mid(self, outcome: str) -> float:
+        """The MID used for ``outcome``: the one given, else the outcome's default."""
+        given = self.mids.get(outcome)
+        return DIARY_OUTCOMES[outcome].mid if given is None else float(given)
+
+    @property
+    def rho(self) -> NDArray[np.float64]:
+        """The grid over rho actually used."""
+        return _DEFAULT_RHO if self.rho_grid is None else np.asarray(self.rho_grid, dtype=np.float64)
 
 
-def _options(
-    outcomes: tuple[str, ...],
-    mids: dict[str, float | None],
-    min_baseline_days: int,
-    min_episodes: int,
-    window_days: int,
-    washout_days: int,
-    prior: Prior,
-    rho_grid: NDArray[np.float64] | None,
-) -> _Options:
-    """Check every option once, naming the one that is wrong."""
-    for outcome in outcomes:
-        if outcome not in OUTCOMES:
-            allowed = ", ".join(OUTCOMES)
-            raise ValueError(f"compare: outcome = {outcome!r} is not allowed (allowed: one of {allowed})")
-    for mid in mids.values():
-        if mid is not None and (isinstance(mid, bool) or not isinstance(mid, (int, float)) or not mid > 0):
-            raise ValueError(f"compare: mid = {mid!r} is not allowed (allowed: a number of points > 0)")
-    whole_at_least("min_baseline_days", min_baseline_days, 1)
-    whole_at_least("min_episodes", min_episodes, 1)
-    check_window(window_days, washout_days)
-    rho = _ar1.rho_grid() if rho_grid is None else np.asarray(rho_grid, dtype=np.float64)
-    if rho.ndim != 1 or len(rho) == 0 or np.any(np.abs(rho) >= 1.0):
-        raise ValueError("compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))")
-    full: dict[str, float] = {}
-    for o in outcomes:
-        given = mids.get(o)
-        full[o] = OUTCOMES[o].mid if given is None else float(given)
-    return _Options(full, min_baseline_days, min_episodes, window_days, washout_days, prior, rho)
+_DEFAULT_RHO = _ar1.rho_grid()
+#: The options every entry point uses when none are given.
+DEFAULT_OPTIONS = CompareOptions()
+
+
+def _outcome(outcome: str) -> tuple[str, ...]:
+    if outcome not in DIARY_OUTCOMES:
+        allowed = ", ".join(DIARY_OUTCOMES)
+        raise ValueError(f"compare: outcome = {outcome!r} is not allowed (allowed: one of {allowed})")
+    return (outcome,)
 
 
 def _run(
-    cfs: list[ClientFile], outcomes: tuple[str, ...], opt: _Options, chunk: int
+    cfs: list[ClientFile], outcomes: tuple[str, ...], opt: CompareOptions, chunk: int
 ) -> list[list[Comparison | Refusal]]:
     """Every outcome of every client: designs and refusals one by one, posteriors in blocks."""
     results: list[list[Comparison | Refusal | None]] = []
@@ -383,55 +427,18 @@ def _run(
             if refusal is None:
                 pending.append((i, j, d))
         results.append(row)
+    rho = opt.rho
     for start in range(0, len(pending), chunk):
         block = pending[start : start + chunk]
         ds = [d for *_, d in block]
-        done = _summaries(ds, [opt.mids[d.outcome] for d in ds], opt.prior, opt.rho)
+        done = _summaries(ds, [opt.mid(d.outcome) for d in ds], opt.prior, rho)
         for (i, j, _), c in zip(block, done, strict=True):
             results[i][j] = c
     return [[r for r in row if r is not None] for row in results]
 
 
-def compare_batch(
-    cfs: list[ClientFile],
-    outcome: str = "pain",
-    *,
-    mid: float | None = None,
-    min_baseline_days: int = MIN_BASELINE_DAYS,
-    min_episodes: int = MIN_EXPOSURE_EPISODES,
-    window_days: int = EXPOSURE_WINDOW_DAYS,
-    washout_days: int = WASHOUT_DAYS,
-    prior: Prior = DEFAULT_PRIOR,
-    rho_grid: NDArray[np.float64] | None = None,
-    chunk: int = 256,
-) -> list[Comparison | Refusal]:
-    """:func:`compare` for many clients at once, the posterior vectorised over clients and grid.
-
-    Same parameters as :func:`compare` (``chunk`` bounds the memory: clients per vectorised
-    block). Returns one result per client, in order.
-
-    Examples
-    --------
-    >>> from touchdose.records import ClientFile, ClientProfile
-    >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a"))])]
-    [True]
-    """
-    opt = _options((outcome,), {outcome: mid}, min_baseline_days, min_episodes, window_days, washout_days,
-                   prior, rho_grid)  # fmt: skip
-    return [row[0] for row in _run(list(cfs), (outcome,), opt, chunk)]
-
-
 def compare(
-    cf: ClientFile,
-    outcome: str = "pain",
-    *,
-    mid: float | None = None,
-    min_baseline_days: int = MIN_BASELINE_DAYS,
-    min_episodes: int = MIN_EXPOSURE_EPISODES,
-    window_days: int = EXPOSURE_WINDOW_DAYS,
-    washout_days: int = WASHOUT_DAYS,
-    prior: Prior = DEFAULT_PRIOR,
-    rho_grid: NDArray[np.float64] | None = None,
+    cf: ClientFile, outcome: str = "pain", options: CompareOptions = DEFAULT_OPTIONS
 ) -> Comparison | Refusal:
     """Bayesian n-of-1 comparison of one diary outcome on massage days against massage-free days.
 
@@ -440,29 +447,17 @@ def compare(
     cf : ClientFile
         The client: check-ins (the diary) and sessions.
     outcome : str
-        ``"pain"``, ``"sleep_hours"``, ``"fatigue"`` or ``"mood"`` (:data:`OUTCOMES`).
-    mid : float, optional
-        Minimally important difference in the outcome's units; default the outcome's MID
-        (pain: IMMPACT 1 point, :data:`touchdose.instruments.change.MID_POINTS`).
-    min_baseline_days : int
-        Massage-free diary days needed in one stretch (:data:`MIN_BASELINE_DAYS`): before the
-        first session, or in a later break from massage (washout days do not count).
-    min_episodes : int
-        Separate runs of massage days needed (:data:`MIN_EXPOSURE_EPISODES`).
-    window_days, washout_days : int
-        Exposure window and washout (:data:`EXPOSURE_WINDOW_DAYS`, :data:`WASHOUT_DAYS`).
-    prior : Prior
-        Normal-inverse-gamma prior (:data:`DEFAULT_PRIOR`).
-    rho_grid : array, optional
-        Grid over the AR(1) coefficient, uniform prior (default 200 midpoints over (-1, 1)).
+        ``"pain"``, ``"sleep_hours"``, ``"fatigue"`` or ``"mood"`` (:data:`DIARY_OUTCOMES`).
+    options : CompareOptions
+        MIDs, refusal thresholds, exposure window, prior and rho grid (:class:`CompareOptions`).
 
     Returns
     -------
     Comparison or Refusal
         ``Comparison``: posterior mean ``effect`` (exposed minus massage-free days, in the
         outcome's units), equal-tailed 95 % credible interval ``ci95``, ``p_benefit`` =
-        P(effect is a benefit of at least ``mid``), ``p_harm`` = P(effect is a harm of at least
-        ``mid``), ``p_no_meaningful`` = the rest. ``Refusal``: ``reasons`` and ``needs``.
+        P(effect is a benefit of at least the MID), ``p_harm`` = P(effect is a harm of at least
+        the MID), ``p_no_meaningful`` = the rest. ``Refusal``: ``reasons`` and ``needs``.
 
     Notes
     -----
@@ -485,25 +480,33 @@ def compare(
     >>> compare(ClientFile(ClientProfile(id="c-1"))).reasons
     ('No pain entries in the diary.',)
     """
-    opt = _options((outcome,), {outcome: mid}, min_baseline_days, min_episodes, window_days, washout_days,
-                   prior, rho_grid)  # fmt: skip
-    return _run([cf], (outcome,), opt, chunk=1)[0][0]
+    return _run([cf], _outcome(outcome), options, chunk=1)[0][0]
 
 
-def compare_all(
-    cf: ClientFile,
+def compare_batch(
+    cfs: list[ClientFile],
+    outcome: str = "pain",
+    options: CompareOptions = DEFAULT_OPTIONS,
     *,
-    mids: dict[str, float] | None = None,
-    min_baseline_days: int = MIN_BASELINE_DAYS,
-    min_episodes: int = MIN_EXPOSURE_EPISODES,
-    window_days: int = EXPOSURE_WINDOW_DAYS,
-    washout_days: int = WASHOUT_DAYS,
-    prior: Prior = DEFAULT_PRIOR,
-    rho_grid: NDArray[np.float64] | None = None,
-) -> ComparisonSet:
-    """:func:`compare` for every outcome in :data:`OUTCOMES` (pain, sleep hours, fatigue, mood).
+    chunk: int = 256,
+) -> list[Comparison | Refusal]:
+    """:func:`compare` for many clients at once, the posterior vectorised over clients and grid.
 
-    ``mids`` overrides the MID per outcome; the other options are those of :func:`compare`.
+    ``chunk`` bounds the memory: clients per vectorised block. Returns one result per client,
+    in order.
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a"))])]
+    [True]
+    """
+    return [row[0] for row in _run(list(cfs), _outcome(outcome), options, chunk)]
+
+
+def compare_all(cf: ClientFile, options: CompareOptions = DEFAULT_OPTIONS) -> ComparisonSet:
+    """:func:`compare` for every outcome in :data:`DIARY_OUTCOMES` (pain, sleep hours, fatigue, mood).
+
     The diary is read and labelled once and the four posteriors are computed together.
 
     Examples
@@ -512,23 +515,11 @@ def compare_all(
     >>> compare_all(ClientFile(ClientProfile(id="c-1"))).to_dict()
     {'pain': None, 'sleep_hours': None, 'fatigue': None, 'mood': None}
     """
-    return compare_all_batch(
-        [cf], mids=mids, min_baseline_days=min_baseline_days, min_episodes=min_episodes,
-        window_days=window_days, washout_days=washout_days, prior=prior, rho_grid=rho_grid,
-    )[0]  # fmt: skip
+    return compare_all_batch([cf], options)[0]
 
 
 def compare_all_batch(
-    cfs: list[ClientFile],
-    *,
-    mids: dict[str, float] | None = None,
-    min_baseline_days: int = MIN_BASELINE_DAYS,
-    min_episodes: int = MIN_EXPOSURE_EPISODES,
-    window_days: int = EXPOSURE_WINDOW_DAYS,
-    washout_days: int = WASHOUT_DAYS,
-    prior: Prior = DEFAULT_PRIOR,
-    rho_grid: NDArray[np.float64] | None = None,
-    chunk: int = 256,
+    cfs: list[ClientFile], options: CompareOptions = DEFAULT_OPTIONS, *, chunk: int = 256
 ) -> list[ComparisonSet]:
     """:func:`compare_all` for many clients, the posteriors vectorised over clients and outcomes.
 
@@ -538,12 +529,6 @@ def compare_all_batch(
     >>> [s.to_dict()["pain"] for s in compare_all_batch([ClientFile(ClientProfile(id="a"))])]
     [None]
     """
-    mids = dict(mids or {})
-    unknown = set(mids) - set(OUTCOMES)
-    if unknown:
-        raise ValueError(f"compare_all: mids has {sorted(unknown)} (allowed: {', '.join(OUTCOMES)})")
-    outcomes = tuple(OUTCOMES)
-    opt = _options(outcomes, {o: mids.get(o) for o in outcomes}, min_baseline_days, min_episodes,
-                   window_days, washout_days, prior, rho_grid)  # fmt: skip
-    rows = _run(list(cfs), outcomes, opt, chunk)
+    outcomes = tuple(DIARY_OUTCOMES)
+    rows = _run(list(cfs), outcomes, options, chunk)
     return [ComparisonSet(dict(zip(outcomes, row, strict=True))) for row in rows]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -75,16 +75,8 @@ class CrmResult:
     model: str
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary of the result."""
-        return {
-            "recommended": self.recommended,
-            "beta": self.beta,
-            "beta_var": self.beta_var,
-            "p_event": list(self.p_event),
-            "skeleton": list(self.skeleton),
-            "target": self.target,
-            "model": self.model,
-        }
+        """JSON-ready dictionary of the result (tuples as lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -229,6 +221,19 @@ def posterior(
     True
     """
     _check_inputs(skeleton, 0.5, levels, events, model, prior_var, weights)
+    return _posterior(skeleton, levels, events, model, prior_var, intercept, weights)
+
+
+def _posterior(
+    skeleton: Sequence[float],
+    levels: Sequence[int],
+    events: Sequence[int],
+    model: str,
+    prior_var: float,
+    intercept: float,
+    weights: Sequence[float] | None,
+) -> Posterior:
+    """:func:`posterior` on inputs already checked (each entry point checks them once)."""
     sk = np.asarray([float(p) for p in skeleton])
     sd = float(np.sqrt(prior_var))
     nodes = np.linspace(-_GRID_SDS * sd, _GRID_SDS * sd, _GRID_NODES)
@@ -286,22 +291,11 @@ def crm(
 
     Parameters
     ----------
-    skeleton : sequence of float
-        Prior guesses of the event probability per level (increasing, in (0, 1)).
     target : float
         Target event probability.
-    levels : sequence of int
-        1-based level of each observation so far.
-    events : sequence of int
-        0/1 outcome of each observation.
-    model : {"empiric", "logistic"}
-        Dose-response model (see :func:`posterior`).
-    prior_var : float
-        Prior variance of beta (dfcrm default 1.34).
-    intercept : float
-        Logistic intercept a0 (dfcrm default 3).
-    weights : sequence of float, optional
-        TITE weights in [0, 1]; ``None`` means every outcome fully observed.
+    skeleton, levels, events, model, prior_var, intercept, weights
+        As in :func:`posterior` (dfcrm's defaults: prior variance 1.34, intercept 3;
+        ``weights=None`` means every outcome fully observed).
 
     Returns
     -------
@@ -329,7 +323,7 @@ def crm(
     (4, 0.28)
     """
     _check_inputs(skeleton, target, levels, events, model, prior_var, weights)
-    post = posterior(skeleton, levels, events, model, prior_var, intercept, weights)
+    post = _posterior(skeleton, levels, events, model, prior_var, intercept, weights)
     beta = post.mean()
     p_event = tuple(float(p) for p in post.curve(beta)[:, 0])
     return CrmResult(

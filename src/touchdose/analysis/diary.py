@@ -149,13 +149,12 @@ def daily_series(cf: ClientFile, field: str = "pain") -> DailySeries:
 
     Examples
     --------
-    >>> from datetime import datetime, timezone
-    >>> from touchdose.records import CheckIn, ClientFile, ClientProfile
-    >>> cf = ClientFile(ClientProfile(id="c-1"), checkins=(
-    ...     CheckIn(datetime(2026, 1, 1, 8, tzinfo=timezone.utc), pain=6, sleep_hours=7.0),
-    ...     CheckIn(datetime(2026, 1, 2, 8, tzinfo=timezone.utc), pain=5)))
-    >>> daily_series(cf, "sleep_hours").values.tolist()
-    [7.0, nan]
+    The module's example shows a diary with gaps; an empty diary gives an empty series:
+
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> s = daily_series(ClientFile(ClientProfile(id="c-1")), "sleep_hours")
+    >>> s.dates, s.observed_days, s.start is None
+    ((), 0, True)
     """
     first, table = daily_values(cf, (field,))
     values = table[field]
@@ -221,13 +220,15 @@ def daily_values(
     return date.fromordinal(lo), out
 
 
-def baseline_days(cf: ClientFile) -> int:
+def baseline_days(cf: ClientFile, dates: tuple[date, ...] | None = None) -> int:
     """Number of diary days (with any entry) before the first session's local day.
 
     Parameters
     ----------
     cf : ClientFile
         The client.
+    dates : tuple of datetime.date, optional
+        ``diary_dates(cf)`` when the caller already has them (not computed twice).
 
     Returns
     -------
@@ -245,7 +246,7 @@ def baseline_days(cf: ClientFile) -> int:
     >>> baseline_days(cf)
     2
     """
-    days = diary_dates(cf)
+    days = diary_dates(cf) if dates is None else dates
     if not cf.sessions:
         return len(days)
     first_session = local_date(cf.sessions[0].start, cf.client.zone)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from touchdose.analysis.comparison import MIN_BASELINE_DAYS, ComparisonSet, compare_all
+from touchdose.analysis.comparison import DEFAULT_OPTIONS, CompareOptions, ComparisonSet, compare_all
 from touchdose.analysis.plan import Plan, assess
 from touchdose.analysis.response import DataSummary, SessionResponse, data_summary, session_responses
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration
@@ -63,8 +63,7 @@ class ClientAnalysis:
 def analyze_client(
     cf: ClientFile,
     *,
-    mid: float | None = None,
-    min_baseline_days: int = MIN_BASELINE_DAYS,
+    options: CompareOptions = DEFAULT_OPTIONS,
     target: float = TARGET_AGGRAVATION_RISK,
 ) -> ClientAnalysis:
     """Analyse one client's records.
@@ -73,10 +72,9 @@ def analyze_client(
     ----------
     cf : ClientFile
         The client's profile, sessions and check-ins.
-    mid : float, optional
-        Minimally important difference for pain in points (default IMMPACT's 1 point).
-    min_baseline_days : int
-        Diary days without massage needed before the comparison is made (default 7).
+    options : CompareOptions
+        How the n-of-1 comparison is made (MIDs, baseline days needed, ...; the defaults of
+        :class:`~touchdose.analysis.comparison.CompareOptions`).
     target : float
         Target aggravation risk per session for the titration (default 15 %).
 
@@ -87,14 +85,14 @@ def analyze_client(
 
     Notes
     -----
-    Session responses -> n-of-1 comparisons (:func:`~touchdose.analysis.comparison.compare_all`)
+    Each part is computed once and passed down: session responses -> n-of-1 comparisons
+    (:func:`~touchdose.analysis.comparison.compare_all`)
     -> titration, verdict and plan together (:func:`~touchdose.analysis.plan.assess`), with
     the sensitivity level from the questionnaires (:func:`~touchdose.instruments.score_profile`).
     """
     responses = session_responses(cf)
     instruments = score_profile(cf.client)
-    mids = None if mid is None else {"pain": mid}
-    comparison = compare_all(cf, mids=mids, min_baseline_days=min_baseline_days)
+    comparison = compare_all(cf, options)
     judged = assess(
         cf,
         responses=responses,

@@ -9,9 +9,10 @@ mainly brought more pain the plan says stop, or very light touch only.
 Examples
 --------
 >>> from touchdose.analysis.titration import titrate
->>> from touchdose.analysis.verdict import judge
+>>> from touchdose.analysis.verdict import reach_verdict
 >>> from touchdose.records import ClientProfile
->>> p = make_plan(ClientProfile(id="c-1", conditions=("fibromyalgia",)), judge((), None), titrate([]), ())
+>>> fibro = ClientProfile(id="c-1", conditions=("fibromyalgia",))
+>>> p = make_plan(fibro, reach_verdict((), None), titrate([]), ())
 >>> p.pressure, p.minutes, p.sessions_per_week
 (3, 30, 2)
 """
@@ -27,9 +28,10 @@ from touchdose.analysis.response import SessionResponse, session_responses
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration, exposures_from_responses, titrate
 from touchdose.analysis.verdict import (
     MIN_AGGRAVATIONS,
+    SessionTally,
     Verdict,
     background_aggravation,
-    judge,
+    reach_verdict,
     tally_sessions,
 )
 from touchdose.evidence.doses import Dose, starting_dose
@@ -122,6 +124,8 @@ def make_plan(
     titration: Titration,
     responses: Sequence[SessionResponse],
     sessions: Sequence[Session] = (),
+    *,
+    tally: SessionTally | None = None,
 ) -> Plan:
     """Plan the next sessions.
 
@@ -130,13 +134,15 @@ def make_plan(
     profile : ClientProfile
         Conditions (for the trial dose), stated maximum pressure, regions to avoid.
     verdict : Verdict
-        The verdict (:func:`touchdose.analysis.verdict.judge`).
+        The verdict (:func:`touchdose.analysis.verdict.reach_verdict`).
     titration : Titration
         The pressure recommendation (:func:`touchdose.analysis.titration.titrate`).
     responses : sequence of SessionResponse
         Every session's response, in time order.
     sessions : sequence of Session, optional
         The sessions themselves (same order), for the regions treated.
+    tally : SessionTally, optional
+        ``tally_sessions(responses)`` when the caller already has it (not counted twice).
 
     Returns
     -------
@@ -161,7 +167,7 @@ def make_plan(
     >>> make_plan(ClientProfile(id="c-1"), v, titrate([]), ()).pressure
     1
     """
-    tally = tally_sessions(responses)
+    tally = tally_sessions(responses) if tally is None else tally
     dose = _dose(profile)
     why: list[str] = []
     pressure = titration.recommended_pressure
@@ -270,6 +276,7 @@ def assess(
     titration = titrate(
         exposures, sensitivity=sensitivity, max_pressure=cf.client.max_pressure, target=target
     )
-    verdict = judge(rs, comparisons, background_aggravation(cf))
-    plan = make_plan(cf.client, verdict, titration, rs, cf.sessions)
+    tally = tally_sessions(rs)
+    verdict = reach_verdict(rs, comparisons, background_aggravation(cf), tally=tally)
+    plan = make_plan(cf.client, verdict, titration, rs, cf.sessions, tally=tally)
     return Assessment(titration, verdict, plan)

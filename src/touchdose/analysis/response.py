@@ -48,7 +48,16 @@ RELIEF_POINTS = MID_POINTS
 #: before the session stands in for it (measured, not guessed; the source is reported).
 BEFORE_FROM_DIARY_HOURS = 36.0
 
-OUTCOMES: tuple[str, ...] = ("helped", "mixed", "no_effect", "harmed", "unknown")
+SESSION_OUTCOMES: tuple[str, ...] = ("helped", "mixed", "no_effect", "harmed", "unknown")
+#: Each session outcome in plain words: the one wording the pages, the report, the CLI and the
+#: charts show (the clinician and the client read the same words).
+OUTCOME_WORDS: dict[str, str] = {
+    "helped": "helped",
+    "mixed": "mixed",
+    "no_effect": "no effect",
+    "harmed": "more pain",
+    "unknown": "not known yet",
+}
 
 
 @dataclass(frozen=True)
@@ -204,9 +213,10 @@ def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
 def data_summary(cf: ClientFile, responses: tuple[SessionResponse, ...] | None = None) -> DataSummary:
     """Diary days, baseline days before the first session, sessions, sessions with a follow-up."""
     responses = session_responses(cf) if responses is None else responses
+    dates = diary_dates(cf)  # once: the baseline count reads the same days
     return DataSummary(
-        checkin_days=len(diary_dates(cf)),
-        baseline_days=baseline_days(cf),
+        checkin_days=len(dates),
+        baseline_days=baseline_days(cf, dates),
         sessions=len(cf.sessions),
         sessions_with_followup=sum(r.has_followup for r in responses),
     )

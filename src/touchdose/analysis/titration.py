@@ -29,15 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from touchdose.analysis.crm import (
-    DEFAULT_PRIOR_VAR,
-    CrmResult,
-    FloatArray,
-    Model,
-    closest_level,
-    crm,
-    posterior,
-)
+from touchdose.analysis.crm import DEFAULT_PRIOR_VAR, FloatArray, Model, posterior
+from touchdose.analysis.crm import crm as crm  # the stable path of docs/formats.md "Stable Python API"
 from touchdose.analysis.response import SessionResponse
 from touchdose.records import PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, SENSITIVITIES
 
@@ -47,10 +40,8 @@ __all__ = [
     "SKELETONS",
     "START_PRESSURE",
     "TARGET_AGGRAVATION_RISK",
-    "CrmResult",
     "Exposure",
     "Titration",
-    "closest_level",
     "crm",
     "exposures_from_responses",
     "titrate",

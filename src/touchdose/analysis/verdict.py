@@ -17,7 +17,7 @@ Safety comes first: the aggravation rules are checked before any benefit.
 
 Examples
 --------
->>> v = judge((), None)
+>>> v = reach_verdict((), None)
 >>> v.state, v.missing[0]
 ('gathering_data', 'a first massage session, rated before and after')
 """
@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import beta as beta_dist
 
-from touchdose.analysis.comparison import OUTCOMES, Comparison, Refusal
+from touchdose.analysis.comparison import DIARY_OUTCOMES, Comparison, Refusal
 from touchdose.analysis.crm import FloatArray
 from touchdose.analysis.response import (
     AGGRAVATION_POINTS,
@@ -50,19 +50,20 @@ __all__ = [
     "MIN_AGGRAVATIONS",
     "MIN_JUDGED_SESSIONS",
     "MIXED_SHARE",
-    "VERDICT_HEADLINES",
+    "VERDICT_LABELS",
     "VERDICT_STATES",
     "Background",
     "SessionTally",
     "Verdict",
     "background_aggravation",
-    "judge",
+    "reach_verdict",
     "tally_sessions",
 ]
 
 VERDICT_STATES: tuple[str, ...] = ("gathering_data", "helping", "soothing", "no_effect", "mixed", "more_pain")
-#: Each state as a plain-words headline: the one wording the CLI, the web pages and the report show.
-VERDICT_HEADLINES: dict[str, str] = {
+#: Each state in plain words: the one label the CLI, the web pages and the report show for it
+#: (the client's own sentence is ``Verdict.headline``).
+VERDICT_LABELS: dict[str, str] = {
     "gathering_data": "Still gathering data",
     "helping": "Massage seems to be helping",
     "soothing": "Soothing, but pain is unchanged",
@@ -130,10 +131,6 @@ class SessionTally:
     @property
     def aggravated(self) -> int:
         return self.mixed + self.harmed
-
-    @property
-    def aggravated_share(self) -> float:
-        return self.aggravated / self.judged if self.judged else 0.0
 
     @property
     def rate_sample(self) -> tuple[int, int]:
@@ -339,7 +336,7 @@ def _session_reasons(t: SessionTally) -> list[str]:
 
 
 def _comparison_reason(c: Comparison) -> str:
-    o = OUTCOMES[c.outcome]
+    o = DIARY_OUTCOMES[c.outcome]
     unit = "hours" if c.outcome == "sleep_hours" else "points"
     higher = c.effect > 0
     word = "higher" if higher else "lower"
@@ -358,7 +355,8 @@ def _refusal_reasons(comps: Mapping[str, Comparison | Refusal]) -> list[str]:
     grouped: dict[str, list[str]] = {}
     for k, v in comps.items():
         if isinstance(v, Refusal):
-            grouped.setdefault(" ".join(v.reasons), []).append(OUTCOMES[k].label if k in OUTCOMES else k)
+            label = DIARY_OUTCOMES[k].label if k in DIARY_OUTCOMES else k
+            grouped.setdefault(" ".join(v.reasons), []).append(label)
     out = []
     for text, labels in grouped.items():
         names = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
@@ -375,7 +373,7 @@ def _worth_saying(c: Comparison) -> bool:
 def _credibly_better(c: Comparison) -> bool:
     """The 95 % interval lies wholly on the side of benefit."""
     lo, hi = c.ci95
-    return hi < 0.0 if OUTCOMES[c.outcome].lower_is_better else lo > 0.0
+    return hi < 0.0 if DIARY_OUTCOMES[c.outcome].lower_is_better else lo > 0.0
 
 
 def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
@@ -395,10 +393,12 @@ def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
     return need
 
 
-def judge(
+def reach_verdict(
     responses: Sequence[SessionResponse],
     comparisons: Mapping[str, Comparison | Refusal] | None,
     background: Background | None = None,
+    *,
+    tally: SessionTally | None = None,
 ) -> Verdict:
     """Decide the verdict from the session responses and the n-of-1 comparisons.
 
@@ -412,6 +412,8 @@ def judge(
     background : Background, optional
         The client's own spontaneous aggravation rate (:func:`background_aggravation`);
         ``None`` uses the published 10 % (Cambron 2007) as 10 pseudo-observations.
+    tally : SessionTally, optional
+        ``tally_sessions(responses)`` when the caller already has it (not counted twice).
 
     Returns
     -------
@@ -437,15 +439,15 @@ def judge(
 
     Examples
     --------
-    >>> judge((), {}).state
+    >>> reach_verdict((), {}).state
     'gathering_data'
     """
-    t = tally_sessions(responses)
+    t = tally_sessions(responses) if tally is None else tally
     comps = dict(comparisons or {})
     pain = comps.get("pain")
     made = {k: v for k, v in comps.items() if isinstance(v, Comparison)}
     reasons = _session_reasons(t)
-    reasons += [_comparison_reason(made[k]) for k in OUTCOMES if k in made and _worth_saying(made[k])]
+    reasons += [_comparison_reason(made[k]) for k in DIARY_OUTCOMES if k in made and _worth_saying(made[k])]
     reasons += _refusal_reasons(comps)
     caution = CAUTION
     enough = t.judged >= MIN_JUDGED_SESSIONS

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from touchdose.analysis.verdict import VERDICT_HEADLINES
+from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import PRESSURE_NAMES
 
 
@@ -42,7 +42,7 @@ def render_analysis(a: dict[str, Any], out: Console) -> None:
 def _verdict(v: dict[str, Any] | None, out: Console) -> None:
     if v is None:
         return
-    lines = [f"[bold]{VERDICT_HEADLINES.get(v['state'], v['state'])}[/bold]"]
+    lines = [f"[bold]{VERDICT_LABELS.get(v['state'], v['state'])}[/bold]"]
     lines += [f"- {reason}" for reason in v.get("reasons", [])]
     if v.get("caution"):
         lines.append(f"[dim]{v['caution']}[/dim]")

@@ -20,7 +20,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from touchdose import __version__
-from touchdose.analysis.verdict import VERDICT_HEADLINES
+from touchdose.analysis.response import OUTCOME_WORDS
+from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 
 #: The caution every report carries (issue 7: "self-reported n-of-1 data, not a clinical trial").
@@ -33,14 +34,6 @@ NOT_YET = "not yet available"
 #: At most this many sessions in the table (the latest ones), so the report stays one page.
 MAX_SESSION_ROWS = 10
 
-VERDICT_LABELS = VERDICT_HEADLINES  # one wording everywhere (analysis.verdict)
-OUTCOME_LABELS: dict[str, str] = {
-    "helped": "helped",
-    "mixed": "mixed",
-    "no_effect": "no effect",
-    "harmed": "harmed",
-    "unknown": "unknown",
-}
 SECONDARY_LABELS: dict[str, str] = {"sleep_hours": "Sleep", "fatigue": "Fatigue", "mood": "Mood"}
 SESSION_COLUMNS: tuple[str, ...] = (
     "Date",
@@ -300,7 +293,7 @@ def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str
                 fmt(s.pain_after),
                 at(r.get("change_24h")),
                 at(r.get("change_48h")),
-                OUTCOME_LABELS.get(r.get("outcome", ""), str(r.get("outcome")))
+                OUTCOME_WORDS.get(r.get("outcome", ""), str(r.get("outcome")))
                 + (" (flare)" if r.get("flare") else ""),
             )
         )

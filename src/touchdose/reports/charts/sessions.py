@@ -7,6 +7,7 @@ Both charts take the per-session responses as plain data: the ``sessions`` list 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from touchdose.analysis.response import OUTCOME_WORDS
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 
 from ._base import (
@@ -49,21 +51,10 @@ _OUTCOME_COLOUR = {
     "no_effect": MUTED,
     "unknown": "#b0b0b0",
 }
-_OUTCOME_WORDS = {
-    "helped": "helped",
-    "mixed": "mixed",
-    "harmed": "more pain",
-    "no_effect": "no effect",
-    "unknown": "not known yet",
-}
-#: Outcome words above each session in the chart (narrow enough for six sessions on a phone).
-_OUTCOME_SHORT = {
-    "helped": "helped",
-    "mixed": "mixed",
-    "harmed": "worse",
-    "no_effect": "no\neffect",
-    "unknown": "waiting",
-}
+_OUTCOME_WORDS = OUTCOME_WORDS  # one wording for everyone (analysis.response)
+#: The same words above each session in the chart, wrapped to stay narrow enough for six
+#: sessions on a phone.
+_OUTCOME_SHORT = {k: textwrap.fill(w, 9) for k, w in OUTCOME_WORDS.items()}
 #: (label, key in the response, marker) for the four moments of a session.
 _MOMENTS = (
     ("before", None, "o"),

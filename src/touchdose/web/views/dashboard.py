@@ -6,22 +6,13 @@ from typing import Any
 
 from django.core.cache import cache
 
-from touchdose.analysis.verdict import VERDICT_HEADLINES
+from touchdose.analysis.response import OUTCOME_WORDS
+from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 from touchdose.reports import charts
 from touchdose.reports.charts import Chart
 from touchdose.web import selectors
 from touchdose.web.models import Client
-
-#: Verdict states (docs/formats.md) in plain words for the page heading.
-VERDICT_WORDS = VERDICT_HEADLINES  # one wording everywhere (analysis.verdict)
-OUTCOME_WORDS = {
-    "helped": "helped",
-    "mixed": "mixed",
-    "no_effect": "no effect",
-    "harmed": "more pain",
-    "unknown": "not known yet",
-}
 
 
 def charts_for(cf: ClientFile, analysis: dict[str, Any] | None) -> list[dict[str, str]]:
@@ -59,7 +50,7 @@ def dashboard_context(*, actor: Any, client: Client) -> dict[str, Any]:
     return {
         "analysis": analysis,
         "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.get("avoid_regions") or []],
-        "verdict_words": VERDICT_WORDS.get(verdict.get("state", ""), ""),
+        "verdict_words": VERDICT_LABELS.get(verdict.get("state", ""), ""),
         "notes": notes,
         "charts": charts_for(cf, analysis),
         "session_rows": [

@@ -8,17 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.web import access, selectors, services
 from touchdose.web.forms import ShareRedeemForm
 from touchdose.web.views._common import page
-from touchdose.web.views.dashboard import VERDICT_WORDS
 
 
 @login_required
 def therapist_home(request: HttpRequest) -> HttpResponse:
     therapist = access.require_therapist_account(request.user)
     rows = [
-        {"row": row, "verdict": VERDICT_WORDS.get(row.verdict or "", "–")}
+        {"row": row, "verdict": VERDICT_LABELS.get(row.verdict or "", "–")}
         for row in selectors.therapist_client_rows(actor=request.user, therapist=therapist)
     ]
     return page(request, "therapist_home.html", {"rows": rows, "therapist": therapist})
