@@ -3,8 +3,8 @@
 Pure Python: no Django, no files. Every record checks its own fields when it is
 built and raises :class:`RecordError` listing *every* broken field, each with
 the record, the field, the value and what is allowed. The vocabularies (pressure
-levels, techniques, the 19 ACR 2016 areas, adverse events) live here once and
-everything else imports them.
+levels, techniques, the 19 ACR 2016 areas, adverse events, contraindications and red
+flags) live here once and everything else imports them.
 
 Examples
 --------
@@ -90,6 +90,37 @@ CONDITIONS: tuple[str, ...] = (
     "other",
 )
 
+#: Contraindications asked at intake (a short checklist), each with the words the client reads
+#: (also the display of its FHIR code).
+#: What each one does to the plan is decided in :mod:`touchdose.analysis.safety` (docs/safety.md).
+CONTRAINDICATION_LABELS: dict[str, str] = {
+    "blood_thinners": "Blood thinners (anticoagulants)",
+    "bleeding_disorder": "A bleeding or clotting disorder",
+    "dvt": "A blood clot in a vein (DVT), or a calf that is swollen and painful",
+    "recent_surgery_or_fracture": "Surgery or a broken bone in the last 3 months",
+    "osteoporosis": "Osteoporosis (thin, fragile bones)",
+    "cancer": "Cancer, now or under treatment",
+    "bone_metastases": "Cancer that has spread to the bones",
+    "fever_or_infection": "A fever or an infection right now",
+    "pregnancy": "Pregnancy",
+    "broken_skin": "Broken, infected or raw skin where massage would go",
+}
+CONTRAINDICATIONS: tuple[str, ...] = tuple(CONTRAINDICATION_LABELS)
+
+#: Red flags asked at check-in ("anything new or unusual?"), each with the words the client reads
+#: (also the display of its FHIR code).
+#: Any of them puts a safety message above every verdict (:mod:`touchdose.analysis.safety`).
+RED_FLAG_LABELS: dict[str, str] = {
+    "numbness_weakness": "New numbness or weakness in an arm or a leg",
+    "bowel_bladder_change": "New trouble holding or passing urine or stool, or numbness between the legs",
+    "weight_loss": "Losing weight without trying",
+    "fever_night_sweats": "Fever, or night sweats that soak the sheets",
+    "chest_pain_breathless": "Chest pain, or trouble breathing",
+    "swollen_calf": "A calf that is swollen, warm or painful",
+    "unusual_bruising": "Bruises that came without a knock",
+}
+RED_FLAGS: tuple[str, ...] = tuple(RED_FLAG_LABELS)
+
 NRS_MIN, NRS_MAX = 0, 10  # every 0-10 rating (pain, fatigue, mood, sleep quality, relaxation)
 SLEEP_HOURS_MAX = 24.0
 MINUTES_MAX = 240  # a longer single massage is almost certainly a typing error
@@ -142,13 +173,18 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
             self.add(field_name, value, f"a number {low:g}-{high:g}")
 
-    def members(self, field_name: str, values: Any, vocabulary: tuple[str, ...]) -> None:
+    def members(
+        self, field_name: str, values: Any, vocabulary: tuple[str, ...], *, distinct: bool = False
+    ) -> None:
         if not isinstance(values, tuple):
             self.add(field_name, values, "a list")
             return
         for v in values:
             if v not in vocabulary:
                 self.add(field_name, v, "one of " + ", ".join(vocabulary))
+        if distinct:
+            for v in sorted({v for v in values if isinstance(v, str) and values.count(v) > 1}):
+                self.add(field_name, v, "each item at most once")
 
     def aware(self, field_name: str, value: Any) -> None:
         if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
@@ -219,6 +255,7 @@ class ClientProfile:
     avoid_regions: tuple[str, ...] = ()
     acr2016: Acr2016Answers | None = None
     fiqr: tuple[int | None, ...] | None = None
+    contraindications: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         c = _Checker("client")
@@ -231,6 +268,7 @@ class ClientProfile:
         if self.sensitivity is not None and self.sensitivity not in SENSITIVITIES:
             c.add("sensitivity", self.sensitivity, "one of " + ", ".join(SENSITIVITIES))
         c.members("avoid_regions", self.avoid_regions, AREAS)
+        c.members("contraindications", self.contraindications, CONTRAINDICATIONS, distinct=True)
         if self.fiqr is not None:
             if not isinstance(self.fiqr, tuple) or len(self.fiqr) != FIQR_ITEMS:
                 c.add("fiqr", self.fiqr, f"a list of {FIQR_ITEMS} item scores (0-10 or null)")
@@ -295,6 +333,7 @@ class CheckIn:
     rescue_doses: int | None = None
     activity_minutes: int | None = None
     note: str = ""
+    red_flags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         c = _Checker("checkin")
@@ -307,6 +346,7 @@ class CheckIn:
         c.whole("rescue_doses", self.rescue_doses, 0, 50, optional=True)
         c.whole("activity_minutes", self.activity_minutes, 0, 1440, optional=True)
         c.text("note", self.note)
+        c.members("red_flags", self.red_flags, RED_FLAGS, distinct=True)
         c.raise_if_any()
 
 

@@ -47,7 +47,7 @@ def test_formats_example_instruments_object() -> None:
     assert d["sensitivity"] == "high"
     json.dumps(d)  # JSON-ready
     s = score_profile(p).sensitivity
-    assert s.source == "fiqr" and len(s.reasons) == 2
+    assert s.source == "fiqr" and len(s.reasons) == 3  # ACR, FIQR, and the stated level
 
 
 def test_absent_instruments_are_left_out() -> None:
@@ -70,7 +70,7 @@ def test_absent_instruments_are_left_out() -> None:
     ],
 )  # fmt: skip
 def test_acr_thresholds(answers: Acr2016Answers, level: str) -> None:
-    s = derive_sensitivity(ClientProfile(id="x", sensitivity="high", acr2016=answers))
+    s = derive_sensitivity(ClientProfile(id="x", acr2016=answers))
     assert (s.level, s.source) == (level, "acr2016")
 
 
@@ -140,3 +140,77 @@ def test_higher_fiqr_items_never_lower_sensitivity(items: list[int], index: int,
     lo = derive_sensitivity(ClientProfile(id="x", sensitivity=stated, fiqr=tuple(items)))
     hi = derive_sensitivity(ClientProfile(id="x", sensitivity=stated, fiqr=tuple(higher)))
     assert RANK[hi.level] >= RANK[lo.level]
+
+
+# --- issue 17: the diagnosis first, the client's own report never lowered, scores refine upward ---
+
+FIBRO = ("fibromyalgia",)
+
+
+def _fiqr_total(items: tuple[int, ...]) -> float:
+    from touchdose.instruments import score_fiqr
+
+    total = score_fiqr(items).total
+    assert total is not None
+    return total
+
+
+def test_fibromyalgia_without_questionnaires_is_high_and_starts_at_2_or_lower() -> None:
+    from touchdose.analysis.plan import assess
+    from touchdose.records import ClientFile
+
+    s = derive_sensitivity(ClientProfile(id="x", conditions=FIBRO))
+    assert (s.level, s.source) == ("high", "diagnosis")
+    a = assess(ClientFile(ClientProfile(id="x", conditions=FIBRO)), sensitivity=s.level)
+    assert a.titration.recommended_pressure <= 2 and a.plan.pressure is not None and a.plan.pressure <= 2
+
+
+def test_a_stated_high_is_never_lowered_by_a_score() -> None:
+    # The issue's client: says touch hurts ("high"), FIQR of 37 (SALAFFI2018 "mild": typical alone).
+    items = (4,) * 9 + (4, 4) + (3,) * 8 + (4, 4)
+    assert 30 < _fiqr_total(items) <= 45
+    assert derive_sensitivity(ClientProfile(id="x", fiqr=items)).level == "typical"
+    s = derive_sensitivity(ClientProfile(id="x", sensitivity="high", fiqr=items))
+    assert s.level == "high"
+    low_acr = acr(("neck",), 0, 0, 0, 0, 0, 0)  # FS 1: WOLFE15 "none", alone it says low
+    assert derive_sensitivity(ClientProfile(id="x", sensitivity="high", acr2016=low_acr)).level == "high"
+    assert derive_sensitivity(ClientProfile(id="x", sensitivity="typical", acr2016=low_acr)).level == "typical"
+
+
+def test_scores_refine_upward_from_the_stated_level() -> None:
+    high_acr = acr(tuple(AREAS), 3, 3, 3, 1, 1, 1)
+    s = derive_sensitivity(ClientProfile(id="x", sensitivity="low", acr2016=high_acr))
+    assert (s.level, s.source) == ("high", "acr2016")
+
+
+def test_fibromyalgia_stays_high_unless_complete_answers_clearly_say_otherwise() -> None:
+    moderate = acr(("neck", "upper_back", "lower_back", "hip_left", "hip_right"), 1, 1, 1, 0, 0, 0)  # FS 8
+    assert derive_sensitivity(ClientProfile(id="x", conditions=FIBRO, acr2016=moderate)).level == "high"
+    mild = acr(("neck", "upper_back"), 1, 1, 0, 0, 0, 0)  # FS 4: WOLFE15 "mild"
+    s = derive_sensitivity(ClientProfile(id="x", conditions=FIBRO, acr2016=mild))
+    assert (s.level, s.source) == ("typical", "acr2016")
+    assert any("little widespread pain" in r for r in s.reasons)
+    # Incomplete answers never overrule the diagnosis.
+    partial = Acr2016Answers(wpi_regions=("neck",), fatigue=0)
+    assert derive_sensitivity(ClientProfile(id="x", conditions=FIBRO, acr2016=partial)).level == "high"
+    # Nor does a high FIQR next to mild ACR answers.
+    assert derive_sensitivity(
+        ClientProfile(id="x", conditions=FIBRO, acr2016=mild, fiqr=(10,) * 21)
+    ).level == "high"
+
+
+@given(
+    st.sampled_from(SENSITIVITIES),
+    st.sampled_from(SENSITIVITIES),
+    st.booleans(),
+    st.none() | st.lists(st.integers(0, 10), min_size=21, max_size=21).map(tuple),
+)
+def test_a_higher_stated_level_or_a_diagnosis_never_lowers_the_level(
+    stated: str, higher: str, fibro: bool, fiqr: tuple[int, ...] | None
+) -> None:
+    higher = max(stated, higher, key=RANK.__getitem__)
+    base = derive_sensitivity(ClientProfile(id="x", sensitivity=stated, fiqr=fiqr))
+    more = derive_sensitivity(
+        ClientProfile(id="x", sensitivity=higher, fiqr=fiqr, conditions=FIBRO if fibro else ())
+    )
+    assert RANK[more.level] >= RANK[base.level] >= RANK[stated]

@@ -10,6 +10,8 @@ from touchdose.records import (
     ADVERSE_EVENTS,
     AREAS,
     CONDITIONS,
+    CONTRAINDICATIONS,
+    RED_FLAGS,
     TECHNIQUES,
     Acr2016Answers,
     CheckIn,
@@ -57,6 +59,7 @@ checkins = st.builds(
     rescue_doses=st.none() | st.integers(0, 10),
     activity_minutes=st.none() | st.integers(0, 600),
     note=notes,
+    red_flags=st.lists(st.sampled_from(RED_FLAGS), unique=True, max_size=2).map(tuple),
 )
 acr = st.builds(
     Acr2016Answers,
@@ -79,6 +82,7 @@ profiles = st.builds(
     avoid_regions=names,
     acr2016=st.none() | acr,
     fiqr=st.none() | st.lists(optional_rating, min_size=21, max_size=21).map(tuple),
+    contraindications=st.lists(st.sampled_from(CONTRAINDICATIONS), unique=True, max_size=3).map(tuple),
 )
 client_files = st.builds(
     ClientFile,

@@ -278,3 +278,51 @@ def test_a_damaged_bundle_is_read_or_rejected_never_crashes(data: st.DataObject)
         client_file_from_fhir(damaged)
     except FhirInvalid as e:
         assert e.problems  # every rejection says what is wrong
+
+
+# --- issue 17: contraindications as Conditions, red flags as check-in members ----------------------
+
+SCREENED = ClientFile(
+    ClientProfile(id="c-9", conditions=("fibromyalgia",), contraindications=("osteoporosis", "dvt")),
+    checkins=(
+        CheckIn(
+            datetime(2026, 1, 6, 20, tzinfo=CET), pain=5, red_flags=("weight_loss", "chest_pain_breathless")
+        ),
+        CheckIn(datetime(2026, 1, 7, 20, tzinfo=CET), pain=5),
+    ),
+)
+
+
+def test_contraindications_are_conditions_with_snomed_where_it_matches_exactly() -> None:
+    bundle = client_file_to_fhir(SCREENED)
+    conditions = {
+        c["code"]["coding"][0]["code"]: c["code"]["coding"]
+        for c in resources(bundle, "Condition")
+        if c["code"]["coding"][0]["system"] == fc.CONTRAINDICATION_SYSTEM
+    }
+    assert set(conditions) == {"osteoporosis", "dvt"}
+    # SNOMED CT 64859006 |Osteoporosis (disorder)|; "dvt" also covers a swollen calf, so no SNOMED code.
+    assert conditions["osteoporosis"][1] == {
+        "system": fc.SNOMED_CT,
+        "code": "64859006",
+        "display": "Osteoporosis",
+    }
+    assert len(conditions["dvt"]) == 1
+
+
+def test_red_flags_are_members_of_their_check_in_panel() -> None:
+    bundle = client_file_to_fhir(SCREENED)
+    flags = with_code(bundle, fc.RECORDS_SYSTEM, "red-flag")
+    answers = [f["valueCodeableConcept"]["coding"] for f in flags]
+    assert [a[0]["code"] for a in answers] == ["weight_loss", "chest_pain_breathless"]
+    # SNOMED CT 448765001 |Unintentional weight loss (finding)|.
+    assert answers[0][1]["code"] == "448765001" and len(answers[1]) == 1
+    panel = with_code(bundle, fc.RECORDS_SYSTEM, "checkin")[0]
+    urls = {e["resource"]["id"]: e["fullUrl"] for e in bundle["entry"]}
+    members = {m["reference"] for m in panel["hasMember"]}
+    assert {urls[f["id"]] for f in flags} <= members
+    assert all(f["effectiveDateTime"] == panel["effectiveDateTime"] for f in flags)
+
+
+def test_contraindications_and_red_flags_round_trip_through_fhir() -> None:
+    assert client_file_from_fhir(client_file_to_fhir_json(SCREENED)) == SCREENED

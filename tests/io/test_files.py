@@ -149,3 +149,66 @@ def test_writers_write_whole_files(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "a.json").read_text())["client"]["id"] == "c-001"
     assert read_client_file(tmp_path / "a.csv", profile=cf.client) == cf
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.json"]  # no temp files left
+
+
+# --- issue 17: contraindications and red flags in the files ----------------------------------------
+
+RED_FLAG_CSV = (
+    f"{HEADER},red_flags\n"
+    "checkin,2026-01-04T20:00+01:00,6,,,,,,,,,,,,no,0,,,,\n"
+    "checkin,2026-01-05T20:00+01:00,6,,,,,,,,,,,,no,0,,,,chest_pain_breathless;swollen_calf\n"
+)
+RED_FLAG_JSON = {
+    "client": {"id": "c-rf", "timezone": "Europe/Stockholm", "contraindications": ["osteoporosis"]},
+    "checkins": [
+        {"time": "2026-01-04T20:00:00+01:00", "pain": 6, "flare": False, "rescue_doses": 0},
+        {"time": "2026-01-05T20:00:00+01:00", "pain": 6, "flare": False, "rescue_doses": 0,
+         "red_flags": ["chest_pain_breathless", "swollen_calf"]},
+    ],
+}  # fmt: skip
+
+
+def test_a_red_flag_from_csv_and_from_json_gives_the_same_records_and_the_same_safety() -> None:
+    from touchdose.analysis.engine import analyze_client
+
+    from_json = client_file_from_dict(RED_FLAG_JSON)
+    from_csv, _ = csvfile.loads(RED_FLAG_CSV, profile=from_json.client, zone=from_json.client.zone)
+    assert from_csv == from_json
+    assert from_json.client.contraindications == ("osteoporosis",)
+    assert from_json.checkins[1].red_flags == ("chest_pain_breathless", "swollen_calf")
+    a, b = (analyze_client(cf).to_dict() for cf in (from_csv, from_json))
+    assert a["verdict"]["safety"] == b["verdict"]["safety"]
+    assert a["verdict"]["safety"]["level"] == "emergency" and a["plan"]["stop"] is True
+
+
+def test_the_writers_add_red_flags_only_when_used() -> None:
+    plain = ClientFile(client=ClientProfile(id="c"))
+    assert "red_flags" not in csvfile.dumps(plain) and "contraindications" not in jsonfile.dumps(plain)
+    flagged = client_file_from_dict(RED_FLAG_JSON)
+    assert csvfile.dumps(flagged).splitlines()[0].endswith(",red_flags")
+    assert '"red_flags": [' in jsonfile.dumps(flagged) and '"contraindications": [' in jsonfile.dumps(flagged)
+
+
+def test_an_unknown_red_flag_or_contraindication_is_named_with_what_is_allowed() -> None:
+    from touchdose.records import CONTRAINDICATIONS, RED_FLAGS
+
+    bad_csv = RED_FLAG_CSV.replace("swollen_calf", "headache")
+    with pytest.raises(FileRejected) as info:
+        csvfile.loads(bad_csv, profile=ClientProfile(id="c"), zone=ClientProfile(id="c").zone)
+    assert info.value.lines() == [
+        f"line 3 (checkin): red_flags = 'headache' is not allowed (allowed: one of {', '.join(RED_FLAGS)})"
+    ]
+    raw = json.loads(json.dumps(RED_FLAG_JSON))
+    raw["client"]["contraindications"] = ["osteoporosis", "osteoporosis", "gout"]
+    with pytest.raises(FileRejected) as info:
+        client_file_from_dict(raw)
+    assert {(p.field, p.value, p.allowed) for p in info.value.problems} == {
+        ("contraindications", "gout", "one of " + ", ".join(CONTRAINDICATIONS)),
+        ("contraindications", "osteoporosis", "each item at most once"),
+    }
+
+
+def test_red_flags_in_a_session_row_are_an_error() -> None:
+    text = f"{HEADER},red_flags\nsession,2026-01-05T10:00+00:00,,6,,,2,30,,,,,,,,,,,,weight_loss\n"
+    with pytest.raises(FileRejected, match="red_flags = 'weight_loss' is not allowed"):
+        csvfile.loads(text, profile=ClientProfile(id="c"), zone=ClientProfile(id="c").zone)

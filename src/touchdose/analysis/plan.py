@@ -20,11 +20,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from touchdose.analysis.comparison import Comparison, Refusal
 from touchdose.analysis.response import SessionResponse, session_responses
+from touchdose.analysis.safety import Safety, screen
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration, exposures_from_responses, titrate
 from touchdose.analysis.verdict import (
     MIN_AGGRAVATIONS,
@@ -44,6 +46,7 @@ __all__ = [
     "STOP_MINUTES_FACTOR",
     "Assessment",
     "Plan",
+    "apply_safety",
     "assess",
     "make_plan",
 ]
@@ -65,10 +68,11 @@ _MINUTE_STEP = 5
 class Plan:
     """The next sessions: what to do and why (docs/formats.md ``plan``).
 
-    ``stop`` is true when the advice is to stop (very light touch is the only alternative).
+    ``stop`` is true when the advice is to stop (very light touch is the only alternative) or to
+    pause massage; ``pressure`` is ``None`` when no pressure is recommended now (a safety pause).
     """
 
-    pressure: int
+    pressure: int | None
     minutes: int
     sessions_per_week: int
     avoid_regions: tuple[str, ...]
@@ -243,6 +247,7 @@ def assess(
     comparisons: Mapping[str, Comparison | Refusal] | None = None,
     sensitivity: str = "typical",
     target: float = TARGET_AGGRAVATION_RISK,
+    as_of: datetime | None = None,
 ) -> Assessment:
     """Titrate, judge and plan for one client.
 
@@ -259,11 +264,13 @@ def assess(
         The client's touch sensitivity (``touchdose.instruments.score_profile(...).sensitivity.level``).
     target : float
         Target aggravation risk per session (default 15 %).
+    as_of : datetime, optional
+        The time the safety screening is for (default: the latest record).
 
     Returns
     -------
     Assessment
-        ``titration``, ``verdict`` and ``plan``.
+        ``titration``, ``verdict`` (with ``safety``) and ``plan`` (the safety step applied last).
 
     Examples
     --------
@@ -279,4 +286,40 @@ def assess(
     tally = tally_sessions(rs)
     verdict = reach_verdict(rs, comparisons, background_aggravation(cf), tally=tally)
     plan = make_plan(cf.client, verdict, titration, rs, cf.sessions, tally=tally)
-    return Assessment(titration, verdict, plan)
+    safety = screen(cf, as_of=as_of)
+    return Assessment(titration, replace(verdict, safety=safety), apply_safety(plan, safety))
+
+
+# --- The safety step: applied last, after every plan rule (docs/safety.md) -----------------------
+
+
+def apply_safety(plan: Plan, safety: Safety) -> Plan:
+    """Apply the screening (:func:`touchdose.analysis.safety.screen`) to a plan, last of all.
+
+    A pause (a recent red flag, a contraindication that stops, an ongoing severe flare) stops the
+    plan: ``pressure`` ``None``, ``stop`` true, its reasons first in ``why``. Otherwise the pressure
+    is capped at ``safety.max_pressure``, the contraindications' regions are avoided, and after a
+    severe flare that has settled the session is shorter (:data:`REDUCED_MINUTES_FACTOR`).
+
+    Examples
+    --------
+    >>> from touchdose.analysis.safety import Safety
+    >>> p = Plan(3, 30, 2, (), ("Start at 3.",))
+    >>> apply_safety(p, Safety(level="caution", max_pressure=1, cap_why=("Osteoporosis: ...",))).pressure
+    1
+    >>> q = apply_safety(p, Safety(level="emergency", stop=True, stop_why=("Chest pain: ...",)))
+    >>> q.pressure, q.stop, q.why[0]
+    (None, True, 'Chest pain: ...')
+    """
+    avoid = (*plan.avoid_regions, *(a for a in safety.avoid_regions if a not in plan.avoid_regions))
+    why = [*safety.avoid_why, *plan.why] if safety.avoid_regions else list(plan.why)
+    if safety.stop:
+        return replace(plan, pressure=None, stop=True, avoid_regions=avoid, why=(*safety.stop_why, *why))
+    pressure, minutes = plan.pressure, plan.minutes
+    cap = safety.max_pressure
+    if cap is not None and (pressure is None or pressure > cap):
+        pressure = cap
+        why = [*safety.cap_why, *why]
+    if safety.shorter:
+        minutes = _round_minutes(plan.minutes * REDUCED_MINUTES_FACTOR)
+    return replace(plan, pressure=pressure, minutes=minutes, avoid_regions=avoid, why=tuple(why))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from touchdose.analysis.plan import assess
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK
 from touchdose.instruments.sensitivity import derive_sensitivity
-from touchdose.records import ClientFile
+from touchdose.records import PRESSURE_MIN, ClientFile
 
 __all__ = ["TitrationPolicy", "titration_policy"]
 
@@ -50,7 +50,10 @@ class TitrationPolicy:
                 f"(allowed: {history.client.id!r})"
             )
         sensitivity = derive_sensitivity(history.client).level
-        return assess(history, sensitivity=sensitivity, target=self.target).plan.pressure
+        pressure = assess(history, sensitivity=sensitivity, target=self.target).plan.pressure
+        # A paused plan has no pressure, but the simulator gives every scheduled session one:
+        # the gentlest a therapist could offer stands in for the pause.
+        return PRESSURE_MIN if pressure is None else pressure
 
 
 def titration_policy(target: float = TARGET_AGGRAVATION_RISK) -> TitrationPolicy:

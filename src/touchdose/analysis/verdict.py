@@ -40,6 +40,7 @@ from touchdose.analysis.response import (
     FOLLOWUP_48H_HOURS,
     SessionResponse,
 )
+from touchdose.analysis.safety import Safety
 from touchdose.records import ClientFile
 
 __all__ = [
@@ -288,12 +289,16 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
 
 @dataclass(frozen=True)
 class Verdict:
-    """The verdict: a state, its reasons in plain words with numbers, a caution, what is missing."""
+    """The verdict: a state, its reasons in plain words with numbers, a caution, what is missing.
+
+    ``safety`` is the screening (:func:`touchdose.analysis.safety.screen`), shown before all else.
+    """
 
     state: str
     reasons: tuple[str, ...]
     caution: str
     missing: tuple[str, ...] = ()
+    safety: Safety | None = None
 
     def __post_init__(self) -> None:
         if self.state not in VERDICT_STATES:
@@ -306,6 +311,7 @@ class Verdict:
             "reasons": list(self.reasons),
             "caution": self.caution,
             "missing": list(self.missing),
+            "safety": None if self.safety is None else self.safety.to_dict(),
         }
 
 

@@ -1,4 +1,4 @@
-"""The terminal report of ``touchdose analyze``: verdict and plan first, then the evidence.
+"""The terminal report of ``touchdose analyze``: safety first, then verdict and plan, then the evidence.
 
 It renders the docs/formats.md analysis dictionary, so the terminal and ``--json``
 can never disagree about a number.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -27,6 +28,7 @@ def _num(value: Any, fmt: str = "{:+d}") -> str:
 def render_analysis(a: dict[str, Any], out: Console) -> None:
     """Print one client's analysis: verdict, plan, instruments, data, sessions, comparison."""
     out.rule(f"Client {a['client_id']}", style="cyan")
+    _safety((a.get("verdict") or {}).get("safety"), out)
     _verdict(a.get("verdict"), out)
     _plan(a.get("plan"), a.get("titration"), out)
     _instruments(a["instruments"], out)
@@ -37,6 +39,19 @@ def render_analysis(a: dict[str, Any], out: Console) -> None:
         out.print(f"Note: {note}", style="yellow")
     if a.get("verdict") is None:
         out.print("Verdict and plan: not computed by this version of the engine.", style="dim")
+
+
+_SAFETY_STYLE = {"emergency": "bold white on red", "see_doctor": "bold red", "caution": "bold yellow"}
+
+
+def _safety(safety: dict[str, Any] | None, out: Console) -> None:
+    """The safety message above everything else: the headline, then whom to contact and what to do."""
+    if not safety:
+        return
+    style = _SAFETY_STYLE.get(safety.get("level", ""), "bold")
+    lines = [f"[{style}]{escape(safety.get('headline') or '')}[/{style}]"]
+    lines += [f"- {escape(why)}" for why in safety.get("why", [])]
+    out.print(Panel("\n".join(lines), title="Safety", border_style=style.split()[-1], expand=False))
 
 
 def _verdict(v: dict[str, Any] | None, out: Console) -> None:
@@ -53,7 +68,9 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
     if p is None:
         return
     table = Table(title="Plan for the next session", show_header=False)
-    table.add_row("Pressure", _pressure(p.get("pressure")))
+    paused = p.get("pressure") is None and p.get("stop")
+    pressure = "none for now: pause massage (see why)" if paused else _pressure(p.get("pressure"))
+    table.add_row("Pressure", pressure)
     table.add_row("Minutes", str(p.get("minutes", "-")))
     table.add_row("Sessions per week", str(p.get("sessions_per_week", "-")))
     table.add_row("Avoid", ", ".join(p.get("avoid_regions") or []) or "nothing")

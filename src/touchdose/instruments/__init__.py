@@ -70,7 +70,9 @@ def score_profile(profile: ClientProfile) -> InstrumentScores:
     """
     acr = None if profile.acr2016 is None else score_acr2016(profile.acr2016)
     fiqr = None if profile.fiqr is None else score_fiqr(profile.fiqr)
-    level = sensitivity_from_scores(acr2016=acr, fiqr=fiqr, stated=profile.sensitivity)
+    level = sensitivity_from_scores(
+        acr2016=acr, fiqr=fiqr, stated=profile.sensitivity, conditions=profile.conditions
+    )
     return InstrumentScores(acr2016=acr, fiqr=fiqr, sensitivity=level)
 
 

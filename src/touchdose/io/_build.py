@@ -54,6 +54,7 @@ CHECKIN_FIELDS: dict[str, _Convert] = {
     "rescue_doses": whole_from_json,
     "activity_minutes": whole_from_json,
     "note": _text,
+    "red_flags": as_tuple,
 }
 REQUIRED = {"session": ("start", "pressure", "minutes"), "checkin": ("time", "pain")}
 TIME_FIELD = {"session": "start", "checkin": "time"}

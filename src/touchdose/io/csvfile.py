@@ -1,9 +1,10 @@
 """The CSV client file of docs/formats.md: one row per session or check-in.
 
 The profile is not part of the CSV; it comes from ``--client-json`` or options.
-Two optional columns extend the published header (docs/formats.md allows adding
-optional fields): ``relaxation_after`` and ``therapist``; the writer adds them
-only when a record uses them, so files without them stay byte-for-byte docs/formats.md.
+Three optional columns extend the published header (docs/formats.md allows adding
+optional fields): ``relaxation_after`` and ``therapist`` (sessions) and ``red_flags``
+(check-ins, a ``;``-separated list); the writer adds them only when a record uses them,
+so files without them stay byte-for-byte docs/formats.md.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ COLUMNS: tuple[str, ...] = (
     "technique", "regions", "fatigue", "sleep_hours", "sleep_quality", "mood", "flare", "rescue_doses",
     "activity_minutes", "adverse", "note",
 )  # fmt: skip
-OPTIONAL_COLUMNS: tuple[str, ...] = ("relaxation_after", "therapist")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("relaxation_after", "therapist", "red_flags")
 SESSION_COLUMNS = (
     "pain_before", "pain_during_max", "pain_after", "pressure", "minutes", "technique", "regions",
     "adverse", "note", "relaxation_after", "therapist",
 )  # fmt: skip
 CHECKIN_COLUMNS = (
     "pain", "fatigue", "sleep_hours", "sleep_quality", "mood", "flare", "rescue_doses", "activity_minutes",
-    "note",
+    "note", "red_flags",
 )  # fmt: skip
-_LIST_COLUMNS = {"technique", "regions", "adverse"}
+_LIST_COLUMNS = {"technique", "regions", "adverse", "red_flags"}
 _TEXT_COLUMNS = {"note", "therapist", "flare", "time"}
 RECORD_KINDS = ("session", "checkin")
 
@@ -52,16 +53,21 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _used(cf: ClientFile, column: str) -> bool:
+    """Whether any record fills an optional column (empty lists and ``None`` do not count)."""
+    records = cf.sessions if column in SESSION_COLUMNS else cf.checkins
+    return any(getattr(r, column) not in (None, ()) for r in records)
+
+
 def dumps(cf: ClientFile) -> str:
     """The sessions and check-ins of ``cf`` as CSV text (time order, check-ins before sessions on ties)."""
-    extra = [c for c in OPTIONAL_COLUMNS if any(getattr(s, c) is not None for s in cf.sessions)]
-    header = [*COLUMNS, *extra]
+    header = [*COLUMNS, *(c for c in OPTIONAL_COLUMNS if _used(cf, c))]
     rows: list[tuple[Any, int, dict[str, str]]] = []
     for c in cf.checkins:
         row = {
             "record": "checkin",
             "time": c.time.isoformat(),
-            **{k: _cell(getattr(c, k)) for k in CHECKIN_COLUMNS},
+            **{k: _cell(getattr(c, k)) for k in CHECKIN_COLUMNS if k in header},
         }
         rows.append((c.time, 0, row))
     for s in cf.sessions:

@@ -4,12 +4,14 @@ What goes where (docs/instruments.md section 5; codes in :mod:`touchdose.io.fhir
 
 - the client -> a pseudonymous ``Patient``: the touchdose client id as its only identifier, no name,
   no birth date, no gender; time zone, maximum pressure, sensitivity and regions to avoid as extensions;
-- each condition -> a ``Condition`` (project code system);
+- each condition -> a ``Condition`` (project code system); each contraindication ticked at intake ->
+  a ``Condition`` (project contraindication code, plus the SNOMED CT concept where one matches exactly);
 - ACR 2016 answers and FIQR items -> one ``QuestionnaireResponse`` each, and their scores (computed by
   :mod:`touchdose.instruments`) as ``Observation`` s (category ``survey``, UCUM ``{score}``) derived
   from them;
 - each check-in -> a panel ``Observation`` whose members are pain (LOINC 72514-3), sleep duration
-  (LOINC 93832-4, hours) and the other daily ratings;
+  (LOINC 93832-4, hours), the other daily ratings and one ``Observation`` per red flag reported (code
+  ``red-flag``, the flag as its ``valueCodeableConcept``);
 - each massage -> a ``Procedure`` with its dose (pressure and minutes as extensions, the performed
   period, techniques, body sites, adverse events as complications) and the before / during / after
   ratings as ``Observation`` s that are ``partOf`` it.
@@ -123,6 +125,27 @@ def _condition(code: str, patient: str) -> Json:
     return {
         "resourceType": "Condition",
         "code": _concept(fc.CONDITION_SYSTEM, code, fc.CONDITION_CODES[code]),
+        "subject": _ref(patient),
+    }
+
+
+def _with_snomed(system: str, code: str, display: str, snomed: tuple[str, str] | None) -> Json:
+    """The project coding first (the reader's key), then the equivalent SNOMED CT concept if any."""
+    concept = _concept(system, code, display)
+    if snomed is not None:
+        concept["coding"].append(_coding(fc.SNOMED_CT, *snomed))
+    return concept
+
+
+def _contraindication(code: str, patient: str) -> Json:
+    return {
+        "resourceType": "Condition",
+        "code": _with_snomed(
+            fc.CONTRAINDICATION_SYSTEM,
+            code,
+            fc.CONTRAINDICATION_CODES[code],
+            fc.CONTRAINDICATION_SNOMED.get(code),
+        ),
         "subject": _ref(patient),
     }
 
@@ -283,6 +306,9 @@ def _checkin_entries(c: CheckIn, index: int, patient: str, ids: _Ids) -> list[Js
             ACTIVITY,
             valueQuantity=_quantity(c.activity_minutes, "min"),
         )
+    for flag in c.red_flags:
+        answer = _with_snomed(fc.RED_FLAG_SYSTEM, flag, fc.RED_FLAG_CODES[flag], fc.RED_FLAG_SNOMED.get(flag))
+        add(f"red-flag/{flag}", _local("red-flag"), SURVEY, valueCodeableConcept=answer)
     member_entries = [_entry(ids(f"checkin/{index}/{key}"), obs) for key, obs in members]
     panel = _observation(
         patient,
@@ -374,9 +400,9 @@ def client_file_to_fhir(cf: ClientFile) -> Json:
     The ACR 2016 and FIQR scores come from :func:`touchdose.instruments.acr2016.score_acr2016` and
     :func:`touchdose.instruments.fiqr.score_fiqr`; each becomes an Observation ``derivedFrom`` its
     QuestionnaireResponse (a score that cannot be computed is left out). Resource counts: 1 Patient, one
-    Condition per condition, one QuestionnaireResponse per instrument answered, per check-in one
-    panel plus one member per measured value, per session one Procedure plus one Observation per
-    rating given.
+    Condition per condition and per contraindication, one QuestionnaireResponse per instrument
+    answered, per check-in one panel plus one member per measured value and per red flag, per
+    session one Procedure plus one Observation per rating given.
 
     References
     ----------
@@ -399,6 +425,10 @@ def client_file_to_fhir(cf: ClientFile) -> Json:
     entries = [_entry(patient, _patient(cf.client))]
     entries += [
         _entry(ids(f"condition/{i}"), _condition(c, patient)) for i, c in enumerate(cf.client.conditions)
+    ]
+    entries += [
+        _entry(ids(f"contraindication/{i}"), _contraindication(c, patient))
+        for i, c in enumerate(cf.client.contraindications)
     ]
     responses: dict[str, str] = {}
     if cf.client.acr2016 is not None:

@@ -10,11 +10,20 @@ code (a test keeps the page and this module in step).
 
 from __future__ import annotations
 
-from touchdose.records import ADVERSE_EVENTS, AREA_LABELS, CONDITIONS, FIQR_ITEMS, TECHNIQUES
+from touchdose.records import (
+    ADVERSE_EVENTS,
+    AREA_LABELS,
+    CONDITIONS,
+    CONTRAINDICATION_LABELS,
+    FIQR_ITEMS,
+    RED_FLAG_LABELS,
+    TECHNIQUES,
+)
 
 # --- External systems (docs/instruments.md 5.1-5.2) ---------------------------------------------
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
+SNOMED_CT = "http://snomed.info/sct"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 
 #: LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (HL7 BE; VSAC pain set).
@@ -32,6 +41,8 @@ TECHNIQUE_SYSTEM = SYSTEM_BASE + "CodeSystem:technique"
 AREA_SYSTEM = SYSTEM_BASE + "CodeSystem:wpi-area"
 ADVERSE_SYSTEM = SYSTEM_BASE + "CodeSystem:adverse-event"
 CONDITION_SYSTEM = SYSTEM_BASE + "CodeSystem:condition"
+CONTRAINDICATION_SYSTEM = SYSTEM_BASE + "CodeSystem:contraindication"
+RED_FLAG_SYSTEM = SYSTEM_BASE + "CodeSystem:red-flag"
 #: The pseudonymous client id (the only identifier a touchdose Patient carries).
 CLIENT_ID_SYSTEM = SYSTEM_BASE + "client-id"
 EXTENSION_BASE = SYSTEM_BASE + "StructureDefinition:"
@@ -63,6 +74,7 @@ RECORD_CODES: dict[str, str] = {
     "pain-after-session": "Pain just after a massage, 0-10",
     "relaxation-after-session": "Relaxation just after a massage, 0-10",
     "massage": "Massage therapy session",
+    "red-flag": "New or unusual symptom reported at check-in",
 }
 
 #: Record fields of a check-in <-> project codes (pain and sleep hours use LOINC instead).
@@ -108,6 +120,24 @@ TECHNIQUE_CODES: dict[str, str] = {t: t.replace("_", " ").capitalize() for t in 
 AREA_CODES: dict[str, str] = dict(AREA_LABELS)
 ADVERSE_CODES: dict[str, str] = {a: a.capitalize() for a in ADVERSE_EVENTS}
 CONDITION_CODES: dict[str, str] = {c: c.replace("_", " ").capitalize() for c in CONDITIONS}
+CONTRAINDICATION_CODES: dict[str, str] = dict(CONTRAINDICATION_LABELS)
+RED_FLAG_CODES: dict[str, str] = dict(RED_FLAG_LABELS)
+
+#: SNOMED CT concepts that mean the same as a project code, given as a second coding. Only where one
+#: well-known concept is an exact match: a project code that joins two things ("numbness or weakness",
+#: "fever or infection") or is broader than any one concept ("a DVT or a swollen painful calf") has
+#: none. Each code was checked against FHIR resources and value sets in public repositories
+#: (docs/fhir.md "SNOMED CT").
+CONTRAINDICATION_SNOMED: dict[str, tuple[str, str]] = {
+    "bleeding_disorder": ("64779008", "Blood coagulation disorder"),
+    "osteoporosis": ("64859006", "Osteoporosis"),
+    "cancer": ("363346000", "Malignant neoplastic disease"),
+    "bone_metastases": ("94222008", "Secondary malignant neoplasm of bone"),
+    "pregnancy": ("77386006", "Pregnant"),
+}
+RED_FLAG_SNOMED: dict[str, tuple[str, str]] = {
+    "weight_loss": ("448765001", "Unintentional weight loss"),
+}
 
 #: Every project code system with its codes, for the documentation and the tests.
 CODE_SYSTEMS: dict[str, dict[str, str]] = {
@@ -117,6 +147,8 @@ CODE_SYSTEMS: dict[str, dict[str, str]] = {
     AREA_SYSTEM: AREA_CODES,
     ADVERSE_SYSTEM: ADVERSE_CODES,
     CONDITION_SYSTEM: CONDITION_CODES,
+    CONTRAINDICATION_SYSTEM: CONTRAINDICATION_CODES,
+    RED_FLAG_SYSTEM: RED_FLAG_CODES,
 }
 
 

@@ -253,6 +253,10 @@ class _Reader:
         items = [found.get(f"fiqr.{d}.q{i}") for d, n in fc.FIQR_DOMAINS for i in range(1, n + 1)]
         return tuple(items)
 
+    def condition_codes(self, system: str) -> tuple[str, ...]:
+        """The codes of one project system over every Condition (conditions and contraindications)."""
+        return tuple(c for _, r in self.of_type("Condition") for c in _codes(r.get("code"), system))
+
     def profile(self) -> ClientProfile | None:
         patient = self.patient()
         if patient is None:
@@ -269,11 +273,8 @@ class _Reader:
             lambda: ClientProfile(
                 id=ids[0],
                 timezone=_one_extension(patient, "client-timezone", "valueString") or "UTC",
-                conditions=tuple(
-                    c
-                    for _, r in self.of_type("Condition")
-                    for c in _codes(r.get("code"), fc.CONDITION_SYSTEM)
-                ),
+                conditions=self.condition_codes(fc.CONDITION_SYSTEM),
+                contraindications=self.condition_codes(fc.CONTRAINDICATION_SYSTEM),
                 max_pressure=_whole(_one_extension(patient, "max-pressure", "valueInteger")),
                 sensitivity=_one_extension(patient, "sensitivity", "valueCode"),
                 avoid_regions=tuple(e["valueCoding"]["code"] for e in _extensions(patient, "avoid-region")),
@@ -291,16 +292,21 @@ class _Reader:
         if panel.get("note"):
             fields["note"] = panel["note"][0].get("text", "")
         local = {code: name for name, code in fc.CHECKIN_FIELD_CODES.items()}
+        red_flags: list[str] = []
         for member in panel.get("hasMember", []):
             obs = self.by_url[member["reference"]]
             code = obs.get("code")
-            if _code(code, fc.LOINC) == fc.LOINC_PAIN[0]:
+            if _code(code, fc.RECORDS_SYSTEM) == "red-flag":
+                red_flags += _codes(obs.get("valueCodeableConcept"), fc.RED_FLAG_SYSTEM)
+            elif _code(code, fc.LOINC) == fc.LOINC_PAIN[0]:
                 fields["pain"] = _whole(_value(obs))
             elif _code(code, fc.LOINC) == fc.LOINC_SLEEP[0]:
                 fields["sleep_hours"] = _value(obs)
             elif (name := local.get(_code(code, fc.RECORDS_SYSTEM) or "")) is not None:
                 value = _value(obs)
                 fields[name] = value if name == "flare" else _whole(value)
+        if red_flags:
+            fields["red_flags"] = tuple(red_flags)
         return fields
 
     # -- sessions --

@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "avoid_regions",
     "acr2016",
     "fiqr",
+    "contraindications",
 )
 ACR_FIELDS = (
     "wpi_regions",
@@ -58,6 +59,8 @@ def profile_to_dict(p: ClientProfile) -> dict[str, Any]:
         out["acr2016"]["wpi_regions"] = list(a.wpi_regions)
     if p.fiqr is not None:
         out["fiqr"] = list(p.fiqr)
+    if p.contraindications:
+        out["contraindications"] = list(p.contraindications)
     return out
 
 
@@ -82,8 +85,9 @@ def session_to_dict(s: Session) -> dict[str, Any]:
 
 
 def checkin_to_dict(c: CheckIn) -> dict[str, Any]:
-    """One check-in as docs/formats.md writes it."""
-    return {
+    """One check-in as docs/formats.md writes it (``red_flags`` only when some were reported, so a
+    file without any stays readable by version 1 readers)."""
+    out: dict[str, Any] = {
         "time": _time(c.time),
         "pain": c.pain,
         "fatigue": c.fatigue,
@@ -95,6 +99,9 @@ def checkin_to_dict(c: CheckIn) -> dict[str, Any]:
         "activity_minutes": c.activity_minutes,
         "note": c.note,
     }
+    if c.red_flags:
+        out["red_flags"] = list(c.red_flags)
+    return out
 
 
 def client_file_to_dict(cf: ClientFile) -> dict[str, Any]:
@@ -136,7 +143,7 @@ def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | 
         problems.extend(acr_problems)
     values: dict[str, Any] = {k: raw[k] for k in PROFILE_FIELDS if k in raw and raw[k] is not None}
     values.pop("acr2016", None)
-    for key in ("conditions", "avoid_regions", "fiqr"):
+    for key in ("conditions", "avoid_regions", "fiqr", "contraindications"):
         if key in values:
             values[key] = as_tuple(values[key])
     if "fiqr" in values and isinstance(values["fiqr"], tuple):
