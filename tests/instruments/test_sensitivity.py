@@ -174,7 +174,8 @@ def test_a_stated_high_is_never_lowered_by_a_score() -> None:
     assert s.level == "high"
     low_acr = acr(("neck",), 0, 0, 0, 0, 0, 0)  # FS 1: WOLFE15 "none", alone it says low
     assert derive_sensitivity(ClientProfile(id="x", sensitivity="high", acr2016=low_acr)).level == "high"
-    assert derive_sensitivity(ClientProfile(id="x", sensitivity="typical", acr2016=low_acr)).level == "typical"
+    stated_typical = ClientProfile(id="x", sensitivity="typical", acr2016=low_acr)
+    assert derive_sensitivity(stated_typical).level == "typical"
 
 
 def test_scores_refine_upward_from_the_stated_level() -> None:
