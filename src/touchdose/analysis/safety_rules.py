@@ -19,7 +19,7 @@ from touchdose.records import CONTRAINDICATIONS, RED_FLAGS
 
 __all__ = ["CONTRAINDICATION_RULES", "RED_FLAG_RULES", "SAFETY_LEVELS", "ContraindicationRule", "RedFlagRule"]
 
-#: Safety levels, most urgent first (docs/formats.md ``verdict.safety.level``).
+#: Safety levels, most urgent first (the ``level`` of docs/formats.md ``verdict.safety``).
 SAFETY_LEVELS: tuple[str, ...] = ("emergency", "see_doctor", "caution")
 
 _LEGS = ("upper_leg_left", "lower_leg_left", "upper_leg_right", "lower_leg_right")
