@@ -113,8 +113,7 @@ class PooledEffects:
         Expected share of the pooled clients whose true effect is a benefit (harm) of at least
         the MID: the mean of the clients' posterior probabilities.
     share_benefit_ci95 : tuple of float
-        95 % interval of that share, from the spread of the count of clients with a benefit
-        (given the model's mean and SD).
+        95 % Wilson interval of that share in the population the clients come from.
     clients : tuple of ClientShrunken
         Each client's own and shrunken estimate, in input order.
     method : str
@@ -197,6 +196,14 @@ def _inputs(
     return y, s, names
 
 
+def _wilson(share: float, n: int) -> tuple[float, float]:
+    """Wilson score 95 % interval for a share observed among ``n``."""
+    z2 = Z95**2
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 / (1 + z2 / n) * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def _blups(y: FloatArray, v: FloatArray, fit: MetaResult) -> tuple[FloatArray, FloatArray]:
     """Shrunken estimates and their SEs (Raudenbush & Bryk 1985 appendix; metafor ``blup.rma.uni``)."""
     if math.isinf(fit.tau2):
@@ -260,9 +267,8 @@ def pool_clients(
     With the benefit threshold :math:`c = -\\text{MID}` (or :math:`+\\text{MID}` when higher
     is better), a client's probability of a benefit is
     :math:`p_i = \\Phi((c - \\tilde\\theta_i)/\\tilde s_i)`; the expected share of clients with a
-    benefit is :math:`\\bar p = \\sum p_i / k`, its interval
-    :math:`\\bar p \\pm 1.96 \\sqrt{\\sum p_i(1-p_i)}/k` (the count of clients with a benefit
-    is Poisson-binomial given the model). The probability for a *new* client is
+    benefit is :math:`\\bar p = \\sum p_i / k`, with the Wilson score interval for a share
+    of :math:`k` clients (Wilson 1927). The probability for a *new* client is
     :math:`\\Phi((c - \\hat\\mu)/\\sqrt{\\operatorname{SE}^2 + \\hat\\tau^2})`.
 
     The expected share keeps the shape of the clients' own estimates (a group that is helped
@@ -278,6 +284,8 @@ def pool_clients(
     36(3):1-48. Zucker DR et al. (1997). Combining single patient (n-of-1) trials to estimate
     population treatment effects. J Clin Epidemiol 50:401-410. Louis TA (1984). Estimating a
     population of parameter values using Bayes and empirical Bayes methods. JASA 79:393-398.
+    Wilson EB (1927). Probable inference, the law of succession, and statistical inference.
+    JASA 22:209-212.
 
     Examples
     --------
@@ -302,7 +310,6 @@ def pool_clients(
     p_harm = ndtr((-sign * pred - mid) / pred_se)
     k = y.size
     share = float(np.mean(p_benefit))
-    half = Z95 * math.sqrt(float(np.sum(p_benefit * (1.0 - p_benefit)))) / k
     p_new = float(ndtr((sign * fit.estimate - mid) / fit.pred_sd))
     clients = tuple(
         ClientShrunken(names[i], float(y[i]), float(s[i]), float(pred[i]), float(pred_se[i]),
@@ -322,7 +329,7 @@ def pool_clients(
         p_new_benefit=p_new,
         share_benefit=share,
         share_harm=float(np.mean(p_harm)),
-        share_benefit_ci95=(max(0.0, share - half), min(1.0, share + half)),
+        share_benefit_ci95=_wilson(share, k),
         clients=clients,
         method=fit.method,
         model=fit,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # Importing a command module registers its command(s) on ``app``.
 from touchdose.cli import analyze as _analyze  # noqa: F401
+from touchdose.cli import cohort as _cohort  # noqa: F401
 from touchdose.cli import createuser as _createuser  # noqa: F401
 from touchdose.cli import evidence as _evidence  # noqa: F401
 from touchdose.cli import export as _export  # noqa: F401

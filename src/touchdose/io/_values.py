@@ -28,8 +28,11 @@ class BadValue(ValueError):
 def parse_time(raw: Any, zone: tzinfo) -> tuple[datetime, bool]:
     """Parse an ISO 8601 time; a time without offset is taken in ``zone``.
 
-    Returns the aware time and whether the offset had to be assumed.
+    Returns the aware time and whether the offset had to be assumed. A ``datetime`` (as a
+    Parquet timestamp column gives) is taken as it is.
     """
+    if isinstance(raw, datetime):
+        return (raw.replace(tzinfo=zone), True) if raw.tzinfo is None else (raw, False)
     if not isinstance(raw, str) or not raw.strip():
         raise BadValue(raw, TIME_ALLOWED)
     try:

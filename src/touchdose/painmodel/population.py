@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -142,11 +142,45 @@ class Traits:
         return int(self.kind.shape[0])
 
 
-def draw_kinds(rng: np.random.Generator, n: int, kind: str | None) -> NDArray[np.str_]:
-    """``n`` kinds: all ``kind``, or drawn from :data:`MIXED_PROPORTIONS` when ``None``."""
+#: Which clients to draw: one kind, a mix ``{kind: share}``, or ``None`` for :data:`MIXED_PROPORTIONS`.
+Kind = str | Mapping[str, float] | None
+
+
+def check_mix(mix: Mapping[str, float]) -> dict[str, float]:
+    """A mix of kinds with shares that are numbers >= 0 and add up to more than 0 (normalised).
+
+    Examples
+    --------
+    >>> check_mix({"helps": 2, "no_effect": 2, "harmed_moderate": 1})["helps"]
+    0.4
+    """
+    for name, share in mix.items():
+        if name not in KINDS:
+            raise ValueError(f"simulate: kind = {name!r} is not allowed (allowed: one of {', '.join(KINDS)})")
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < np.inf:
+            raise ValueError(f"simulate: share of {name} = {share!r} is not allowed (allowed: a number >= 0)")
+    total = float(sum(mix.values()))
+    if not total > 0:
+        raise ValueError(f"simulate: mix = {dict(mix)!r} is not allowed "
+                         "(allowed: shares adding up to more than 0)")  # fmt: skip
+    return {k: float(v) / total for k, v in mix.items()}
+
+
+def kind_label(kind: Kind) -> str:
+    """``"mixed"``, the kind's name, or ``"helps=0.4,no_effect=0.6"`` for a mix."""
     if kind is None:
-        names = list(MIXED_PROPORTIONS)
-        p = np.array([MIXED_PROPORTIONS[k] for k in names])
+        return "mixed"
+    if isinstance(kind, str):
+        return kind
+    return ",".join(f"{k}={v:g}" for k, v in check_mix(kind).items())
+
+
+def draw_kinds(rng: np.random.Generator, n: int, kind: Kind) -> NDArray[np.str_]:
+    """``n`` kinds: all ``kind``, drawn from a mix ``{kind: share}``, or from :data:`MIXED_PROPORTIONS`."""
+    if kind is None or not isinstance(kind, str):
+        mix = check_mix(MIXED_PROPORTIONS if kind is None else kind)
+        names = list(mix)
+        p = np.array([mix[k] for k in names])
         return np.asarray(rng.choice(names, size=n, p=p / p.sum()), dtype=np.str_)
     if kind not in KINDS:
         raise ValueError(f"simulate: kind = {kind!r} is not allowed (allowed: one of {', '.join(KINDS)})")

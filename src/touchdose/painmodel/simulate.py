@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -39,13 +39,14 @@ from touchdose.painmodel.engine import (
     SESSION_HOUR,
     SORENESS_POINTS,
     Cohort,
+    DiaryValues,
     IntArray,
     diary_values,
     run_cohort,
 )
 from touchdose.painmodel.gate import flare_shape, gate_response
 from touchdose.painmodel.intake import acr2016_answers
-from touchdose.painmodel.population import KINDS, Traits, draw_kinds, draw_traits
+from touchdose.painmodel.population import KINDS, Kind, Traits, draw_kinds, draw_traits, kind_label
 from touchdose.records import (
     AREAS,
     PRESSURE_MAX,
@@ -149,6 +150,10 @@ class ClientTruth:
     effect_by_pressure: dict[int, float]
     flare_by_pressure: dict[int, bool]
     sessions: tuple[SessionTruth, ...]
+    #: Mean change in diary pain, as the 0-10 diary can show it, on the day of each session and
+    #: the two days after, with massage against the same days without it (``None``: no session).
+    #: The quantity the n-of-1 comparison estimates, before its own carry-over and noise.
+    diary_effect: float | None = None
 
     @property
     def flares(self) -> int:
@@ -172,6 +177,7 @@ class ClientTruth:
             "flare_by_pressure": {str(p): v for p, v in self.flare_by_pressure.items()},
             "sessions": len(self.sessions), "flares": self.flares,
             "relief_per_session": None if relief is None else round(relief, 3),
+            "diary_effect": None if self.diary_effect is None else round(self.diary_effect, 3),
             "session_truths": [s.to_dict() for s in self.sessions],
         }  # fmt: skip
 
@@ -190,7 +196,7 @@ class SimulationResult:
     def truth_dict(self) -> dict[str, Any]:
         """The truth file (JSON-ready): settings, then one object per client."""
         return {
-            "seed": self.seed, "kind": self.kind or "mixed", "policy": self.policy, "days": self.days,
+            "seed": self.seed, "kind": kind_label(self.kind), "policy": self.policy, "days": self.days,
             "clients": [t.to_dict() for t in self.truths],
         }  # fmt: skip
 
@@ -219,6 +225,60 @@ def _truth_by_pressure(traits: Traits) -> tuple[NDArray[np.float64], NDArray[np.
 _RecordsFactory = Callable[[Cohort], "_Records"]
 
 
+@dataclass(frozen=True)
+class SessionColumns:
+    """One client's simulated sessions as arrays (``-1`` = a rating the client did not give)."""
+
+    day: IntArray
+    pressure: IntArray
+    pain_before: IntArray
+    pain_during_max: IntArray
+    pain_after: IntArray
+    relaxation_after: IntArray
+    soreness: NDArray[np.bool_]
+    flare: NDArray[np.bool_]
+
+
+def session_columns(cohort: Cohort, i: int) -> SessionColumns:
+    """Every session of client ``i`` as the client rated it (rounded ratings, adverse events)."""
+    k = slice(0, int(cohort.traits.max_sessions[i]))
+    rated = cohort.rated[:, k, i]
+
+    def rating(x: NDArray[np.float64], given: NDArray[np.bool_]) -> IntArray:
+        return np.where(given, np.clip(np.rint(x), 0, 10), -1).astype(np.int64)
+
+    return SessionColumns(
+        day=cohort.session_day[k, i].astype(np.int64), pressure=cohort.pressure[k, i].astype(np.int64),
+        pain_before=rating(cohort.before[k, i], rated[0]),
+        pain_during_max=rating(cohort.during[k, i], rated[1]),
+        pain_after=rating(cohort.after[k, i], rated[2]),
+        relaxation_after=rating(10.0 * cohort.relaxation[k, i], rated[2]),
+        soreness=cohort.evoked[k, i] >= SORENESS_POINTS, flare=cohort.flare[k, i].astype(bool),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DiaryColumns:
+    """The diary entries client ``i`` made on days ``first`` to ``stop - 1``: day, hour, values."""
+
+    day: IntArray
+    hour: NDArray[np.float64]  # local hour of the entry (late entries run past midnight)
+    values: DiaryValues
+
+
+def diary_columns(cohort: Cohort, i: int, first: int, stop: int) -> DiaryColumns:
+    """The entries actually written (days the diary was kept), with their local hour."""
+    v = diary_values(cohort, i, first, stop)
+    kept = np.flatnonzero(cohort.observed[first:stop, i])
+    picked = DiaryValues(*(np.asarray(getattr(v, f.name))[kept] for f in fields(DiaryValues)))
+    hour = DIARY_HOUR + cohort.late_hours[first:stop, i][kept]
+    return DiaryColumns(first + kept.astype(np.int64), hour, picked)
+
+
+def _maybe(x: int) -> int | None:
+    return None if x < 0 else int(x)
+
+
 class _Records:
     """Turns a cohort's arrays into records, client by client, as days become final."""
 
@@ -237,6 +297,7 @@ class _Records:
         self.regions = [tuple(a for a, on in zip(AREAS, t.areas[i], strict=True) if on) for i in range(t.n)]
         self.checkins: list[list[CheckIn]] = [[] for _ in range(t.n)]
         self.sessions: list[list[Session]] = [[] for _ in range(t.n)]
+        self.session_cols: dict[int, SessionColumns] = {}
         self.done_days = np.zeros(t.n, dtype=np.int64)
 
     def at(self, day: int, hour: float) -> datetime:
@@ -246,11 +307,11 @@ class _Records:
         first = int(self.done_days[i])
         if stop <= first:
             return
-        v = diary_values(self.cohort, i, first, stop)
-        late = self.cohort.late_hours[first:stop, i]
-        for j in np.flatnonzero(self.cohort.observed[first:stop, i]):
+        d = diary_columns(self.cohort, i, first, stop)
+        v = d.values
+        for j in range(len(d.day)):
             self.checkins[i].append(CheckIn(
-                time=self.at(first + int(j), DIARY_HOUR + float(late[j])), pain=int(v.pain[j]),
+                time=self.at(int(d.day[j]), float(d.hour[j])), pain=int(v.pain[j]),
                 fatigue=int(v.fatigue[j]), sleep_hours=float(v.sleep_hours[j]),
                 sleep_quality=int(v.sleep_quality[j]), mood=int(v.mood[j]), flare=bool(v.flare[j]),
                 rescue_doses=int(v.rescue_doses[j]), activity_minutes=int(v.activity_minutes[j]),
@@ -258,21 +319,17 @@ class _Records:
         self.done_days[i] = stop
 
     def add_session(self, i: int, k: int) -> None:
-        c = self.cohort
-        rated = c.rated[:, k, i]
-
-        def rating(x: float, given: bool) -> int | None:
-            return int(np.clip(np.rint(x), 0, 10)) if given else None
-
-        adverse: tuple[str, ...] = ("soreness",) if c.evoked[k, i] >= SORENESS_POINTS else ()
-        adverse += ("flare",) if c.flare[k, i] else ()
+        c = self.session_cols.get(i)
+        if c is None or c.pressure[k] == 0:  # round k had not run when the columns were taken
+            c = self.session_cols[i] = session_columns(self.cohort, i)
+        adverse: tuple[str, ...] = ("soreness",) if c.soreness[k] else ()
+        adverse += ("flare",) if c.flare[k] else ()
         self.sessions[i].append(Session(
-            start=self.at(int(c.session_day[k, i]), SESSION_HOUR), pressure=int(c.pressure[k, i]),
-            minutes=int(c.traits.minutes[i]), technique=("swedish",), regions=self.regions[i],
-            pain_before=rating(c.before[k, i], bool(rated[0])),
-            pain_during_max=rating(c.during[k, i], bool(rated[1])),
-            pain_after=rating(c.after[k, i], bool(rated[2])),
-            relaxation_after=rating(10.0 * c.relaxation[k, i], bool(rated[2])), adverse=adverse,
+            start=self.at(int(c.day[k]), SESSION_HOUR), pressure=int(c.pressure[k]),
+            minutes=int(self.cohort.traits.minutes[i]), technique=("swedish",), regions=self.regions[i],
+            pain_before=_maybe(c.pain_before[k]), pain_during_max=_maybe(c.pain_during_max[k]),
+            pain_after=_maybe(c.pain_after[k]), relaxation_after=_maybe(c.relaxation_after[k]),
+            adverse=adverse,
         ))  # fmt: skip
 
     def history(self, i: int, k: int) -> ClientFile:
@@ -290,8 +347,23 @@ class _Records:
         return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
 
 
+def _diary_effects(traits: Traits, cohort: Cohort) -> NDArray[np.float64]:
+    """Per client: the diary_effect of :class:`ClientTruth` (NaN for a client without sessions)."""
+    days = cohort.latent.shape[0]
+    change = np.clip(cohort.latent + cohort.pain_effect, 0.0, 10.0) - np.clip(cohort.latent, 0.0, 10.0)
+    exposed = np.zeros((days, traits.n), dtype=bool)
+    for lag in range(len(EFFECT_HOURS)):
+        d = cohort.session_day + lag
+        k, i = np.nonzero((cohort.session_day >= 0) & (d < np.minimum(traits.end_day, days)))
+        exposed[d[k, i], i] = True
+    counts = exposed.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, (change * exposed).sum(axis=0) / counts, np.nan)
+
+
 def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]:
     effects, flares = _truth_by_pressure(traits)
+    diary = _diary_effects(traits, cohort)
     out = []
     for i in range(traits.n):
         e = effects[:, i]
@@ -309,6 +381,7 @@ def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]
             baseline_pain=float(traits.baseline_pain[i]), best_pressure=best,
             effect_by_pressure={p: float(e[p - 1]) for p in PRESSURES},
             flare_by_pressure={p: bool(flares[p - 1, i]) for p in PRESSURES}, sessions=sessions,
+            diary_effect=None if np.isnan(diary[i]) else float(diary[i]),
         ))  # fmt: skip
     return out
 
@@ -317,7 +390,7 @@ def simulate_clients(
     n: int,
     *,
     seed: int,
-    kind: str | None = None,
+    kind: Kind = None,
     policy: Callable[..., int] = FixedPolicy(3),
     days: int = DEFAULT_DAYS,
     start: date = DEFAULT_START,
@@ -331,8 +404,8 @@ def simulate_clients(
     ----------
     n : number of clients.
     seed : whole number >= 0; the same seed gives the same clients, noise and files.
-    kind : one of :data:`~touchdose.painmodel.population.KINDS`, or ``None`` for the mixed
-        population (:data:`~touchdose.painmodel.population.MIXED_PROPORTIONS`).
+    kind : one of :data:`~touchdose.painmodel.population.KINDS`, a mix ``{kind: share}``, or
+        ``None`` for the mixed population (:data:`~touchdose.painmodel.population.MIXED_PROPORTIONS`).
     policy : ``policy(history, client_id) -> pressure 1-5``; default ``fixed(3)``.
     days : days of diary per client (``too_little_data`` clients stop early).
     start : first diary day; timezone : IANA zone of every client (diary at 20:00 local,
@@ -365,14 +438,7 @@ def simulate_clients(
     truths: list[ClientTruth] = []
     report = _Monotone(progress)
     for first, size, rng in batch_rngs(seed, n):
-        traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
-        ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
-        answers = None
-        if intake:
-            intake_rng = np.random.default_rng(
-                np.random.SeedSequence([seed, first // BATCH_SIZE, INTAKE_STREAM])
-            )
-            answers = acr2016_answers(intake_rng, np.asarray(traits.gate.sensitization, dtype=np.float64))
+        traits, ids, answers = _batch_clients(rng, seed, first, size, kind, days, intake)
         factory = partial(_Records, ids=ids, start=start, zone=zone, intake=answers)
         # A history policy spends most of the time in the session rounds: count them as 90 %.
         rounds_done = partial(_share, report, first, size)
@@ -381,7 +447,58 @@ def simulate_clients(
             clients.append(records.finish(i))
             report(first + i + 1)
         truths.extend(_truths(traits, cohort, ids))
-    return SimulationResult(tuple(clients), tuple(truths), seed, kind, policy_name(policy), days)
+    label = kind if kind is None or isinstance(kind, str) else kind_label(kind)
+    return SimulationResult(tuple(clients), tuple(truths), seed, label, policy_name(policy), days)
+
+
+def _batch_clients(
+    rng: np.random.Generator, seed: int, first: int, size: int, kind: Kind, days: int, intake: bool
+) -> tuple[Traits, list[str], list[Acr2016Answers] | None]:
+    """Who the clients of one batch are: traits, ids and (optionally) intake answers."""
+    traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
+    ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
+    if not intake:
+        return traits, ids, None
+    intake_rng = np.random.default_rng(np.random.SeedSequence([seed, first // BATCH_SIZE, INTAKE_STREAM]))
+    return traits, ids, acr2016_answers(intake_rng, np.asarray(traits.gate.sensitization, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class SimulatedBatch:
+    """One batch of clients treated at a fixed pressure, as arrays: for cohorts too large for records.
+
+    Client ``i`` is ``ids[i]``; :func:`diary_columns` and :func:`session_columns` give its
+    entries, ``intake`` its ACR 2016 answers, ``truths`` what it really is.
+    """
+
+    ids: list[str]
+    cohort: Cohort
+    intake: list[Acr2016Answers] | None
+    truths: list[ClientTruth]
+
+
+def simulate_batches(
+    n: int, *, seed: int, kind: Kind = None, pressure: int = 3, days: int = DEFAULT_DAYS, intake: bool = False
+) -> Iterator[SimulatedBatch]:
+    """The clients of :func:`simulate_clients` under ``fixed(pressure)``, batch by batch, without records.
+
+    The same seed gives the same clients, noise and truths as :func:`simulate_clients`.
+
+    Examples
+    --------
+    >>> batch = next(simulate_batches(3, seed=1, kind="helps", days=60))
+    >>> batch.ids, len(diary_columns(batch.cohort, 0, 0, 60).day) > 30
+    (['sim-00001', 'sim-00002', 'sim-00003'], True)
+    """
+    level = fixed(pressure).pressure
+
+    def choose(k: int, idx: IntArray, cohort: Cohort) -> IntArray:
+        return np.full(idx.size, level, dtype=np.int64)
+
+    for first, size, rng in batch_rngs(seed, n):
+        traits, ids, answers = _batch_clients(rng, seed, first, size, kind, days, intake)
+        cohort = run_cohort(traits, rng, days=days, choose=choose)
+        yield SimulatedBatch(ids, cohort, answers, _truths(traits, cohort, ids))
 
 
 def _share(report: Callable[[int], None], first: int, size: int, fraction: float) -> None:
@@ -470,12 +587,18 @@ __all__ = [
     "BATCH_SIZE",
     "KINDS",
     "ClientTruth",
+    "DiaryColumns",
     "FixedPolicy",
     "Policy",
+    "SessionColumns",
     "SessionTruth",
+    "SimulatedBatch",
     "SimulationResult",
+    "diary_columns",
     "fixed",
     "iter_cohorts",
     "policy_name",
+    "session_columns",
+    "simulate_batches",
     "simulate_clients",
 ]

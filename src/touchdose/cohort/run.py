@@ -1,0 +1,263 @@
+"""Run the engine over many clients on Dask and pool their n-of-1 effects.
+
+:func:`run_cohort` cuts a source into partitions of whole clients
+(:func:`touchdose.cohort.dataset.partitions`), analyses each partition in a Dask task
+(``dask.distributed``: a ``LocalCluster`` of worker processes by default, or an existing
+scheduler), writes one row per client to a Parquet file, and pools the per-client effects
+with the random-effects model of :mod:`touchdose.analysis.pooled`.
+
+Nothing here schedules or pools processes by hand: Dask does, on a laptop or a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from touchdose.analysis.comparison import OUTCOMES, Comparison
+from touchdose.analysis.engine import ClientAnalysis, analyze_client
+from touchdose.analysis.pooled import Z95, PooledEffects, pool_clients
+from touchdose.analysis.verdict import VERDICT_STATES
+from touchdose.cohort.dataset import Loaded, Partition, partitions, read_partition
+
+#: One row per client in the results file.
+RESULT_SCHEMA = pa.schema([
+    ("client_id", pa.string()), ("source", pa.string()),
+    ("status", pa.string()),  # analysed | rejected
+    ("problems", pa.string()),  # why a client file was rejected (every problem, one per line)
+    ("checkin_days", pa.int32()), ("baseline_days", pa.int32()), ("sessions", pa.int32()),
+    ("sessions_with_followup", pa.int32()),
+    ("verdict", pa.string()),
+    ("outcome", pa.string()), ("effect", pa.float64()), ("effect_se", pa.float64()),
+    ("ci95_low", pa.float64()), ("ci95_high", pa.float64()),
+    ("p_benefit", pa.float64()), ("p_harm", pa.float64()), ("p_no_meaningful", pa.float64()),
+    ("comparison_refused", pa.string()),  # why the comparison could not be made
+    ("plan_pressure", pa.int8()), ("plan_minutes", pa.int16()), ("plan_sessions_per_week", pa.int8()),
+    ("plan_stop", pa.bool_()),
+])  # fmt: skip
+STATUSES = ("analysed", "rejected")
+#: Where a local cluster's status page listens: a free port on the loopback interface.
+LOOPBACK = "127.0.0.1:0"
+
+
+@dataclass(frozen=True)
+class CohortOptions:
+    """What each client's row reports: the outcome compared and its MID (default the outcome's)."""
+
+    outcome: str = "pain"
+    mid: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"cohort: outcome = {self.outcome!r} is not allowed "
+                             f"(allowed: one of {', '.join(OUTCOMES)})")  # fmt: skip
+        if self.mid is not None and (isinstance(self.mid, bool) or not isinstance(self.mid, (int, float))
+                                     or not (math.isfinite(self.mid) and self.mid > 0)):  # fmt: skip
+            raise ValueError(f"cohort: mid = {self.mid!r} is not allowed (allowed: a number > 0)")
+        if self.mid is not None and self.outcome != "pain":
+            raise ValueError(f"cohort: mid is not allowed with outcome = {self.outcome!r} "
+                             "(allowed: a MID for pain; the other outcomes use their own)")  # fmt: skip
+
+    @property
+    def mid_value(self) -> float:
+        return OUTCOMES[self.outcome].mid if self.mid is None else float(self.mid)
+
+
+def client_row(loaded: Loaded, options: CohortOptions) -> dict[str, Any]:
+    """The results row of one client: data counts, verdict, effect with its interval, plan."""
+    row: dict[str, Any] = {"client_id": loaded.client_id, "source": loaded.source, "outcome": options.outcome}
+    if loaded.client_file is None:
+        problems = loaded.error.lines() if loaded.error is not None else []
+        return {**row, "status": "rejected", "problems": "\n".join(problems)}
+    analysis = analyze_client(loaded.client_file, mid=options.mid)
+    return {**row, "status": "analysed", **_analysis_columns(analysis, options.outcome)}
+
+
+def _analysis_columns(a: ClientAnalysis, outcome: str) -> dict[str, Any]:
+    out: dict[str, Any] = dict(a.data.to_dict())
+    out["verdict"] = a.verdict.state if a.verdict is not None else None
+    c = a.comparison.results.get(outcome) if a.comparison is not None else None
+    if isinstance(c, Comparison):
+        lo, hi = c.ci95
+        out.update(effect=c.effect, effect_se=(hi - lo) / (2 * Z95), ci95_low=lo, ci95_high=hi,
+                   p_benefit=c.p_benefit, p_harm=c.p_harm, p_no_meaningful=c.p_no_meaningful)  # fmt: skip
+    elif c is not None:
+        out["comparison_refused"] = " ".join(c.reasons)
+    if a.plan is not None:
+        out.update(plan_pressure=a.plan.pressure, plan_minutes=a.plan.minutes,
+                   plan_sessions_per_week=a.plan.sessions_per_week, plan_stop=a.plan.stop)  # fmt: skip
+    return out
+
+
+def analyse_partition(part: Partition, options: CohortOptions) -> pa.Table:
+    """Analyse every client of one partition (the work of one Dask task)."""
+    rows = [client_row(loaded, options) for loaded in read_partition(part)]
+    return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+
+
+# --- The run --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortRun:
+    """What a cohort run did: counts, the pooled effect, where the rows are."""
+
+    out: Path
+    clients: int
+    analysed: int
+    rejected: int
+    refused: int  # analysed, but the comparison was refused (too little data)
+    verdicts: dict[str, int]
+    pooled: PooledEffects | None
+    outcome: str
+    workers: int
+    partitions: int
+    seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "clients": self.clients,
+            "analysed": self.analysed,
+            "rejected": self.rejected,
+            "refused": self.refused,
+            "verdicts": dict(self.verdicts),
+            "outcome": self.outcome,
+            "pooled": None if self.pooled is None else self.pooled.to_dict(clients=False),
+            "workers": self.workers,
+            "partitions": self.partitions,
+            "seconds": self.seconds,
+            "notes": list(self.notes),
+        }
+
+
+Progress = Callable[[int, int], None]
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: on ``scheduler`` if given, else on a new ``LocalCluster``.
+
+    The local cluster has ``workers`` single-threaded worker processes (default: one per CPU),
+    since the engine is numpy-and-Python work that threads would serialise on the GIL. It and
+    its status page listen on free ports of 127.0.0.1 only.
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        if workers is not None:
+            raise ValueError("cohort: --workers is for the local cluster; with --scheduler the cluster's "
+                             "own workers are used")  # fmt: skip
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"cohort: workers = {workers!r} is not allowed (allowed: a whole number >= 1)")
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                           dashboard_address=LOOPBACK, silence_logs=logging.ERROR)  # fmt: skip
+    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        yield client
+
+
+def run_cohort(
+    source: str | Path,
+    out: str | Path,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    options: CohortOptions | None = None,
+    progress: Progress | None = None,
+) -> CohortRun:
+    """Analyse every client of ``source`` on Dask, write one row per client to ``out``, pool them.
+
+    Parameters
+    ----------
+    source : path
+        A client dataset (Parquet, :mod:`touchdose.cohort.dataset`) or a directory of JSON/CSV
+        client files.
+    out : path
+        The results Parquet file (:data:`RESULT_SCHEMA`), written whole or not at all.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://host:8786``); default a local cluster.
+    workers : int, optional
+        Worker processes of the local cluster (default one per CPU).
+    options : CohortOptions
+        Outcome and MID.
+    progress : callable, optional
+        ``progress(clients_done, clients_total)`` after each partition.
+
+    Returns
+    -------
+    CohortRun
+    """
+    options = options or CohortOptions()
+    out = Path(out)
+    parts = partitions(source)
+    total = sum(p.clients for p in parts)
+    started = time.perf_counter()
+    tables: dict[int, pa.Table] = {}
+    with dask_client(scheduler, workers) as client:
+        from distributed import as_completed
+
+        n_workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        futures = client.map(analyse_partition, parts, options=options, pure=False)
+        index = {f.key: p.index for f, p in zip(futures, parts, strict=True)}
+        done = 0
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            table = future.result()
+            tables[index[future.key]] = table
+            done += table.num_rows
+            if progress is not None:
+                progress(done, total)
+    results = pa.concat_tables([tables[i] for i in sorted(tables)]) if tables else RESULT_SCHEMA.empty_table()
+    _write_atomically(results, out)
+    return _summary(results, out, options, n_workers, len(parts), time.perf_counter() - started)
+
+
+def _write_atomically(table: pa.Table, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _summary(results: pa.Table, out: Path, options: CohortOptions, workers: int, parts: int,
+             seconds: float) -> CohortRun:  # fmt: skip
+    cols = results.select(["client_id", "status", "verdict", "effect", "effect_se", "comparison_refused"])
+    d = cols.to_pydict()
+    status = Counter(d["status"])
+    verdicts = Counter(v for v in d["verdict"] if v is not None)
+    ordered = {s: verdicts[s] for s in VERDICT_STATES if verdicts[s]}
+    with_effect = [i for i, e in enumerate(d["effect"]) if e is not None]
+    notes: list[str] = []
+    pooled = None
+    if len(with_effect) >= 2:
+        o = OUTCOMES[options.outcome]
+        pooled = pool_clients(
+            [d["effect"][i] for i in with_effect], [d["effect_se"][i] for i in with_effect],
+            ids=[d["client_id"][i] for i in with_effect], mid=options.mid_value,
+            lower_is_better=o.lower_is_better,
+        )  # fmt: skip
+    else:
+        notes.append(f"{len(with_effect)} clients with a comparison: at least 2 are needed to pool")
+    return CohortRun(
+        out=out, clients=results.num_rows, analysed=status["analysed"], rejected=status["rejected"],
+        refused=sum(1 for r in d["comparison_refused"] if r), verdicts=ordered, pooled=pooled,
+        outcome=options.outcome, workers=workers, partitions=parts, seconds=seconds, notes=tuple(notes),
+    )  # fmt: skip

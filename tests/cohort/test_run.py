@@ -1,0 +1,105 @@
+"""``run_cohort`` and ``touchdose cohort`` on a real Dask cluster: a row per client, pooled."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from distributed import LocalCluster
+from typer.testing import CliRunner
+
+from touchdose.analysis.comparison import Comparison
+from touchdose.analysis.engine import analyze_client
+from touchdose.analysis.pooled import Z95, pool_clients
+from touchdose.cli import app
+from touchdose.cohort.dataset import SCHEMA, client_row, write_dataset
+from touchdose.cohort.run import LOOPBACK, RESULT_SCHEMA, CohortOptions, run_cohort
+from touchdose.painmodel.simulate import simulate_clients
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """An in-process Dask cluster (one worker): what --scheduler connects to."""
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=LOOPBACK,
+                      silence_logs=logging.ERROR) as cluster:  # fmt: skip
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """Nine simulated client files in two row groups, one more client with a broken diary."""
+    clients = list(simulate_clients(9, seed=21, days=120).clients)
+    root = tmp_path_factory.mktemp("cohort")
+    write_dataset(clients, root / "ds", row_group=5)
+    broken = client_row(clients[0])
+    broken["client_id"] = broken["client"]["id"] = "broken"
+    broken["checkins"][3]["pain"] = -1
+    pq.write_table(pa.Table.from_pylist([broken], schema=SCHEMA), root / "ds" / "part-00001.parquet")
+    return root, clients
+
+
+def test_one_row_per_client_from_the_same_engine(scheduler: str, cohort: tuple[Path, list]) -> None:
+    root, clients = cohort
+    seen: list[tuple[int, int]] = []
+    run = run_cohort(root / "ds", root / "out.parquet", scheduler=scheduler,
+                     progress=lambda done, total: seen.append((done, total)))  # fmt: skip
+    rows = pq.read_table(root / "out.parquet")
+    assert rows.schema == RESULT_SCHEMA
+    d = rows.to_pylist()
+    assert [r["client_id"] for r in d] == [cf.client.id for cf in clients] + ["broken"]
+    assert seen[-1] == (10, 10) and run.clients == 10 and run.analysed == 9 and run.rejected == 1
+    assert d[-1]["status"] == "rejected" and "pain = -1 is not allowed" in d[-1]["problems"]
+    for cf, row in zip(clients, d, strict=False):
+        a = analyze_client(cf)
+        assert row["verdict"] == a.verdict.state and row["plan_pressure"] == a.plan.pressure
+        assert row["checkin_days"] == a.data.checkin_days and row["sessions"] == a.data.sessions
+        c = a.comparison["pain"]
+        if isinstance(c, Comparison):
+            assert row["effect"] == c.effect and (row["ci95_low"], row["ci95_high"]) == c.ci95
+        else:
+            assert row["effect"] is None and row["comparison_refused"]
+    assert sum(run.verdicts.values()) == 9
+    with_effect = [r for r in d if r["effect"] is not None]
+    assert run.pooled is not None and run.pooled.k == len(with_effect)
+    again = pool_clients([r["effect"] for r in with_effect],
+                         [(r["ci95_high"] - r["ci95_low"]) / (2 * Z95) for r in with_effect])  # fmt: skip
+    assert run.pooled.mean == again.mean and run.pooled.tau == again.tau
+
+
+def test_bad_options_are_refused(scheduler: str, cohort: tuple[Path, list]) -> None:
+    root, _ = cohort
+    with pytest.raises(ValueError, match="--workers is for the local cluster"):
+        run_cohort(root / "ds", root / "x.parquet", scheduler=scheduler, workers=2)
+    with pytest.raises(ValueError, match="outcome = 'joy' is not allowed"):
+        CohortOptions(outcome="joy")
+    with pytest.raises(ValueError, match="mid is not allowed with outcome = 'mood'"):
+        CohortOptions(outcome="mood", mid=2.0)
+    assert not (root / "x.parquet").exists()
+
+
+def test_cli_on_a_local_cluster_prints_the_pooled_summary(cohort: tuple[Path, list]) -> None:
+    root, _ = cohort
+    out = root / "cli.parquet"
+    result = CliRunner().invoke(app, ["cohort", str(root / "ds"), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "10 clients: 9 analysed, 1 rejected" in text
+    assert "had a benefit of at least 1 point." in text
+    assert pq.read_table(out).num_rows == 10
+
+
+def test_cli_json_and_errors(scheduler: str, cohort: tuple[Path, list], tmp_path: Path) -> None:
+    root, _ = cohort
+    args = ["cohort", str(root / "ds"), "--out", str(tmp_path / "o.parquet"), "--scheduler", scheduler]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["clients"] == 10 and summary["pooled"]["k"] >= 2 and "clients" not in summary["pooled"]
+    missing = CliRunner().invoke(app, ["cohort", str(tmp_path / "no"), "--out", str(tmp_path / "o2.parquet")])
+    assert missing.exit_code == 2 and "no such file or directory" in missing.output
+    assert not (tmp_path / "o2.parquet").exists()
