@@ -1,7 +1,7 @@
 """Pooling a series of n-of-1 effects: against metafor's published output and a known truth.
 
-Reference values (docs/references.md, "Pooling a series of n-of-1 trials"): metafor prints 4 dp,
-so a printed value is matched with |x - printed| <= 6e-5 (within the 1e-4 the issue asks).
+Reference values: docs/references.md §3.3 (and §1.2-1.3 for the data). metafor prints 4 dp, so a
+printed value is matched with |x - printed| <= 6e-5 (within the 1e-4 the issue asks).
 """
 
 from __future__ import annotations

@@ -65,6 +65,11 @@ def test_round_trip_keeps_every_client_whole(tmp_path: Path) -> None:
     loaded = [x for p in parts for x in read_partition(p)]
     assert [x.client_file for x in loaded] == clients
     assert all(x.error is None for x in loaded)
+    # Too few row groups for the workers: each is cut into slices of whole clients.
+    sliced = partitions(tmp_path / "ds", at_least=6)
+    assert [p.clients for p in sliced] == [3, 2, 3, 2, 1, 1]
+    assert [x.client_file for p in sliced for x in read_partition(p)] == clients
+    assert [x.source.rsplit(" ", 1)[1] for x in read_partition(sliced[3])] == ["8", "9"]
 
 
 def test_a_bad_client_is_rejected_with_every_problem_and_the_others_are_read(tmp_path: Path) -> None:

@@ -77,8 +77,9 @@ def test_bad_options_are_refused(scheduler: str, cohort: tuple[Path, list]) -> N
         run_cohort(root / "ds", root / "x.parquet", scheduler=scheduler, workers=2)
     with pytest.raises(ValueError, match="outcome = 'joy' is not allowed"):
         CohortOptions(outcome="joy")
-    with pytest.raises(ValueError, match="mid is not allowed with outcome = 'mood'"):
-        CohortOptions(outcome="mood", mid=2.0)
+    with pytest.raises(ValueError, match="mid = -1 is not allowed"):
+        CohortOptions(outcome="mood", mid=-1)
+    assert CohortOptions(outcome="mood", mid=2.0).mid_value == 2.0
     assert not (root / "x.parquet").exists()
 
 

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from touchdose.analysis.comparison import OUTCOMES
+from touchdose.analysis.comparison import DIARY_OUTCOMES
 from touchdose.analysis.pooled import PooledEffects
 from touchdose.cli._app import ExitStatus, app
 from touchdose.cohort.dataset import SourceError
@@ -20,13 +20,17 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f} %"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _unit(outcome: str, amount: float) -> str:
     word = "hour" if outcome == "sleep_hours" else "point"
     return word if amount == 1 else word + "s"
 
 
 def _sentence(run: CohortRun, p: PooledEffects) -> str:
-    o = OUTCOMES[run.outcome]
+    o = DIARY_OUTCOMES[run.outcome]
     lo, hi = p.share_benefit_ci95
     return (f"Across {p.k} clients, {o.label} on massage days differed by {p.mean:+.2f} "
             f"{_unit(run.outcome, 2)} on average (95 % CI {p.ci95[0]:+.2f} to {p.ci95[1]:+.2f}); about "
@@ -57,8 +61,8 @@ def render_run(run: CohortRun, out: Console) -> None:
             out.print(line, highlight=False)
     for note in run.notes:
         out.print(f"Note: {note}", highlight=False)
-    out.print(f"{run.clients} rows written to {run.out} ({run.partitions} partitions on {run.workers} "
-              f"workers, {run.seconds:.1f} s)", highlight=False)  # fmt: skip
+    out.print(f"{run.clients} rows written to {run.out} ({_count(run.partitions, 'partition')} on "
+              f"{_count(run.workers, 'worker')}, {run.seconds:.1f} s)", highlight=False)  # fmt: skip
 
 
 @app.command()
@@ -75,8 +79,10 @@ def cohort(
     workers: int | None = typer.Option(
         None, "--workers", min=1, help="Worker processes of the local cluster (default: one per CPU)."
     ),
-    outcome: str = typer.Option("pain", "--outcome", help="Outcome pooled: " + ", ".join(OUTCOMES) + "."),
-    mid: float | None = typer.Option(None, "--mid", help="MID for pain in points (default 1)."),
+    outcome: str = typer.Option(
+        "pain", "--outcome", help="Outcome pooled: " + ", ".join(DIARY_OUTCOMES) + "."
+    ),
+    mid: float | None = typer.Option(None, "--mid", help="MID of that outcome (default: pain 1 point)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:  # fmt: skip
     """Analyse many clients on Dask: one row per client (verdict, effect, interval, plan), pooled.

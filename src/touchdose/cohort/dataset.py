@@ -181,6 +181,7 @@ class Partition:
     row_groups: tuple[int, ...] = ()
     clients: int = 0
     first_row: int = 0  # row number of the first client in its file (for messages)
+    offset: int = 0  # first row read within the row group(s)
 
 
 #: Files beside a dataset that are not clients (the simulator's truth).
@@ -204,8 +205,12 @@ def _client_files(source: Path) -> list[Path]:
 
 
 
-def partitions(source: str | Path, *, files_per_partition: int = FILES_PER_PARTITION) -> list[Partition]:
+def partitions(source: str | Path, *, files_per_partition: int = FILES_PER_PARTITION,
+               at_least: int = 1) -> list[Partition]:  # fmt: skip
     """Cut a cohort source into partitions of whole clients (one per Parquet row group).
+
+    With fewer row groups than ``at_least``, each row group is cut into slices of rows, so that a
+    small cohort still keeps every worker busy.
 
     Raises
     ------
@@ -218,13 +223,16 @@ def partitions(source: str | Path, *, files_per_partition: int = FILES_PER_PARTI
     parquet = _parquet_files(path) if path.is_dir() or path.suffix == ".parquet" else []
     out: list[Partition] = []
     if parquet:
-        for f in parquet:
-            meta = _metadata(f)
-            first = 0
-            for g in range(meta.num_row_groups):
-                rows = meta.row_group(g).num_rows
-                out.append(Partition(len(out), "parquet", (str(f),), (g,), rows, first))
-                first += rows
+        groups = [(f, g, meta.row_group(g).num_rows) for f in parquet for meta in [_metadata(f)]
+                  for g in range(meta.num_row_groups)]  # fmt: skip
+        cuts = max(1, -(-at_least // max(len(groups), 1)))
+        first = {f: 0 for f in parquet}
+        for f, g, rows in groups:
+            step = max(1, -(-rows // cuts))
+            for start in range(0, rows, step):
+                size = min(step, rows - start)
+                out.append(Partition(len(out), "parquet", (str(f),), (g,), size, first[f] + start, start))
+            first[f] += rows
         return out
     files = _client_files(path) if path.is_dir() else []
     if not files:
@@ -265,6 +273,7 @@ def read_partition(part: Partition) -> Iterator[Loaded]:
         return
     parquet = pq.ParquetFile(part.paths[0])
     table = parquet.read_row_groups(list(part.row_groups), columns=list(REQUIRED_COLUMNS))
+    table = table.slice(part.offset, part.clients)
     ids = table.column("client_id").to_pylist()
     profiles = table.column("client").to_pylist()
     sessions = _ListColumn(table.column("sessions"), "start")

@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from touchdose.analysis.comparison import OUTCOMES, Comparison
+from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Comparison
 from touchdose.analysis.engine import ClientAnalysis, analyze_client
 from touchdose.analysis.pooled import Z95, PooledEffects, pool_clients
 from touchdose.analysis.verdict import VERDICT_STATES
@@ -47,31 +47,35 @@ RESULT_SCHEMA = pa.schema([
     ("plan_stop", pa.bool_()),
 ])  # fmt: skip
 STATUSES = ("analysed", "rejected")
+#: At least this many tasks per worker, so that the last tasks do not leave workers idle.
+TASKS_PER_WORKER = 4
 #: Where a local cluster's status page listens: a free port on the loopback interface.
 LOOPBACK = "127.0.0.1:0"
 
 
 @dataclass(frozen=True)
 class CohortOptions:
-    """What each client's row reports: the outcome compared and its MID (default the outcome's)."""
+    """What each client's row reports: the outcome pooled and its MID (default the outcome's)."""
 
     outcome: str = "pain"
     mid: float | None = None
 
     def __post_init__(self) -> None:
-        if self.outcome not in OUTCOMES:
+        if self.outcome not in DIARY_OUTCOMES:
             raise ValueError(f"cohort: outcome = {self.outcome!r} is not allowed "
-                             f"(allowed: one of {', '.join(OUTCOMES)})")  # fmt: skip
+                             f"(allowed: one of {', '.join(DIARY_OUTCOMES)})")  # fmt: skip
         if self.mid is not None and (isinstance(self.mid, bool) or not isinstance(self.mid, (int, float))
                                      or not (math.isfinite(self.mid) and self.mid > 0)):  # fmt: skip
             raise ValueError(f"cohort: mid = {self.mid!r} is not allowed (allowed: a number > 0)")
-        if self.mid is not None and self.outcome != "pain":
-            raise ValueError(f"cohort: mid is not allowed with outcome = {self.outcome!r} "
-                             "(allowed: a MID for pain; the other outcomes use their own)")  # fmt: skip
+
+    @property
+    def compare(self) -> CompareOptions:
+        """The engine's comparison options: the outcome's MID when one is given."""
+        return CompareOptions() if self.mid is None else CompareOptions(mids={self.outcome: float(self.mid)})
 
     @property
     def mid_value(self) -> float:
-        return OUTCOMES[self.outcome].mid if self.mid is None else float(self.mid)
+        return self.compare.mid(self.outcome)
 
 
 def client_row(loaded: Loaded, options: CohortOptions) -> dict[str, Any]:
@@ -80,7 +84,7 @@ def client_row(loaded: Loaded, options: CohortOptions) -> dict[str, Any]:
     if loaded.client_file is None:
         problems = loaded.error.lines() if loaded.error is not None else []
         return {**row, "status": "rejected", "problems": "\n".join(problems)}
-    analysis = analyze_client(loaded.client_file, mid=options.mid)
+    analysis = analyze_client(loaded.client_file, options=options.compare)
     return {**row, "status": "analysed", **_analysis_columns(analysis, options.outcome)}
 
 
@@ -167,7 +171,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"cohort: workers = {workers!r} is not allowed (allowed: a whole number >= 1)")
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                           dashboard_address=LOOPBACK, silence_logs=logging.ERROR)  # fmt: skip
+                           dashboard_address=LOOPBACK, silence_logs=logging.CRITICAL)  # fmt: skip
     with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
 
@@ -205,14 +209,15 @@ def run_cohort(
     """
     options = options or CohortOptions()
     out = Path(out)
-    parts = partitions(source)
-    total = sum(p.clients for p in parts)
+    partitions(source)  # a source that cannot be read fails before a cluster is started
     started = time.perf_counter()
     tables: dict[int, pa.Table] = {}
     with dask_client(scheduler, workers) as client:
         from distributed import as_completed
 
         n_workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        parts = partitions(source, at_least=TASKS_PER_WORKER * max(n_workers, 1))
+        total = sum(p.clients for p in parts)
         futures = client.map(analyse_partition, parts, options=options, pure=False)
         index = {f.key: p.index for f, p in zip(futures, parts, strict=True)}
         done = 0
@@ -248,7 +253,7 @@ def _summary(results: pa.Table, out: Path, options: CohortOptions, workers: int,
     notes: list[str] = []
     pooled = None
     if len(with_effect) >= 2:
-        o = OUTCOMES[options.outcome]
+        o = DIARY_OUTCOMES[options.outcome]
         pooled = pool_clients(
             [d["effect"][i] for i in with_effect], [d["effect_se"][i] for i in with_effect],
             ids=[d["client_id"][i] for i in with_effect], mid=options.mid_value,
