@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +26,15 @@ from touchdose.cohort.simulated import TRUTH_PARQUET, batch_table, wall_to_utc, 
 from touchdose.io import write_csv, write_json
 from touchdose.io.jsonfile import client_file_to_dict
 from touchdose.painmodel.simulate import DEFAULT_START, simulate_batches, simulate_clients
-from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
+from touchdose.records import (
+    CONTRAINDICATIONS,
+    RED_FLAGS,
+    Acr2016Answers,
+    CheckIn,
+    ClientFile,
+    ClientProfile,
+    Session,
+)
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Europe/Stockholm"))
 
@@ -36,17 +45,23 @@ def _full_client() -> ClientFile:
         id="full", timezone="Europe/Stockholm", conditions=("fibromyalgia",), max_pressure=3,
         sensitivity="high", avoid_regions=("neck",),
         acr2016=Acr2016Answers(("neck",), 1, 1, 1, 0, 0, 1, True),
-        fiqr=tuple([5] * 21),
+        fiqr=tuple([5] * 21), contraindications=(CONTRAINDICATIONS[0],),
     )  # fmt: skip
     session = Session(start=T0, pressure=2, minutes=45, technique=("swedish", "myofascial_release"),
                       regions=("neck",), pain_before=6, pain_during_max=5, pain_after=4, relaxation_after=7,
                       adverse=("soreness",), note="felt fine", therapist="anna")  # fmt: skip
     checkin = CheckIn(time=T0 + timedelta(hours=11), pain=5, fatigue=4, sleep_hours=6.5, sleep_quality=5,
-                      mood=6, flare=True, rescue_doses=1, activity_minutes=30, note="ok")  # fmt: skip
+                      mood=6, flare=True, rescue_doses=1, activity_minutes=30, note="ok",
+                      red_flags=(RED_FLAGS[0],))  # fmt: skip
     return ClientFile(profile, (session,), (checkin,))
 
 
-def test_every_field_of_the_json_client_file_has_a_column() -> None:
+def test_every_field_of_the_records_has_a_column() -> None:
+    # A field added to a record must be added to the dataset too (or this fails).
+    for record, column in ((ClientProfile, SCHEMA.field("client").type),
+                           (Session, SCHEMA.field("sessions").type.value_type),
+                           (CheckIn, SCHEMA.field("checkins").type.value_type)):  # fmt: skip
+        assert {f.name for f in fields(record)} == {f.name for f in column}
     d = client_file_to_dict(_full_client())
     struct = {f.name for f in SCHEMA.field("client").type}
     sessions = {f.name for f in SCHEMA.field("sessions").type.value_type}

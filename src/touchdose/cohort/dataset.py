@@ -48,7 +48,7 @@ ACR_TYPE = pa.struct([
 CLIENT_TYPE = pa.struct([
     ("id", pa.string()), ("timezone", pa.string()), ("conditions", _TEXTS), ("max_pressure", pa.int8()),
     ("sensitivity", pa.string()), ("avoid_regions", _TEXTS), ("acr2016", ACR_TYPE),
-    ("fiqr", pa.list_(pa.int8())),
+    ("fiqr", pa.list_(pa.int8())), ("contraindications", _TEXTS),
 ])  # fmt: skip
 SESSION_TYPE = pa.struct([
     ("start", _TIME), ("technique", _TEXTS), ("pressure", pa.int8()), ("minutes", pa.int16()),
@@ -59,7 +59,7 @@ SESSION_TYPE = pa.struct([
 CHECKIN_TYPE = pa.struct([
     ("time", _TIME), ("pain", pa.int8()), ("fatigue", pa.int8()), ("sleep_hours", pa.float64()),
     ("sleep_quality", pa.int8()), ("mood", pa.int8()), ("flare", pa.bool_()), ("rescue_doses", pa.int8()),
-    ("activity_minutes", pa.int16()), ("note", pa.string()),
+    ("activity_minutes", pa.int16()), ("note", pa.string()), ("red_flags", _TEXTS),
 ])  # fmt: skip
 #: One row per client: the JSON client file of docs/formats.md in columns.
 SCHEMA = pa.schema([
@@ -369,6 +369,7 @@ def _checkins(col: _ListColumn, i: int, zone: ZoneInfo) -> Iterator[CheckIn]:
             sleep_hours=f["sleep_hours"][j], sleep_quality=f["sleep_quality"][j], mood=f["mood"][j],
             flare=False if flare is None else flare, rescue_doses=f["rescue_doses"][j],
             activity_minutes=f["activity_minutes"][j], note=f["note"][j] or "",
+            red_flags=tuple(f["red_flags"][j] or ()),
         )  # fmt: skip
 
 

@@ -119,7 +119,7 @@ def _checkins(cols: list[Any], origin_us: int, zone: ZoneInfo) -> pa.ListArray:
             _ints(flat("sleep_quality"), pa.int8()), _ints(flat("mood"), pa.int8()),
             pa.array(np.concatenate(flat("flare")) if v else [], pa.bool_()),
             _ints(flat("rescue_doses"), pa.int8()), _ints(flat("activity_minutes"), pa.int16()),
-            pa.array([""] * total, pa.string()),
+            pa.array([""] * total, pa.string()), pa.nulls(total, pa.list_(pa.string())),
         ],
         fields=list(SCHEMA.field("checkins").type.value_type),
     )  # fmt: skip
@@ -164,7 +164,7 @@ def _profiles(batch: SimulatedBatch, timezone: str) -> pa.StructArray:
                 for f in ACR_TYPE} for a in batch.intake]  # fmt: skip
     rows = [{"id": batch.ids[i], "timezone": timezone, "conditions": [str(t.condition[i])],
              "max_pressure": None, "sensitivity": str(t.sensitivity[i]), "avoid_regions": None,
-             "acr2016": acr[i], "fiqr": None} for i in range(n)]  # fmt: skip
+             "acr2016": acr[i], "fiqr": None, "contraindications": None} for i in range(n)]  # fmt: skip
     return pa.array(rows, type=CLIENT_TYPE)
 
 
