@@ -94,7 +94,7 @@ def test_evidence_fibromyalgia_shows_studies_points_judgement_and_guidelines(tmp
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "Li2014" in text and "Ughreja2021" in text and "Field2002" in text
-    assert "SD 2.67" in text and "Minimally important difference: 1 point" in text
+    assert "SD 2.1 (Bernardy 2013" in text and "Minimally important difference: 1 point" in text
     assert "Nothing for fibromyalgia is pooled" in text
     assert "AWMF" in text and "not recommended" in text and "EULAR" in text
     assert out.read_bytes().startswith(b"\x89PNG")

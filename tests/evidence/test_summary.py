@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from touchdose.evidence.summary import (
+    FIBROMYALGIA_PAIN_SD_POINTS,
+    FIBROMYALGIA_PAIN_SD_SOURCE,
     JUDGEMENTS,
     PAIN_SD_POINTS,
     evidence_summary,
@@ -20,10 +22,15 @@ def test_fibromyalgia_reviews_are_translated_but_never_pooled() -> None:
     s = evidence_summary("fibromyalgia")
     assert s.pooled == ()
     li = next(r for r in s.rows if r.study_id == "Li2014" and r.outcome == "pain")
-    # Li 2014 SMD 0.62 (0.05-1.20), positive = better -> -0.62 x SD 2.67 (Furlan 2015 SoF) = -1.66 points
-    assert li.points == pytest.approx(-0.62 * PAIN_SD_POINTS)
-    assert li.points_ci95 == pytest.approx((-1.20 * PAIN_SD_POINTS, -0.05 * PAIN_SD_POINTS))
-    assert li.judgement.kind == "possibly_meaningful"
+    # Li 2014 (PLoS One 9:e89304) pain SMD 0.62 (0.05 to 1.20), positive = better with massage, in
+    # points with the fibromyalgia SD 2.10: Bernardy 2013, Cochrane CD009796, Summary of findings 1,
+    # control-group pain 7.37 (SD 2.10) on 0-10. -0.62 x 2.10 = -1.302 points (-2.52 to -0.105);
+    # not the low-back SD 2.67 of Furlan 2015, which gave -1.66.
+    assert FIBROMYALGIA_PAIN_SD_POINTS == 2.10 and "Bernardy 2013" in FIBROMYALGIA_PAIN_SD_SOURCE
+    assert li.points == pytest.approx(-1.302)
+    assert li.points_ci95 == pytest.approx((-2.52, -0.105))
+    assert (s.pain_sd_points, s.pain_sd_source) == (2.10, FIBROMYALGIA_PAIN_SD_SOURCE)
+    assert li.judgement.kind == "possibly_meaningful"  # estimate beyond the 1-point MID, interval reaches 0.1
     assert any("Nothing for fibromyalgia is pooled" in m for m in s.messages)
     assert [g.guideline for g in s.guidelines][:2] == ["AWMF", "AWMF"]
     assert s.dose is not None and s.dose.study_id == "Field2002"
@@ -98,3 +105,9 @@ def test_judgement_is_consistent_with_the_interval(effect: float, interval: list
         assert hi < 0
     if lo <= 0 <= hi:
         assert j.kind == "uncertain"
+
+
+def test_a_condition_without_its_own_sd_says_it_is_borrowed() -> None:
+    s = evidence_summary("knee_osteoarthritis")
+    assert s.pain_sd_points == PAIN_SD_POINTS and "borrowed" in s.pain_sd_source
+    assert "borrowed" not in evidence_summary("low_back_pain").pain_sd_source

@@ -122,9 +122,10 @@ def test_evidence_page_opens_on_fibromyalgia_with_studies_dose_and_guidelines(cl
     assert '<option value="fibromyalgia" selected>' in body
     assert "Nothing for fibromyalgia is pooled" in body  # said plainly, not hidden
     # Li 2014 (PLoS One 9:e89304): pain SMD 0.62 (0.05 to 1.20) in favour of massage; times the
-    # 0-10 pain SD 2.67 (Furlan 2015, Cochrane CD001929) = -1.66 points, shown as -1.7 (-3.2 to -0.1).
+    # fibromyalgia 0-10 pain SD 2.10 (Bernardy 2013, Cochrane CD009796) = -1.30 points, shown as
+    # -1.3 (-2.5 to -0.1).
     assert "SMD 0.62 (0.05 to 1.2)" in body
-    assert '-1.7 <span class="muted">(-3.2 to -0.1)</span>' in body
+    assert '-1.3 <span class="muted">(-2.5 to -0.1)</span>' in body
     assert "30 minutes, 2 times a week, for 5 weeks" in body  # Field 2002, via evidence.starting_dose
     assert "AWMF 2012" in body and "not recommended" in body  # the guideline table (Thieme 2017)
     assert "Pain results in points" in body and len(alts(body)) == 1

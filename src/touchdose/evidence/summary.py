@@ -37,6 +37,20 @@ PAIN_SD_SOURCE = "Furlan 2015 (Cochrane, massage for low back pain): control-gro
 #: Neck pain: Gross A et al., Cochrane CD004871.pub5 (2024): baseline pain 51.8 (SD 14.1) on a 0-100 VAS.
 NECK_PAIN_SD_POINTS = 1.41
 NECK_PAIN_SD_SOURCE = "Gross 2024 (Cochrane, massage for neck pain): baseline pain SD 14.1 on a 0-100 VAS"
+#: Fibromyalgia: Bernardy K, Klose P, Busch AJ, Choy EHS, Häuser W. Cochrane CD009796.pub2 (2013),
+#: Summary of findings 1: the control groups' pain, 7.37 (SD 2.10) on a 0-10 scale, the SD that
+#: review itself uses to put its pain SMD in points (SMD -0.29, CI -0.47 to -0.11, is 2.3 % to
+#: 10.3 % of the scale: 0.11 x 2.10 and 0.49 x 2.10 points). docs/evidence.md "Converting to points".
+FIBROMYALGIA_PAIN_SD_POINTS = 2.10
+FIBROMYALGIA_PAIN_SD_SOURCE = (
+    "Bernardy 2013 (Cochrane, fibromyalgia): control-group pain 7.37 (SD 2.10) on a 0-10 scale"
+)
+#: The SD of each condition that has one from its own trials; any other borrows the low-back SD.
+_PAIN_SD_BY_CONDITION: dict[str, tuple[float, str]] = {
+    "low_back_pain": (PAIN_SD_POINTS, PAIN_SD_SOURCE),
+    "neck_pain": (NECK_PAIN_SD_POINTS, NECK_PAIN_SD_SOURCE),
+    "fibromyalgia": (FIBROMYALGIA_PAIN_SD_POINTS, FIBROMYALGIA_PAIN_SD_SOURCE),
+}
 
 #: Fewest independent trials that can be pooled (one trial is a result, not a meta-analysis).
 MIN_TRIALS_TO_POOL = 2
@@ -160,10 +174,23 @@ class EvidenceSummary:
 
 
 def pain_sd(condition: str | None) -> tuple[float, str]:
-    """The 0-10 pain SD used to translate SMDs for a condition, and its source."""
-    if condition == "neck_pain":
-        return NECK_PAIN_SD_POINTS, NECK_PAIN_SD_SOURCE
-    return PAIN_SD_POINTS, PAIN_SD_SOURCE
+    """The 0-10 pain SD used to translate SMDs for a condition, and its source.
+
+    The condition's own SD where the library has one (low back, neck, fibromyalgia); otherwise the
+    low-back SD, and the source says it is borrowed.
+
+    Examples
+    --------
+    >>> pain_sd("fibromyalgia")
+    (2.1, 'Bernardy 2013 (Cochrane, fibromyalgia): control-group pain 7.37 (SD 2.10) on a 0-10 scale')
+    >>> pain_sd("knee_osteoarthritis")[1]
+    'Furlan 2015 (Cochrane, massage for low back pain): control-group pain SD 26.7 on 0-100; borrowed: ...'
+    """
+    if condition in _PAIN_SD_BY_CONDITION:
+        return _PAIN_SD_BY_CONDITION[condition]
+    if condition is None:
+        return PAIN_SD_POINTS, PAIN_SD_SOURCE + "; each condition's rows use that condition's SD"
+    return PAIN_SD_POINTS, PAIN_SD_SOURCE + "; borrowed: the library has no SD from trials of this condition"
 
 
 def to_points(effect_type: str, scale: str | None, outcome: str, value: float, sd: float) -> float | None:
@@ -431,20 +458,22 @@ def evidence_summary(
 
     Notes
     -----
-    Points = SMD x SD (:data:`PAIN_SD_POINTS`, or :data:`NECK_PAIN_SD_POINTS` for neck pain).
+    Points = SMD x the condition's SD (:func:`pain_sd`: :data:`FIBROMYALGIA_PAIN_SD_POINTS`,
+    :data:`NECK_PAIN_SD_POINTS`, else :data:`PAIN_SD_POINTS`).
     Pools only ``poolable`` rows (trial level, with an interval), grouped by outcome, effect type
     and scale, with REML and HKSJ intervals, when at least :data:`MIN_TRIALS_TO_POOL` trials agree.
 
     References
     ----------
     Dworkin RH et al. (2008). J Pain 9:105-121 (IMMPACT). Furlan AD et al. (2015) Cochrane
-    CD001929. Thieme K, Mathys M, Turk DC (2017). J Pain 18:747-756.
+    CD001929. Bernardy K et al. (2013) Cochrane CD009796. Thieme K, Mathys M, Turk DC (2017).
+    J Pain 18:747-756.
 
     Examples
     --------
     >>> s = evidence_summary("fibromyalgia", "pain")
     >>> s.pooled, s.rows[0].study_id, round(s.rows[0].points or 0, 2)
-    ((), 'Li2014', -1.66)
+    ((), 'Li2014', -1.3)
     """
     if condition is not None and condition not in CONDITIONS:
         raise ValueError(f"condition = {condition!r} is not one of {', '.join(CONDITIONS)}")
