@@ -48,12 +48,15 @@ LEVELS: tuple[str, ...] = ("trial", "review")
 #: Verification tags of docs/evidence.md: V read verbatim, V2 via a secondary source quoting
 #: the primary, D derived by us from verified numbers, U unverified.
 STATUSES: tuple[str, ...] = ("V", "V2", "D", "U")
+#: Certainty of a review's evidence as the review itself grades it (GRADE words, best first);
+#: empty in studies.csv when the review does not grade it or the grade could not be read.
+CERTAINTIES: tuple[str, ...] = ("high", "moderate", "low", "low to very low", "very low")
 #: Which sign of the published estimate favours massage.
 FAVOURS: tuple[str, ...] = ("negative", "positive", "above 1", "below 1")
 
 _STUDY_COLUMNS = (
     "id", "citation", "year", "pmid", "doi", "design", "level", "population", "condition", "n_total",
-    "minutes", "sessions_per_week", "weeks", "technique", "dose_status", "source",
+    "minutes", "sessions_per_week", "weeks", "technique", "dose_status", "source", "certainty",
 )
 _EFFECT_COLUMNS = (
     "study_id", "outcome", "outcome_detail", "comparator", "timepoint", "effect_type", "scale", "estimate",
@@ -86,6 +89,7 @@ class Study:
     technique: str | None
     dose_status: str
     source: str
+    certainty: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -298,7 +302,7 @@ def _study(r: _Row) -> Study:
         n_total=r.integer("n_total", 1, 1_000_000), minutes=r.integer("minutes", 1, 240),
         sessions_per_week=r.integer("sessions_per_week", 1, 14), weeks=r.integer("weeks", 1, 104),
         technique=r.choice("technique", TECHNIQUES, required=False), dose_status=r.text("dose_status"),
-        source=r.text("source"),
+        source=r.text("source"), certainty=r.choice("certainty", CERTAINTIES, required=False),
     )
 
 

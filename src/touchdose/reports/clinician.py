@@ -329,11 +329,6 @@ def _study(study_id: str) -> str:
     return re.sub(r"^(\D+)(\d{4})(.*)$", r"\1 \2\3", study_id)
 
 
-def _year(study_id: str) -> int:
-    found = re.search(r"\d{4}", study_id)
-    return int(found.group()) if found else 0
-
-
 def _points(points: float | None) -> str:
     """An effect in points, in words: 'about 1.7 points less pain on 0-10'."""
     if points is None:
@@ -342,23 +337,26 @@ def _points(points: float | None) -> str:
     return f"{fmt(abs(points))} points {direction} pain on 0-10"
 
 
-def _condition_evidence(condition: str) -> list[str]:
-    """One line per condition (the pooled effect, else the newest result, then the trial dose);
-    one more for the guidelines when the library has them (fibromyalgia)."""
+def _condition_evidence(condition: str, techniques: tuple[str, ...] = ()) -> list[str]:
+    """One line per condition (the pooled effect, else the published result that fits the client's
+    condition and massage best by weight and certainty, then the trial dose); one more for the
+    guidelines when the library has them (fibromyalgia)."""
+    from touchdose.evidence.chosen import evidence_for_client
     from touchdose.evidence.summary import evidence_summary
 
-    summary = evidence_summary(condition, "pain")
+    chosen = evidence_for_client(condition, techniques)
+    summary = chosen.summary if chosen else evidence_summary(condition, "pain")
     parts = [
         f"pooled pain effect of {p.meta.k} trials, about {_points(p.points)}. {p.judgement.sentence}"
         for p in summary.pooled
         if p.points is not None
     ]
-    with_points = [r for r in summary.rows if r.points is not None]
-    if not parts and with_points:
-        r = max(with_points, key=lambda row: _year(row.study_id))  # the newest; ties: library order
+    if not parts and chosen is not None:
+        r = chosen.row
         parts.append(
-            f"newest of {len(summary.rows)} published pain results, {_study(r.study_id)} ({r.level}): "
-            f"{r.reported}, about {_points(r.points)}. {r.judgement.sentence}"
+            f"{_study(r.study_id)}: {r.reported}, about {_points(r.points)} "
+            f"(SD {summary.pain_sd_points:g}, {summary.pain_sd_source.split(' (')[0]}). "
+            f"{r.judgement.sentence} Why this one: {chosen.why}."
         )
     if summary.dose is not None and summary.dose.basis != "fallback":
         d = summary.dose
@@ -375,7 +373,10 @@ def _condition_evidence(condition: str) -> list[str]:
 def _evidence(cf: ClientFile, evidence_lines: Sequence[str] | None) -> tuple[str, ...]:
     if evidence_lines is not None:
         return tuple(evidence_lines)
-    lines = [line for c in cf.client.conditions if c != "other" for line in _condition_evidence(c)]
+    techniques = tuple(sorted({t for session in cf.sessions for t in session.technique}))
+    lines = [
+        line for c in cf.client.conditions if c != "other" for line in _condition_evidence(c, techniques)
+    ]
     return tuple(lines) or ("No condition given, so no published evidence is shown.",)
 
 
