@@ -54,3 +54,26 @@ def test_trial_doses_are_read_from_the_library_row(condition: str) -> None:
     assert (dose.minutes, dose.sessions_per_week, dose.weeks, dose.technique) == (
         study.minutes, study.sessions_per_week, study.weeks, study.technique)
     assert dose.citation.endswith(str(study.year))
+
+
+def test_dose_texts_give_only_the_reasons_their_source_gives_and_mark_ours() -> None:
+    # Issue 17 item 7: Field 2002 never said its sessions were short because a sensitized pain system
+    # flares after longer ones; a reason the source does not give must not be put in its mouth.
+    from touchdose.records import CONDITIONS
+
+    fm = starting_dose("fibromyalgia").why
+    assert "because a sensitized" not in fm and "flare" not in fm
+    assert "gave no reason for its length" in fm and "our choice" in fm
+    for condition in CONDITIONS:
+        dose = starting_dose(condition)
+        if dose.basis != "trial" or condition in ("fibromyalgia", "tension_headache"):
+            assert "our choice" in dose.why or "our reading" in dose.why, condition
+
+
+def test_the_starting_pressure_says_it_is_our_choice() -> None:
+    from touchdose.analysis.titration import titrate
+
+    high, typical = titrate([], sensitivity="high"), titrate([], sensitivity="typical")
+    assert high.recommended_pressure == 2 and "our choice" in high.why[-1]
+    assert "no trial has compared starting pressures" in high.why[-1]
+    assert typical.recommended_pressure == 3 and "our choice" in typical.why[-1]

@@ -68,8 +68,11 @@ SKELETONS: dict[str, tuple[float, float, float, float, float]] = {
     "typical": (0.02, 0.05, 0.10, 0.18, 0.28),
     "high": (0.05, 0.12, 0.25, 0.40, 0.55),
 }
-#: First pressure before anything is tolerated: 2 (light) for a sensitized client (docs/design.md),
-#: 3 (moderate, the pressure of the fibromyalgia trial that sets the dose, Field 2002) otherwise.
+#: First pressure before anything is tolerated. 2 (light) for a sensitized client: docs/design.md
+#: "Clinical safety" (light or very light for high sensitivity), following the clinicians' advice to
+#: start gentle; no trial compared starting pressures, so the level is our choice. 3 (moderate)
+#: otherwise: our choice, the middle of the scale and the pressure that ordinary massage trials
+#: describe (Field 2002's "moderate pressure" is known only from a secondary summary, docs/evidence.md 2).
 START_PRESSURE: dict[str, int] = {"low": 3, "typical": 3, "high": 2}
 
 _LEVELS = tuple(range(PRESSURE_MIN, PRESSURE_MAX + 1))
@@ -341,7 +344,12 @@ def _with_reasons(t: Titration, used: Sequence[Exposure]) -> Titration:
         ),
         "start": (
             f"Nothing tolerated yet, so we start at {rec} ({name})"
-            + (", gentle because the pain system is sensitized." if t.sensitivity == "high" else ".")
+            + (
+                ": gentle, because the pain system is likely sensitized. Starting gently is our choice; "
+                "no trial has compared starting pressures."
+                if t.sensitivity == "high"
+                else ": the middle of the scale, our choice."
+            )
         ),
         "after_aggravation": "The latest session was followed by more pain, so the pressure does not go up.",
         "client_max": f"You asked for at most pressure {rec} ({name}).",

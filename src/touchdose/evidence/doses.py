@@ -86,11 +86,13 @@ class Dose:
 # Fallback for conditions without a massage trial that reports a usable dose: the shortest
 # session of the dosing trials (30 min: Sherman 2014 neck arms; Field 2002 fibromyalgia), the
 # lowest frequency (once a week: Perlman 2012 knee OA) and the shortest course (4 weeks: Sherman 2014).
+# No single trial gave this combination: putting the smallest of each together is our choice.
 FALLBACK_MINUTES, FALLBACK_SESSIONS_PER_WEEK, FALLBACK_WEEKS = 30, 1, 4
 _FALLBACK_WHY = (
-    "No trial in the library reports a massage dose for this condition, so touchdose starts with the "
-    "smallest dose the dosing trials used (30 minutes once a week for 4 weeks; Sherman 2014, Perlman 2012) "
-    "and lets your own follow-ups decide whether to increase it."
+    "No trial in the library reports a massage dose for this condition, so touchdose puts together the "
+    "smallest of each part the dosing trials used: 30 minutes once a week (Perlman 2012's lightest arm) "
+    "for 4 weeks (Sherman 2014's course). That combination is our choice, not a trial's; your own "
+    "follow-ups decide whether to increase it."
 )
 
 # condition -> (library study id, basis, fields the trial did not report, why). The minutes,
@@ -99,20 +101,23 @@ _FALLBACK_WHY = (
 _FROM_TRIAL: dict[str, tuple[str, str, dict[str, Any], str]] = {
     "fibromyalgia": (
         "Field2002", "trial", {},
-        "Field 2002 (24 adults with fibromyalgia) gave 30-minute moderate-pressure massages twice a week "
-        "for 5 weeks; the sessions are short because a sensitized pain system can flare after longer ones.",
+        "Field 2002 (24 adults with fibromyalgia) gave 30-minute massages twice a week for 5 weeks, "
+        "against relaxation therapy; it is the one fibromyalgia trial in the library with a verified dose. "
+        "The trial gave no reason for its length; starting with it, and gently, is our choice.",
     ),
     "low_back_pain": (
         "Cherkin2011", "trial_partial", {"minutes": 60},
         "Cherkin 2011 (401 adults with chronic low back pain) gave 10 relaxation massages over 10 weeks; "
-        "its session length was not verified, so the 60 minutes come from the neck and knee dosing trials "
-        "(Sherman 2014, Perlman 2012), where 30-minute sessions did not beat control.",
+        "its session length was not verified, so touchdose takes 60 minutes from the dosing trials: in "
+        "Sherman 2014 (neck) 30-minute sessions did not beat the wait-list, and in Perlman 2012 (knee) the "
+        "benefit levelled off at 60 minutes once a week. Borrowing them for low back pain is our choice.",
     ),
     "neck_pain": (
         "Sherman2014", "trial_partial", {},
         "Sherman 2014 (228 adults with chronic neck pain) found 60-minute massages 2 or 3 times a week for "
-        "4 weeks better than wait-list, and 30-minute ones not; the lower of the two effective frequencies "
-        "is used (the trial's technique mix was not verified, so Swedish massage is assumed).",
+        "4 weeks better than wait-list, and 30-minute ones not. touchdose uses the lower of the two "
+        "frequencies that worked (our choice); the trial's technique mix was not verified, so Swedish "
+        "massage is assumed.",
     ),
     "knee_osteoarthritis": (
         "Perlman2012", "trial", {},
@@ -123,7 +128,7 @@ _FROM_TRIAL: dict[str, tuple[str, str, dict[str, Any], str]] = {
         "MoraskaChandler2008", "trial", {},
         "Moraska & Chandler's pilot (16 adults) gave 45-minute trigger-point massages twice a week for "
         "6 weeks and headaches became less frequent; the later controlled trial (Moraska 2015) found no "
-        "difference from placebo ultrasound, so expect little.",
+        "difference from placebo ultrasound, so we expect little (our reading).",
     ),
 }
 
