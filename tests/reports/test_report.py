@@ -279,3 +279,31 @@ def test_the_footer_gives_the_time_made_in_the_clients_zone(
     made = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
     report = build_report(example, analysis, generated=made)
     assert report.footer.endswith("made 2026-02-01 10:30 CET")  # Europe/Stockholm is UTC+1 in winter
+
+
+def test_the_safety_screening_comes_first_in_the_report_html_and_pdf() -> None:
+    from datetime import timedelta
+
+    from touchdose.records import CheckIn, ClientProfile
+    from touchdose.reports.clinician_html import render_html
+
+    t = datetime(2026, 1, 5, 20, tzinfo=UTC)
+    cf = ClientFile(
+        ClientProfile(id="c-s", conditions=("fibromyalgia",), contraindications=("osteoporosis",)),
+        checkins=(
+            CheckIn(time=t, pain=5),
+            CheckIn(time=t + timedelta(days=1), pain=5, red_flags=("swollen_calf",)),
+        ),
+    )
+    report = build_report(cf, analyze_client(cf))
+    assert report.safety_lines[0] == "Contact your doctor today."
+    assert "blood clot" in report.safety_lines[1] and "Osteoporosis" in report.safety_lines[2]
+    assert report.plan_lines[0] == "No massage for now (see Safety at the top)."
+    page = render_html(report)
+    assert page.index('class="safety" role="alert"') < page.index("Who and when")
+    assert (
+        build_report(
+            ClientFile(ClientProfile(id="c-n")), analyze_client(ClientFile(ClientProfile(id="c-n")))
+        ).safety_lines
+        == ()
+    )

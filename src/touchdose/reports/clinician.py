@@ -84,6 +84,9 @@ class ClinicianReport:
         The next-session plan with its reasons; the published evidence for the client's conditions.
     caution : str
         :data:`CAUTION` and the engine's own caution.
+    safety_lines : tuple of str
+        The safety screening (``verdict.safety``): the headline, then whom to contact and what to
+        do; empty when nothing was found. Shown before everything else.
     chart : ChartLike or None
         Pain over time with sessions marked (``None`` when the charts are unavailable).
     """
@@ -99,6 +102,7 @@ class ClinicianReport:
     evidence_lines: tuple[str, ...]
     caution: str
     footer: str
+    safety_lines: tuple[str, ...] = ()
     chart: ChartLike | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +120,7 @@ class ClinicianReport:
             "plan": list(self.plan_lines),
             "evidence": list(self.evidence_lines),
             "caution": self.caution,
+            "safety": list(self.safety_lines),
             "chart": None if self.chart is None else {"title": self.chart.title, "alt": self.chart.alt},
         }
 
@@ -307,7 +312,10 @@ def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
     plan = a.get("plan")
     titration = a.get("titration")
     lines: list[str] = []
-    if plan and plan.get("stop"):
+    safety = (a.get("verdict") or {}).get("safety") or {}
+    if plan and plan.get("stop") and safety.get("stop"):
+        lines += ["No massage for now (see Safety at the top).", *plan.get("why", [])]
+    elif plan and plan.get("stop"):
         lines += ["Stop massage, or try very light touch only (see the verdict).", *plan.get("why", [])]
     elif plan:
         p = plan.get("pressure")
@@ -455,8 +463,16 @@ def build_report(
         evidence_lines=_evidence(cf, evidence_lines),
         caution=CAUTION + (f" {engine_caution}" if _adds_to_caution(engine_caution) else ""),
         footer=footer,
+        safety_lines=_safety(a),
         chart=chart if chart is not None else _default_chart(cf),
     )
+
+
+def _safety(a: Mapping[str, Any]) -> tuple[str, ...]:
+    safety = (a.get("verdict") or {}).get("safety")
+    if not safety:
+        return ()
+    return (safety.get("headline") or "", *safety.get("why", []))
 
 
 def _default_chart(cf: ClientFile) -> ChartLike | None:

@@ -18,6 +18,8 @@ body { font: 1rem/1.4 "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color
        max-width: 60rem; padding: 1rem; }
 h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; border-bottom: 1px solid #ccc; }
+.safety { border: 3px solid #B00020; background: #fdecee; padding: .4rem .7rem; margin: .6rem 0; }
+.safety h2 { border: 0; margin: 0 0 .2rem; }
 .caution { border-left: 4px solid #D55E00; background: #fdf3ec; padding: .4rem .7rem; margin: .6rem 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0; }
 dt { font-weight: bold; }
@@ -46,6 +48,16 @@ def _pairs(rows: tuple[tuple[str, str], ...]) -> str:
 
 def _list(lines: tuple[str, ...]) -> str:
     return "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
+
+
+def _safety(report: ClinicianReport) -> str:
+    """The safety screening above everything else (nothing when nothing was found)."""
+    if not report.safety_lines:
+        return ""
+    return (
+        f'<section class="safety" role="alert" aria-labelledby="safety"><h2 id="safety">Safety: '
+        f"{escape(report.safety_lines[0])}</h2>{_list(report.safety_lines[1:])}</section>\n"
+    )
 
 
 def _table(report: ClinicianReport) -> str:
@@ -105,7 +117,7 @@ def render_html(report: ClinicianReport) -> str:
 <h1>Massage and pain: clinician report</h1>
 <p>Client <strong>{escape(r.client_id)}</strong> (pseudonymous touchdose id)</p>
 </header>
-<p class="caution" role="note"><strong>Caution.</strong> {escape(r.caution)}</p>
+{_safety(r)}<p class="caution" role="note"><strong>Caution.</strong> {escape(r.caution)}</p>
 <section aria-labelledby="who"><h2 id="who">Who and when</h2>{_pairs(r.header)}</section>
 <section aria-labelledby="instruments"><h2 id="instruments">Instrument scores</h2>
 {_pairs(r.instruments)}</section>

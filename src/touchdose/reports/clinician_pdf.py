@@ -175,6 +175,9 @@ def render_pdf(report: ClinicianReport) -> bytes:
     pdf.cell(
         0, 5, f"Client {report.client_id} (pseudonymous touchdose id)", new_x=XPos.LMARGIN, new_y=YPos.NEXT
     )
+    if report.safety_lines:
+        _heading(pdf, f"Safety: {report.safety_lines[0]}")
+        _lines(pdf, report.safety_lines[1:])
     _caution(pdf, report.caution)
     _heading(pdf, "Who and when")
     _pairs(pdf, report.header)
