@@ -16,7 +16,7 @@ from touchdose.io import FileRejected, csvfile, jsonfile
 from touchdose.io.fhir import validate_bundle
 from touchdose.records import CheckIn as RecordCheckIn
 from touchdose.records import ClientFile, ClientProfile, RecordError
-from touchdose.web import selectors, services
+from touchdose.web import convert, selectors, services
 from touchdose.web.models import ApiToken, AuditEvent, CheckIn, MassageSession
 from touchdose.web.views.data import encode_carried
 
@@ -41,7 +41,7 @@ class TestImport:
         text = (EXAMPLES / "bad-client.csv").read_text(encoding="utf-8")
         with pytest.raises(FileRejected) as rejected:  # the reader's own verdict on the same file
             csvfile.loads(
-                text, profile=selectors.profile_for(world.client_a), zone=ZoneInfo("Europe/Stockholm")
+                text, profile=convert.profile_of_row(world.client_a), zone=ZoneInfo("Europe/Stockholm")
             )
         before, events = counts(), AuditEvent.objects.count()
         response = upload(world, "bad-client.csv", text)
@@ -54,7 +54,7 @@ class TestImport:
 
     def test_good_file_previews_then_saves_all(self, world: World) -> None:
         text = (EXAMPLES / "fibromyalgia-client.csv").read_text(encoding="utf-8")
-        cf, _ = csvfile.loads(text, profile=selectors.profile_for(world.client_a), zone=ZoneInfo("UTC"))
+        cf, _ = csvfile.loads(text, profile=convert.profile_of_row(world.client_a), zone=ZoneInfo("UTC"))
         before = counts()
         preview = upload(world, "fibromyalgia-client.csv", text)
         assert preview.status_code == 200
@@ -138,7 +138,7 @@ class TestImport:
 
     def test_a_record_failing_mid_import_rolls_back_everything(self, world: World) -> None:
         text = (EXAMPLES / "fibromyalgia-client.csv").read_text(encoding="utf-8")
-        cf, _ = csvfile.loads(text, profile=selectors.profile_for(world.client_a), zone=ZoneInfo("UTC"))
+        cf, _ = csvfile.loads(text, profile=convert.profile_of_row(world.client_a), zone=ZoneInfo("UTC"))
         last = cf.checkins[-1]
         object.__setattr__(last, "pain", 99)  # slip a bad record past the reader: the service still checks
         broken = replace(cf, checkins=cf.checkins)
@@ -164,7 +164,7 @@ class TestDownloads:
     def test_csv_round_trip(self, world: World) -> None:
         response = world.http(A).get(f"/clients/{world.client_a.pk}/data/download/csv/")
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-        profile = selectors.profile_for(world.client_a)
+        profile = convert.profile_of_row(world.client_a)
         cf, _ = csvfile.loads(response.content.decode(), profile=profile, zone=ZoneInfo("UTC"))
         stored = selectors.client_file_for(world.client_a)
         assert cf.checkins == stored.checkins

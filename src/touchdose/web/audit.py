@@ -1,34 +1,88 @@
-"""The audit trail's vocabulary: one named action per kind of read or change.
+"""The audit trail: its vocabulary, its words, writing an event and reading a client's trail.
 
-Events are written by :func:`touchdose.web.services.audit_record` (reads included, from the
-selectors), in the same transaction as the change they describe. No health value is ever stored
-in an event: only who, when, which client, what kind of action and which record.
+Reads (:mod:`touchdose.web.selectors`) and changes (:mod:`touchdose.web.services`) both record
+their event here, a change in the same transaction as the change itself. No health value is ever
+stored in an event: only who, when, which client, what kind of action and which record.
 """
 
 from __future__ import annotations
 
-import enum
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from touchdose.web.models import AuditEvent, CheckIn, Client, MassageSession
 
 
-class Action(enum.StrEnum):
+class Action(models.TextChoices):
+    """One kind of read or change: the value stored in ``AuditEvent.action`` and the words the
+    client's audit page shows after the name of who did it ("tove looked at the diary")."""
+
     # reads
-    DASHBOARD_VIEWED = "dashboard_viewed"
-    CHECKINS_VIEWED = "checkins_viewed"
-    SESSIONS_VIEWED = "sessions_viewed"
-    CLIENT_LISTED = "client_listed"
-    INTAKE_VIEWED = "intake_viewed"
-    EXPORTED = "exported"
-    AUDIT_VIEWED = "audit_viewed"
+    DASHBOARD_VIEWED = "dashboard_viewed", "looked at the results"
+    CHECKINS_VIEWED = "checkins_viewed", "looked at the diary"
+    SESSIONS_VIEWED = "sessions_viewed", "looked at the sessions"
+    CLIENT_LISTED = "client_listed", "saw you in their client list"
+    INTAKE_VIEWED = "intake_viewed", "looked at the intake answers"
+    EXPORTED = "exported", "downloaded the data"
+    REPORT_DOWNLOADED = "report_downloaded", "downloaded the report"
+    AUDIT_VIEWED = "audit_viewed", "looked at this list"
     # changes
-    ACCOUNT_CREATED = "account_created"
-    ACCOUNT_DELETED = "account_deleted"
-    INTAKE_SAVED = "intake_saved"
-    CHECKIN_RECORDED = "checkin_recorded"
-    CHECKIN_UPDATED = "checkin_updated"
-    CHECKIN_DELETED = "checkin_deleted"
-    SESSION_RECORDED = "session_recorded"
-    SESSION_UPDATED = "session_updated"
-    SESSION_DELETED = "session_deleted"
-    SHARE_CODE_CREATED = "share_code_created"
-    SHARE_GRANTED = "share_granted"
-    SHARE_REVOKED = "share_revoked"
+    ACCOUNT_CREATED = "account_created", "created the account"
+    ACCOUNT_DELETED = "account_deleted", "deleted the account"
+    INTAKE_SAVED = "intake_saved", "saved the intake answers"
+    CHECKIN_RECORDED = "checkin_recorded", "added a check-in"
+    CHECKIN_UPDATED = "checkin_updated", "changed a check-in"
+    CHECKIN_DELETED = "checkin_deleted", "deleted a check-in"
+    SESSION_RECORDED = "session_recorded", "added a session"
+    SESSION_UPDATED = "session_updated", "changed a session"
+    SESSION_DELETED = "session_deleted", "deleted a session"
+    SHARE_CODE_CREATED = "share_code_created", "made a sharing code"
+    SHARE_GRANTED = "share_granted", "was given access"
+    SHARE_REVOKED = "share_revoked", "access was removed"
+    IMPORTED = "imported", "imported a file"
+    API_TOKEN_CREATED = "api_token_created", "made an API token"
+    API_TOKEN_REVOKED = "api_token_revoked", "revoked an API token"
+
+
+#: The ``object_type`` of an event about one stored record.
+OBJECT_TYPES: dict[type[models.Model], str] = {MassageSession: "session", CheckIn: "checkin"}
+
+
+def record(
+    *,
+    actor: Any,
+    client_ref: int | None,
+    action: Action,
+    object_type: str = "",
+    object_ref: int | None = None,
+) -> AuditEvent:
+    """Write one event. ``actor`` is the signed-in user, or None for the system (import, demo)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=user.get_username() if user else "",
+        client_ref=client_ref,
+        action=action.value,
+        object_type=object_type,
+        object_ref=object_ref,
+    )
+
+
+def record_about(*, actor: Any, row: MassageSession | CheckIn, action: Action) -> AuditEvent:
+    """Write an event about one session or check-in of a client."""
+    return record(
+        actor=actor, client_ref=row.client_id, action=action, object_type=OBJECT_TYPES[type(row)],
+        object_ref=row.pk,
+    )  # fmt: skip
+
+
+def events_of(*, client: Client, limit: int = 200) -> QuerySet[AuditEvent]:
+    """The client's trail, newest first (reading it is not itself recorded)."""
+    return AuditEvent.objects.filter(client_ref=client.pk).select_related("actor")[:limit]
+
+
+def words_for(action: str) -> str:
+    """The words for a stored action; a value no longer in :class:`Action` is shown as stored."""
+    return Action(action).label if action in Action.values else action

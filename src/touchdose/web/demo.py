@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from touchdose.painmodel import simulate_clients
 from touchdose.records import ClientFile
-from touchdose.web import services
+from touchdose.web import convert, services
+from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import Client, Share, Therapist
 
 DEMO_CLIENT, DEMO_THERAPIST = "demo-client", "demo-therapist"
@@ -77,9 +78,12 @@ def _load_records(client: Client, therapist: Therapist, cf: ClientFile) -> None:
         avoid_regions=list(profile.avoid_regions),
         goals="Less pain on workdays; sleep better.",
     )
-    for s in cf.sessions:
-        fields = {name: getattr(s, name) for name in services.SESSION_FIELDS}
-        services.session_record(actor=therapist.user, client=client, therapist=therapist, **fields)
+    for s in cf.sessions:  # the therapist logs what they did; the client rates it
+        fields = convert.stored_values(s, SESSION_FIELDS)
+        ratings = {name: fields.pop(name) for name in services.SESSION_RATINGS}
+        row = services.session_record(actor=therapist.user, client=client, therapist=therapist, **fields)
+        if any(value not in (None, []) for value in ratings.values()):
+            services.session_update(actor=client.user, session=row, **ratings)
     for c in cf.checkins:
-        fields = {name: getattr(c, name) for name in services.CHECKIN_FIELDS}
+        fields = convert.stored_values(c, CHECKIN_FIELDS)
         services.checkin_record(actor=client.user, client=client, **fields)

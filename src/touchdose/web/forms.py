@@ -30,6 +30,7 @@ from touchdose.records import (
     RecordError,
 )
 from touchdose.web import services
+from touchdose.web.models import Client
 
 #: A check-in or session may be dated a little ahead (clock skew), never further.
 FUTURE_SLACK = timedelta(minutes=10)
@@ -103,6 +104,10 @@ class RecordForm(forms.Form):
             message = f"{problem.value!r} is not allowed here (allowed: {problem.allowed})"
             self.add_error(name if name in self.fields else None, message)
 
+    def fields_to_save(self) -> dict[str, Any]:
+        """The cleaned data as the service takes it (call after ``is_valid``)."""
+        return self.cleaned_data
+
     def clean_time_not_future(self, name: str) -> Any:
         value = self.cleaned_data.get(name)
         if value is not None and value > timezone.now() + FUTURE_SLACK:
@@ -160,7 +165,7 @@ class TherapistSessionForm(SessionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse"):
+        for name in services.SESSION_RATINGS:
             del self.fields[name]
 
 
@@ -226,6 +231,35 @@ class IntakeForm(RecordForm):
 
     def symptom_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in ACR_SYMPTOMS]
+
+    @staticmethod
+    def initial_of(client: Client) -> dict[str, Any]:
+        """The client's stored answers as this form's initial values."""
+        initial: dict[str, Any] = {name: getattr(client, name) for name in services.INTAKE_FIELDS}
+        acr = client.acr2016 or {}
+        initial.update(acr)
+        if acr.get("symptoms_3_months") is not None:
+            initial["symptoms_3_months"] = "yes" if acr["symptoms_3_months"] else "no"
+        for i, item in enumerate(client.fiqr or [], start=1):
+            initial[f"fiqr_{i}"] = item
+        return initial
+
+    def fields_to_save(self) -> dict[str, Any]:
+        """The answers as :func:`touchdose.web.services.client_intake_save` stores them (the ACR 2016
+        and FIQR items grouped; a questionnaire left blank is None)."""
+        data = self.cleaned_data
+        acr = {name: data[name] for name in ACR_SYMPTOMS}
+        acr["wpi_regions"] = list(data["wpi_regions"])
+        acr["symptoms_3_months"] = data["symptoms_3_months"]
+        fiqr = [data[f"fiqr_{i}"] for i in range(1, FIQR_ITEMS + 1)]
+        fields = {name: data[name] for name in services.INTAKE_FIELDS if name in self.fields}
+        return {
+            **fields,
+            "conditions": list(data["conditions"]),
+            "avoid_regions": list(data["avoid_regions"]),
+            "acr2016": acr if any(v not in (None, []) for v in acr.values()) else None,
+            "fiqr": fiqr if any(v is not None for v in fiqr) else None,
+        }
 
 
 ACR_SYMPTOMS = (

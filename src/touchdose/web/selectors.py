@@ -13,16 +13,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.io import client_file_to_dict
-from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
-from touchdose.web import services
+from touchdose.records import ClientFile, ClientProfile
+from touchdose.reports.clinician import ClinicianReport, build_report
+from touchdose.web import audit, convert
 from touchdose.web.audit import Action
-from touchdose.web.models import ApiToken, AuditEvent, Client, LoginThrottle, MassageSession, Share, Therapist
+from touchdose.web.models import ApiToken, Client, MassageSession, Share, Therapist
 from touchdose.web.models import CheckIn as CheckInRow
 
 #: A follow-up stays on the home page until answered, but not for ever: after this many days
@@ -55,26 +57,22 @@ def active_shares(*, client: Client) -> QuerySet[Share]:
     return Share.objects.filter(client=client, revoked_at__isnull=True).select_related("therapist__user")
 
 
-def login_failures(key: str, *, since: datetime) -> int:
-    row = LoginThrottle.objects.filter(key=key, window_start__gte=since).first()
-    return row.failures if row else 0
-
-
-def audit_events(*, client: Client, limit: int = 200) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(client_ref=client.pk).select_related("actor")[:limit]
-
-
 # --- Records -----------------------------------------------------------------------------------
 
 
 def checkins_list(*, actor: Any, client: Client) -> QuerySet[CheckInRow]:
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.CHECKINS_VIEWED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.CHECKINS_VIEWED)
     return client.checkins.all()
 
 
 def sessions_list(*, actor: Any, client: Client) -> QuerySet[MassageSession]:
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.SESSIONS_VIEWED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.SESSIONS_VIEWED)
     return client.sessions.select_related("therapist__user").all()
+
+
+def checked_in_today(*, client: Client) -> bool:
+    """Whether the client has a check-in dated today (in the time zone now active)."""
+    return client.checkins.filter(time__date=timezone.localdate()).exists()
 
 
 def latest_checkin(*, client: Client) -> CheckInRow | None:
@@ -82,65 +80,9 @@ def latest_checkin(*, client: Client) -> CheckInRow | None:
     return client.checkins.order_by("-time").first()
 
 
-def profile_for(client: Client) -> ClientProfile:
-    acr = Acr2016Answers(**_acr_fields(client.acr2016)) if client.acr2016 else None
-    return ClientProfile(
-        id=f"c-{client.pk}",
-        timezone=client.timezone,
-        conditions=tuple(client.conditions),
-        max_pressure=client.max_pressure,
-        sensitivity=client.sensitivity or None,
-        avoid_regions=tuple(client.avoid_regions),
-        acr2016=acr,
-        fiqr=tuple(client.fiqr) if client.fiqr else None,
-    )
-
-
-def _acr_fields(stored: dict[str, Any]) -> dict[str, Any]:
-    fields = dict(stored)
-    fields["wpi_regions"] = tuple(fields.get("wpi_regions", ()))
-    return fields
-
-
-def session_record_of(row: MassageSession) -> Session:
-    return Session(
-        start=row.start,
-        pressure=row.pressure,
-        minutes=row.minutes,
-        technique=tuple(row.technique),
-        regions=tuple(row.regions),
-        pain_before=row.pain_before,
-        pain_during_max=row.pain_during_max,
-        pain_after=row.pain_after,
-        relaxation_after=row.relaxation_after,
-        adverse=tuple(row.adverse),
-        note=row.note,
-        therapist=str(row.therapist_id) if row.therapist_id else None,
-    )
-
-
-def checkin_record_of(row: CheckInRow) -> CheckIn:
-    return CheckIn(
-        time=row.time,
-        pain=row.pain,
-        fatigue=row.fatigue,
-        sleep_hours=row.sleep_hours,
-        sleep_quality=row.sleep_quality,
-        mood=row.mood,
-        flare=row.flare,
-        rescue_doses=row.rescue_doses,
-        activity_minutes=row.activity_minutes,
-        note=row.note,
-    )
-
-
 def client_file_for(client: Client) -> ClientFile:
     """Everything stored about a client as the engine's :class:`~touchdose.records.ClientFile`."""
-    return ClientFile(
-        client=profile_for(client),
-        sessions=tuple(session_record_of(s) for s in client.sessions.all()),
-        checkins=tuple(checkin_record_of(c) for c in client.checkins.all()),
-    )
+    return convert.client_file_of(client, client.sessions.all(), client.checkins.all())
 
 
 # --- Follow-ups --------------------------------------------------------------------------------
@@ -206,7 +148,7 @@ def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str
 
     Cached by the records' fingerprint: a page shown twice without new data is not analysed twice.
     """
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
     cf = client_file_for(client)
     result, notes = cached_analysis(cf)
     return cf, result, notes
@@ -231,7 +173,7 @@ def therapist_client_rows(
         "client__user"
     ):
         client = share.client
-        services.audit_record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
+        audit.record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
         rows.append(_client_row(client, now or timezone.now()))
     return rows
 
@@ -267,35 +209,29 @@ def clients_for_user(*, actor: Any) -> list[tuple[Client, bool]]:
         shares = Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related("client")
         found += [(share.client, False) for share in shares.order_by("client_id")]
     for client, _ in found:
-        services.audit_record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
+        audit.record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
     return found
 
 
 def client_profile_read(*, actor: Any, client: Client) -> ClientProfile:
     """The client's profile (the intake answers the engine uses)."""
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.INTAKE_VIEWED)
-    return profile_for(client)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.INTAKE_VIEWED)
+    return convert.profile_of_row(client)
 
 
 def session_read(*, actor: Any, session: MassageSession) -> MassageSession:
-    services.audit_record(
-        actor=actor, client_ref=session.client_id, action=Action.SESSIONS_VIEWED,
-        object_type="session", object_ref=session.pk,
-    )  # fmt: skip
+    audit.record_about(actor=actor, row=session, action=Action.SESSIONS_VIEWED)
     return session
 
 
 def checkin_read(*, actor: Any, checkin: CheckInRow) -> CheckInRow:
-    services.audit_record(
-        actor=actor, client_ref=checkin.client_id, action=Action.CHECKINS_VIEWED,
-        object_type="checkin", object_ref=checkin.pk,
-    )  # fmt: skip
+    audit.record_about(actor=actor, row=checkin, action=Action.CHECKINS_VIEWED)
     return checkin
 
 
 def client_file_download(*, actor: Any, client: Client) -> ClientFile:
     """Everything stored about the client as a client file, for "download my data"."""
-    services.audit_record(actor=actor, client_ref=client.pk, action=Action.EXPORTED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.EXPORTED)
     return client_file_for(client)
 
 
@@ -304,13 +240,34 @@ def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
 
-def clinician_report(*, actor: Any, client: Client) -> Any:
-    """The clinician report of :mod:`touchdose.reports.clinician` (a ``ClinicianReport``)."""
-    from touchdose.analysis.engine import analyze_client as analyze
-    from touchdose.reports.clinician import build_report
-
-    services.audit_record(actor=actor, client_ref=client.pk, action=services.DataAction.REPORT_DOWNLOADED)
+def clinician_report(*, actor: Any, client: Client) -> ClinicianReport:
+    """The clinician report of :mod:`touchdose.reports.clinician`."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.REPORT_DOWNLOADED)
     cf = client_file_for(client)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the report states its own limits (data summary, caution)
-        return build_report(cf, analyze(cf), generated=timezone.now())
+        return build_report(cf, analyze_client(cf), generated=timezone.now())
+
+
+@transaction.atomic
+def client_export(*, actor: Any, client: Client) -> dict[str, Any]:
+    """Everything stored about the client: the docs/formats.md client file plus the account extras."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.EXPORTED)
+    data = client_file_to_dict(client_file_for(client))
+    data["account"] = {
+        "username": client.user.get_username(),
+        "email": client.user.email,
+        "preferred_pressure": client.preferred_pressure,
+        "personal_factors": client.personal_factors,
+        "goals": client.goals,
+        "shared_with": [
+            {"therapist": str(s.therapist), "granted_at": s.granted_at.isoformat(),
+             "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None}
+            for s in client.shares.select_related("therapist__user")
+        ],
+        "audit": [
+            {"time": e.time.isoformat(), "who": e.actor_name, "action": e.action, "object": e.object_type}
+            for e in audit.events_of(client=client, limit=10_000)
+        ],
+    }  # fmt: skip
+    return data

@@ -5,9 +5,9 @@ record first, so the web obeys exactly the rules the files and the engine obey (
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import secrets
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,15 +15,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
+from touchdose.records import ClientFile, ClientProfile
+from touchdose.web import access, audit, convert
 from touchdose.web.audit import Action
+from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import (
     ApiToken,
-    AuditEvent,
     Client,
     LoginThrottle,
     MassageSession,
@@ -44,25 +46,6 @@ class ShareCodeInvalid(ValueError):
     """The code is unknown, used or expired (one message for all three: no oracle)."""
 
 
-def audit_record(
-    *,
-    actor: Any,
-    client_ref: int | None,
-    action: Action,
-    object_type: str = "",
-    object_ref: int | None = None,
-) -> AuditEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_name=user.get_username() if user else "",
-        client_ref=client_ref,
-        action=str(action),
-        object_type=object_type,
-        object_ref=object_ref,
-    )
-
-
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -76,10 +59,10 @@ def account_signup(
     if role == "client":
         ClientProfile(id="c-new", timezone=timezone_name)  # validates the zone name
         client = Client.objects.create(user=user, timezone=timezone_name)
-        audit_record(actor=user, client_ref=client.pk, action=Action.ACCOUNT_CREATED)
+        audit.record(actor=user, client_ref=client.pk, action=Action.ACCOUNT_CREATED)
     else:
         Therapist.objects.create(user=user, display_name=display_name)
-        audit_record(actor=user, client_ref=None, action=Action.ACCOUNT_CREATED)
+        audit.record(actor=user, client_ref=None, action=Action.ACCOUNT_CREATED)
     return user
 
 
@@ -87,7 +70,7 @@ def account_signup(
 def account_delete(*, user: Any) -> None:
     """Delete the account and, for a client, every record (sessions, check-ins, shares cascade)."""
     client = getattr(user, "client", None)
-    audit_record(actor=None, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
+    audit.record(actor=None, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
     user.delete()
 
 
@@ -130,27 +113,30 @@ def login_success_record(*, username: str) -> None:
 
 # --- Intake ----------------------------------------------------------------------------------
 
+#: What the intake form stores: the engine's profile fields plus the client's own words for the
+#: therapist. ``acr2016`` is a dict of :class:`~touchdose.records.Acr2016Answers` fields or None,
+#: ``fiqr`` a list of the 21 item scores or None.
+INTAKE_FIELDS = (*convert.PROFILE_FIELDS, "preferred_pressure", "personal_factors", "goals")
+
+
+def _known(what: str, fields: Iterable[str], allowed: Collection[str]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValueError(f"{what}: {', '.join(unknown)} is not a field (allowed: {', '.join(allowed)})")
+
 
 @transaction.atomic
 def client_intake_save(*, actor: Any, client: Client, **fields: Any) -> Client:
-    """Save the intake. ``fields``: timezone, conditions, acr2016 (dict or None), fiqr (list or None),
-    preferred_pressure, max_pressure, sensitivity, avoid_regions, personal_factors, goals."""
-    acr = fields.get("acr2016")
-    ClientProfile(
-        id=f"c-{client.pk}",
-        timezone=fields.get("timezone", client.timezone),
-        conditions=tuple(fields.get("conditions", ())),
-        max_pressure=fields.get("max_pressure"),
-        sensitivity=fields.get("sensitivity") or None,
-        avoid_regions=tuple(fields.get("avoid_regions", ())),
-        acr2016=Acr2016Answers(**{**acr, "wpi_regions": tuple(acr.get("wpi_regions", ()))}) if acr else None,
-        fiqr=tuple(fields["fiqr"]) if fields.get("fiqr") else None,
-    )
-    for name, value in fields.items():
+    """Save the intake answers given in ``fields`` (a subset of :data:`INTAKE_FIELDS`; the others
+    stay). The whole profile is checked before anything is saved."""
+    _known("intake", fields, INTAKE_FIELDS)
+    values = {**convert.stored_values(client, INTAKE_FIELDS), **fields}
+    convert.profile_of(values, client_id=client.pk)  # raises RecordError listing every broken field
+    for name, value in values.items():
         setattr(client, name, value)
     client.intake_done = True
     client.save()
-    audit_record(actor=actor, client_ref=client.pk, action=Action.INTAKE_SAVED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.INTAKE_SAVED)
     return client
 
 
@@ -171,7 +157,7 @@ def share_code_create(*, actor: Any, client: Client) -> str:
     ShareCode.objects.create(
         client=client, code_hash=_code_hash(raw), expires_at=now + timedelta(hours=settings.SHARE_CODE_HOURS)
     )
-    audit_record(actor=actor, client_ref=client.pk, action=Action.SHARE_CODE_CREATED)
+    audit.record(actor=actor, client_ref=client.pk, action=Action.SHARE_CODE_CREATED)
     return f"{raw[:4]}-{raw[4:]}"
 
 
@@ -196,7 +182,7 @@ def share_code_redeem(*, actor: Any, therapist: Therapist, code: str) -> Share:
                 share = Share.objects.create(client_id=row.client_id, therapist=therapist)
         except IntegrityError:  # a concurrent redeem of another code for the same pair
             share = Share.objects.get(client_id=row.client_id, therapist=therapist, revoked_at__isnull=True)
-    audit_record(
+    audit.record(
         actor=actor,
         client_ref=row.client_id,
         action=Action.SHARE_GRANTED,
@@ -213,7 +199,7 @@ def share_revoke(*, actor: Any, client: Client, share_id: int) -> None:
         revoked_at=timezone.now()
     )
     if updated:
-        audit_record(
+        audit.record(
             actor=actor,
             client_ref=client.pk,
             action=Action.SHARE_REVOKED,
@@ -223,76 +209,68 @@ def share_revoke(*, actor: Any, client: Client, share_id: int) -> None:
 
 
 # --- Check-ins -------------------------------------------------------------------------------
-
-CHECKIN_FIELDS = (
-    "time", "pain", "fatigue", "sleep_hours", "sleep_quality", "mood", "flare", "rescue_doses",
-    "activity_minutes", "note",
-)  # fmt: skip
+# A check-in is the client's own diary: only the client writes it (access.require_client_rw).
 
 
 def _checkin_values(fields: dict[str, Any]) -> dict[str, Any]:
-    values = {name: fields.get(name) for name in CHECKIN_FIELDS}
-    values["flare"] = bool(values["flare"])
-    values["note"] = values["note"] or ""
-    CheckIn(**values)  # raises RecordError listing every broken field
+    _known("checkin", fields, CHECKIN_FIELDS)
+    values = convert.checkin_values(fields)
+    convert.checkin_of(values)  # raises RecordError listing every broken field
     return values
 
 
 @transaction.atomic
 def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
+    """A new check-in; fields not given take the record's default (a required one is refused)."""
     row = CheckInRow.objects.create(client=client, **_checkin_values(fields))
-    audit_record(
-        actor=actor,
-        client_ref=client.pk,
-        action=Action.CHECKIN_RECORDED,
-        object_type="checkin",
-        object_ref=row.pk,
-    )
+    audit.record_about(actor=actor, row=row, action=Action.CHECKIN_RECORDED)
     return row
 
 
 @transaction.atomic
 def checkin_update(*, actor: Any, checkin: CheckInRow, **fields: Any) -> CheckInRow:
-    for name, value in _checkin_values(fields).items():
+    """Change the fields given; the others stay as stored (a form sends all, an API PATCH some)."""
+    current = convert.stored_values(checkin, CHECKIN_FIELDS)
+    for name, value in _checkin_values({**current, **fields}).items():
         setattr(checkin, name, value)
     checkin.save()
-    audit_record(
-        actor=actor,
-        client_ref=checkin.client_id,
-        action=Action.CHECKIN_UPDATED,
-        object_type="checkin",
-        object_ref=checkin.pk,
-    )
+    audit.record_about(actor=actor, row=checkin, action=Action.CHECKIN_UPDATED)
     return checkin
 
 
 @transaction.atomic
 def checkin_delete(*, actor: Any, checkin: CheckInRow) -> None:
-    audit_record(
-        actor=actor,
-        client_ref=checkin.client_id,
-        action=Action.CHECKIN_DELETED,
-        object_type="checkin",
-        object_ref=checkin.pk,
-    )
+    audit.record_about(actor=actor, row=checkin, action=Action.CHECKIN_DELETED)
     checkin.delete()
 
 
 # --- Sessions --------------------------------------------------------------------------------
 
-SESSION_FIELDS = (
-    "start", "pressure", "minutes", "technique", "regions", "pain_before", "pain_during_max", "pain_after",
-    "relaxation_after", "adverse", "note",
-)  # fmt: skip
+#: What the client reports about a session. Only the client writes these; the therapist records
+#: what they did (docs/design.md "Security and privacy").
+SESSION_RATINGS = ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse")
+
+
+def session_fields_check(*, actor: Any, logged_by_therapist: bool, fields: Iterable[str]) -> None:
+    """Refuse (PermissionDenied) what ``actor`` may not write in a session: a therapist never writes
+    the client's ratings; in a session a therapist logged, the client changes only their ratings.
+    ``actor=None`` is the system (a file import, the demo, tests) and has no role."""
+    if actor is None:
+        return
+    ratings = ", ".join(SESSION_RATINGS)
+    if access.client_of(actor) is None:
+        if set(fields) & set(SESSION_RATINGS):
+            raise PermissionDenied(f"The client rates the session; a therapist does not set: {ratings}.")
+    elif logged_by_therapist and set(fields) - set(SESSION_RATINGS):
+        raise PermissionDenied(
+            f"In a session your therapist logged you can change only your ratings: {ratings}."
+        )
 
 
 def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
-    values = {name: fields.get(name) for name in SESSION_FIELDS}
-    for name in ("technique", "regions", "adverse"):
-        values[name] = list(values[name] or [])
-    values["note"] = values["note"] or ""
-    record = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-    Session(**record)  # raises RecordError listing every broken field
+    _known("session", fields, SESSION_FIELDS)
+    values = convert.session_values(fields)
+    convert.session_of(values)  # raises RecordError listing every broken field
     return values
 
 
@@ -300,83 +278,34 @@ def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
 def session_record(
     *, actor: Any, client: Client, therapist: Therapist | None = None, **fields: Any
 ) -> MassageSession:
+    """A new session, logged by the client or (``therapist``) by their therapist. Fields not given
+    take the record's default (a required one is refused)."""
+    session_fields_check(actor=actor, logged_by_therapist=therapist is not None, fields=fields)
     row = MassageSession.objects.create(client=client, therapist=therapist, **_session_values(fields))
-    audit_record(
-        actor=actor,
-        client_ref=client.pk,
-        action=Action.SESSION_RECORDED,
-        object_type="session",
-        object_ref=row.pk,
-    )
+    audit.record_about(actor=actor, row=row, action=Action.SESSION_RECORDED)
     return row
 
 
 @transaction.atomic
 def session_update(*, actor: Any, session: MassageSession, **fields: Any) -> MassageSession:
-    """Change some fields (e.g. the client's before/after ratings of a session the therapist logged)."""
-    current = {name: getattr(session, name) for name in SESSION_FIELDS}
+    """Change the fields given; the others stay as stored (e.g. the client's ratings of a session the
+    therapist logged)."""
+    session_fields_check(actor=actor, logged_by_therapist=session.therapist_id is not None, fields=fields)
+    current = convert.stored_values(session, SESSION_FIELDS)
     for name, value in _session_values({**current, **fields}).items():
         setattr(session, name, value)
     session.save()
-    audit_record(
-        actor=actor,
-        client_ref=session.client_id,
-        action=Action.SESSION_UPDATED,
-        object_type="session",
-        object_ref=session.pk,
-    )
+    audit.record_about(actor=actor, row=session, action=Action.SESSION_UPDATED)
     return session
 
 
 @transaction.atomic
 def session_delete(*, actor: Any, session: MassageSession) -> None:
-    audit_record(
-        actor=actor,
-        client_ref=session.client_id,
-        action=Action.SESSION_DELETED,
-        object_type="session",
-        object_ref=session.pk,
-    )
+    audit.record_about(actor=actor, row=session, action=Action.SESSION_DELETED)
     session.delete()
 
 
-@transaction.atomic
-def client_export(*, actor: Any, client: Client) -> dict[str, Any]:
-    """Everything stored about the client: the docs/formats.md client file plus the account extras."""
-    from touchdose.io import client_file_to_dict
-    from touchdose.web.selectors import audit_events, client_file_for
-
-    audit_record(actor=actor, client_ref=client.pk, action=Action.EXPORTED)
-    data = client_file_to_dict(client_file_for(client))
-    data["account"] = {
-        "username": client.user.get_username(),
-        "email": client.user.email,
-        "preferred_pressure": client.preferred_pressure,
-        "personal_factors": client.personal_factors,
-        "goals": client.goals,
-        "shared_with": [
-            {"therapist": str(s.therapist), "granted_at": s.granted_at.isoformat(),
-             "revoked_at": s.revoked_at.isoformat() if s.revoked_at else None}
-            for s in client.shares.select_related("therapist__user")
-        ],
-        "audit": [
-            {"time": e.time.isoformat(), "who": e.actor_name, "action": e.action, "object": e.object_type}
-            for e in audit_events(client=client, limit=10_000)
-        ],
-    }  # fmt: skip
-    return data
-
-
 # --- API tokens and file import (issue 7) ------------------------------------------------------
-
-
-class DataAction(enum.StrEnum):
-    """Audit actions of the API tokens, the import and the downloads (same trail, same rules)."""
-
-    API_TOKEN_CREATED = "api_token_created"
-    API_TOKEN_REVOKED = "api_token_revoked"
-    IMPORTED = "imported"
-    REPORT_DOWNLOADED = "report_downloaded"
 
 
 #: Personal API tokens: this prefix, then 32 random bytes (256 bits) in URL-safe base64.
@@ -399,8 +328,8 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(API_TOKEN_BYTES)
     token = ApiToken.objects.create(user=actor, name=name, token_hash=api_token_hash(raw), prefix=raw[:10])
     client = getattr(actor, "client", None)
-    audit_record(
-        actor=actor, client_ref=client.pk if client else None, action=DataAction.API_TOKEN_CREATED,
+    audit.record(
+        actor=actor, client_ref=client.pk if client else None, action=Action.API_TOKEN_CREATED,
         object_type="api_token", object_ref=token.pk,
     )  # fmt: skip
     return token, raw
@@ -414,8 +343,8 @@ def api_token_revoke(*, actor: Any, token_id: int) -> bool:
     )
     if updated:
         client = getattr(actor, "client", None)
-        audit_record(
-            actor=actor, client_ref=client.pk if client else None, action=DataAction.API_TOKEN_REVOKED,
+        audit.record(
+            actor=actor, client_ref=client.pk if client else None, action=Action.API_TOKEN_REVOKED,
             object_type="api_token", object_ref=token_id,
         )  # fmt: skip
     return bool(updated)
@@ -459,12 +388,10 @@ def client_file_import(*, actor: Any, client: Client, cf: ClientFile) -> ImportR
     new_sessions = [s for s in cf.sessions if s.start not in starts]
     new_checkins = [c for c in cf.checkins if c.time not in times]
     for s in new_sessions:
-        fields = {name: getattr(s, name) for name in SESSION_FIELDS}
-        session_record(actor=actor, client=client, **{k: list(v) if isinstance(v, tuple) else v
-                                                      for k, v in fields.items()})  # fmt: skip
+        session_record(actor=actor, client=client, **convert.stored_values(s, SESSION_FIELDS))
     for c in new_checkins:
-        checkin_record(actor=actor, client=client, **{name: getattr(c, name) for name in CHECKIN_FIELDS})
-    audit_record(actor=actor, client_ref=client.pk, action=DataAction.IMPORTED)
+        checkin_record(actor=actor, client=client, **convert.stored_values(c, CHECKIN_FIELDS))
+    audit.record(actor=actor, client_ref=client.pk, action=Action.IMPORTED)
     return ImportResult(
         len(new_sessions), len(new_checkins),
         len(cf.sessions) - len(new_sessions), len(cf.checkins) - len(new_checkins),

@@ -9,7 +9,7 @@ from django.urls import include, path, reverse_lazy
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
-from touchdose.web.views import accounts, client, common, data, sessions, therapist
+from touchdose.web.views import accounts, client, data, pages, sessions, therapist
 
 T = "touchdose/"
 
@@ -80,7 +80,7 @@ client_patterns = [
 ]
 
 urlpatterns = [
-    path("", common.home, name="home"),
+    path("", pages.home, name="home"),
     path("accounts/", include(account_patterns)),
     path("clients/<int:client_id>/", include(client_patterns)),
     path("checkins/<int:checkin_id>/edit/", client.checkin_edit, name="checkin_edit"),
@@ -96,7 +96,7 @@ urlpatterns = [
 if settings.HAS_LEARN:
     urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))
 
-handler400 = "touchdose.web.views.common.bad_request"
-handler403 = "touchdose.web.views.common.forbidden"
-handler404 = "touchdose.web.views.common.not_found"
-handler500 = "touchdose.web.views.common.server_error"
+handler400 = "touchdose.web.views.pages.bad_request"
+handler403 = "touchdose.web.views.pages.forbidden"
+handler404 = "touchdose.web.views.pages.not_found"
+handler500 = "touchdose.web.views.pages.server_error"

@@ -7,7 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from touchdose.evidence.library import OUTCOMES, load_library
+from touchdose.evidence.summary import evidence_summary
 from touchdose.io import profile_to_dict
+from touchdose.records import CONDITIONS
 from touchdose.web import access, selectors
 from touchdose.web.api.auth import actor
 from touchdose.web.api.errors import RequestProblems
@@ -74,10 +77,6 @@ def evidence(
     """:func:`touchdose.evidence.summary.evidence_summary` as JSON: each result in points on the
     0-10 scale with its judgement, the pooled effects where pooling is honest, the trial dose and
     the guideline positions. ``condition`` and ``outcome`` are optional filters."""
-    from touchdose.evidence.library import OUTCOMES
-    from touchdose.evidence.summary import evidence_summary
-    from touchdose.records import CONDITIONS
-
     problems = [
         {"where": f"query.{name}", "problem": f"not allowed (allowed: one of {', '.join(allowed)})"}
         for name, value, allowed in (("condition", condition, CONDITIONS), ("outcome", outcome, OUTCOMES))
@@ -94,8 +93,6 @@ def evidence(
 def evidence_library(request: HttpRequest, condition: str | None = None) -> dict[str, Any]:
     """Studies, their effect estimates as published and guideline positions; ``condition`` keeps
     one condition's studies and effects (an unknown condition gives empty lists)."""
-    from touchdose.evidence.library import load_library
-
     library = load_library()
     studies = [s for s in library.studies if condition is None or s.condition == condition]
     kept = {s.id for s in studies}

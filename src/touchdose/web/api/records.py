@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -24,8 +23,8 @@ from touchdose.web.api.schemas import (
     SessionOut,
     SessionPatch,
 )
+from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import CheckIn, MassageSession
-from touchdose.web.views.sessions import RATINGS
 
 router = Router(tags=["records"])
 
@@ -38,7 +37,7 @@ def _page(offset: int, limit: int) -> slice:
 
 
 def session_out(row: MassageSession) -> dict[str, Any]:
-    fields = {name: getattr(row, name) for name in services.SESSION_FIELDS}
+    fields = {name: getattr(row, name) for name in SESSION_FIELDS}
     return {
         "id": row.pk,
         "client_id": row.client_id,
@@ -48,21 +47,7 @@ def session_out(row: MassageSession) -> dict[str, Any]:
 
 
 def checkin_out(row: CheckIn) -> dict[str, Any]:
-    return {"id": row.pk, "client_id": row.client_id, **{n: getattr(row, n) for n in services.CHECKIN_FIELDS}}
-
-
-def check_session_fields(user: Any, logged_by: int | None, fields: dict[str, Any]) -> None:
-    """The pages' rule (``views.sessions``): the client rates a session and the therapist records
-    what they did. A therapist never writes the client's ratings; in a session a therapist logged
-    the client changes only their ratings."""
-    ratings = ", ".join(RATINGS)
-    if access.client_of(user) is None:
-        if set(fields) & set(RATINGS):
-            raise PermissionDenied(f"The client rates the session; a therapist does not set: {ratings}.")
-    elif logged_by is not None and set(fields) - set(RATINGS):
-        raise PermissionDenied(
-            f"In a session your therapist logged you can change only your ratings: {ratings}."
-        )
+    return {"id": row.pk, "client_id": row.client_id, **{n: getattr(row, n) for n in CHECKIN_FIELDS}}
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -88,8 +73,8 @@ def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> S
     user = actor(request)
     client, can_write = access.get_client_for_user(user, client_id)
     therapist = None if can_write else access.require_linked_therapist(user, client_id)[1]
-    check_session_fields(user, None, payload.model_dump(exclude_unset=True))
-    row = services.session_record(actor=user, client=client, therapist=therapist, **payload.model_dump())
+    fields = payload.model_dump(exclude_unset=True)
+    row = services.session_record(actor=user, client=client, therapist=therapist, **fields)
     return Status(201, session_out(row))
 
 
@@ -106,7 +91,6 @@ def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -
     user = actor(request)
     session = access.require_session_rw(user, session_id)
     fields = payload.model_dump(exclude_unset=True)
-    check_session_fields(user, session.therapist_id, fields)
     return session_out(services.session_update(actor=user, session=session, **fields))
 
 
@@ -137,9 +121,8 @@ def checkin_list(
 def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> Status[dict[str, Any]]:
     user = actor(request)
     client = access.require_client_rw(user, client_id)
-    return Status(
-        201, checkin_out(services.checkin_record(actor=user, client=client, **payload.model_dump()))
-    )
+    fields = payload.model_dump(exclude_unset=True)
+    return Status(201, checkin_out(services.checkin_record(actor=user, client=client, **fields)))
 
 
 @router.get("/checkins/{checkin_id}", response=CheckInOut, summary="One check-in")
@@ -154,8 +137,7 @@ def checkin_get(request: HttpRequest, checkin_id: Id) -> dict[str, Any]:
 def checkin_patch(request: HttpRequest, checkin_id: Id, payload: CheckInPatch) -> dict[str, Any]:
     user = actor(request)
     checkin = access.require_checkin_rw(user, checkin_id)
-    current = {name: getattr(checkin, name) for name in services.CHECKIN_FIELDS}
-    fields = {**current, **payload.model_dump(exclude_unset=True)}
+    fields = payload.model_dump(exclude_unset=True)
     return checkin_out(services.checkin_update(actor=user, checkin=checkin, **fields))
 
 

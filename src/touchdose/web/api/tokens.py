@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from touchdose.web import selectors, services
@@ -36,7 +36,5 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 )
 def token_revoke(request: HttpRequest, token_id: Id) -> HttpResponse:
     if not services.api_token_revoke(actor=actor(request), token_id=token_id):
-        from django.http import Http404
-
         raise Http404
     return HttpResponse(status=204)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from touchdose.web import services
 from touchdose.web.forms import SignupForm
-from touchdose.web.views._common import page
+from touchdose.web.views.pages import page
 
 
 @require_http_methods(["GET", "POST"])

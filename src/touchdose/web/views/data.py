@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from touchdose.io import FileRejected, RowProblem, csvfile, jsonfile
 from touchdose.records import RecordError
-from touchdose.web import access, selectors, services
+from touchdose.reports.clinician_html import render_html
+from touchdose.reports.clinician_pdf import render_pdf
+from touchdose.web import access, convert, selectors, services
 from touchdose.web.api.schemas import MAX_ID
 from touchdose.web.models import Client
 
@@ -67,7 +69,8 @@ def parse_upload(client: Client, kind: str, text: str, zone_name: str) -> Parsed
         if kind == "json":
             cf, naive = jsonfile.loads(text, timezone=zone_name, source="upload")
         else:
-            cf, naive = csvfile.loads(text, profile=selectors.profile_for(client), zone=zone, source="upload")
+            profile = convert.profile_of_row(client)
+            cf, naive = csvfile.loads(text, profile=profile, zone=zone, source="upload")
     except FileRejected as rejected:
         return Parsed(kind, text, problems=tuple(rejected.problems))
     return Parsed(kind, text, client_file=cf, naive_times=naive)
@@ -227,11 +230,7 @@ def report(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
     client, _ = access.get_client_for_user(request.user, client_id)
     built = selectors.clinician_report(actor=request.user, client=client)
     if fmt == "pdf":
-        from touchdose.reports.clinician_pdf import render_pdf
-
         return _attachment(render_pdf(built), "application/pdf", f"touchdose-report-{client.pk}.pdf")
-    from touchdose.reports.clinician_html import render_html
-
     return _attachment(render_html(built), "text/html; charset=utf-8", f"touchdose-report-{client.pk}.html")
 
 

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from touchdose.records import AREA_LABELS, RecordError
+from touchdose.records import AREA_LABELS
 from touchdose.web import access, selectors, services
+from touchdose.web.convert import SESSION_FIELDS
 from touchdose.web.forms import RecordForm, SessionForm, SessionRatingForm, TherapistSessionForm
 from touchdose.web.models import MassageSession
-from touchdose.web.views._common import page, show_in_zone_of
+from touchdose.web.views.pages import confirm_delete, page, saved, show_in_zone_of
 
 #: Starting value of the minutes field when the engine has no plan yet (a common session length).
 DEFAULT_MINUTES = 45
-RATINGS = ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse")
 
 
 @login_required
@@ -44,16 +43,9 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
                "pressure": plan.get("pressure") or client.preferred_pressure,
                "minutes": plan.get("minutes") or DEFAULT_MINUTES}  # fmt: skip
     form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_record(
-                actor=request.user, client=client, therapist=therapist, **form.cleaned_data
-            )
-        except RecordError as error:
-            form.add_record_error(error)
-        else:
-            messages.success(request, "Session saved.")
-            return redirect("session_list", client_id=client.pk)
+    arguments = {"actor": request.user, "client": client, "therapist": therapist}
+    if saved(request, form, "Session saved.", services.session_record, **arguments):
+        return redirect("session_list", client_id=client.pk)
     context = {"form": form, "client": client, "editing": False, "by_therapist": therapist is not None}
     context.update(recommendation)
     return page(request, "session_form.html", context)
@@ -71,14 +63,16 @@ def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
 
 def _edit_form(session: MassageSession, data: Any, *, by_therapist: bool) -> RecordForm:
     """The client edits all of a session they logged and only their ratings of a therapist's one;
-    the therapist corrects what they did, never the client's ratings."""
-    initial = {name: getattr(session, name) for name in services.SESSION_FIELDS}
+    the therapist corrects what they did, never the client's ratings (the rule the service
+    enforces: :func:`touchdose.web.services.session_fields_check`)."""
+    initial = {name: getattr(session, name) for name in SESSION_FIELDS}
     initial["start"] = timezone.localtime(session.start)
     if by_therapist:
         return TherapistSessionForm(data, initial=initial)
     if session.therapist_id is None:
         return SessionForm(data, initial=initial)
-    return SessionRatingForm(data, initial={name: getattr(session, name) for name in RATINGS})
+    ratings = {name: getattr(session, name) for name in services.SESSION_RATINGS}
+    return SessionRatingForm(data, initial=ratings)
 
 
 @login_required
@@ -88,14 +82,8 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     show_in_zone_of(session.client)
     by_therapist = access.client_of(request.user) is None
     form = _edit_form(session, request.POST or None, by_therapist=by_therapist)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_update(actor=request.user, session=session, **form.cleaned_data)
-        except RecordError as error:
-            form.add_record_error(error)
-        else:
-            messages.success(request, "Session saved.")
-            return redirect("session_list", client_id=session.client_id)
+    if saved(request, form, "Session saved.", services.session_update, actor=request.user, session=session):
+        return redirect("session_list", client_id=session.client_id)
     context = {"form": form, "client": session.client, "editing": True, "obj": session}
     return page(request, "session_form.html", context)
 
@@ -104,10 +92,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_delete(request: HttpRequest, session_id: int) -> HttpResponse:
     session = access.require_session_rw(request.user, session_id)
-    client = session.client
-    if request.method == "POST":
-        services.session_delete(actor=request.user, session=session)
-        messages.success(request, "Session deleted.")
-        return redirect("session_list", client_id=client.pk)
-    show_in_zone_of(client)
-    return page(request, "confirm_delete.html", {"what": "session", "when": session.start, "client": client})
+    return confirm_delete(
+        request, what="session", when=session.start, client=session.client, back="session_list",
+        delete=lambda: services.session_delete(actor=request.user, session=session),
+    )  # fmt: skip

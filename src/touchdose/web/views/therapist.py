@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.web import access, selectors, services
 from touchdose.web.forms import ShareRedeemForm
-from touchdose.web.views._common import page
+from touchdose.web.views.pages import page
 
 
 @login_required
