@@ -11,13 +11,15 @@ Rules (docs/design.md "Security and privacy"):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from touchdose.web import selectors
 from touchdose.web.models import CheckIn, Client, MassageSession, Therapist
+
+T = TypeVar("T", Client, MassageSession, CheckIn)
 
 
 def client_of(user: Any) -> Client | None:
@@ -52,12 +54,17 @@ def get_client_for_user(user: Any, client_id: int) -> tuple[Client, bool]:
     raise _not_found()
 
 
+def _writable(found: tuple[T, bool], refusal: str) -> T:
+    """The record of ``found = (record, can_write)``, or 403 with ``refusal`` if it is read-only."""
+    record, can_write = found
+    if not can_write:
+        raise PermissionDenied(refusal)
+    return record
+
+
 def require_client_rw(user: Any, client_id: int) -> Client:
     """The client, if ``user`` may change it (only the client themselves); else 403/404."""
-    client, can_write = get_client_for_user(user, client_id)
-    if not can_write:
-        raise PermissionDenied("Only the client can change this.")
-    return client
+    return _writable(get_client_for_user(user, client_id), "Only the client can change this.")
 
 
 def require_linked_therapist(user: Any, client_id: int) -> tuple[Client, Therapist]:
@@ -83,10 +90,8 @@ def get_session_for_user(user: Any, session_id: int) -> tuple[MassageSession, bo
 
 
 def require_session_rw(user: Any, session_id: int) -> MassageSession:
-    session, can_write = get_session_for_user(user, session_id)
-    if not can_write:
-        raise PermissionDenied("Only the client, or the therapist who logged it, can change this session.")
-    return session
+    refusal = "Only the client, or the therapist who logged it, can change this session."
+    return _writable(get_session_for_user(user, session_id), refusal)
 
 
 def get_checkin_for_user(user: Any, checkin_id: int) -> tuple[CheckIn, bool]:
@@ -99,10 +104,7 @@ def get_checkin_for_user(user: Any, checkin_id: int) -> tuple[CheckIn, bool]:
 
 
 def require_checkin_rw(user: Any, checkin_id: int) -> CheckIn:
-    checkin, can_write = get_checkin_for_user(user, checkin_id)
-    if not can_write:
-        raise PermissionDenied("Only the client can change this check-in.")
-    return checkin
+    return _writable(get_checkin_for_user(user, checkin_id), "Only the client can change this check-in.")
 
 
 def require_client_account(user: Any) -> Client:

@@ -10,7 +10,8 @@ functions only translate them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -33,12 +34,10 @@ CHECKIN_FIELDS = _stored_fields(CheckIn, CheckInRow)
 PROFILE_FIELDS = _stored_fields(ClientProfile, Client)
 
 
+@functools.cache
 def _defaults(record_type: type) -> dict[str, Any]:
     fields = dataclasses.fields(record_type)
     return {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
-
-
-_SESSION_DEFAULTS, _CHECKIN_DEFAULTS = _defaults(Session), _defaults(CheckIn)
 
 
 def _stored(value: Any) -> Any:
@@ -56,9 +55,24 @@ def stored_values(source: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: _stored(getattr(source, name)) for name in names}
 
 
-def _row_values(names: tuple[str, ...], defaults: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
-    """Values to store from ``given``: a field not given takes the record's default (a required one
-    is None, so the record names it); an empty list, note or flag given as None is stored empty."""
+def check_known(what: str, fields: Iterable[str], allowed: Collection[str]) -> None:
+    """Refuse (ValueError) a field name that is not one of ``allowed``."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValueError(f"{what}: {', '.join(unknown)} is not a field (allowed: {', '.join(allowed)})")
+
+
+def _checked_values(
+    what: str, record_type: type, names: tuple[str, ...], given: Mapping[str, Any], build: Callable[..., Any]
+) -> dict[str, Any]:
+    """Values to store from ``given``, checked by building the record with ``build``.
+
+    A field not given takes the record's default (a required one is None, so the record names it);
+    an empty list, note or flag given as None is stored empty. Raises ValueError naming a field the
+    record does not have, RecordError listing every broken field.
+    """
+    check_known(what, given, names)
+    defaults = _defaults(record_type)
     values = {}
     for name in names:
         value, default = given.get(name, defaults.get(name)), defaults.get(name)
@@ -69,15 +83,18 @@ def _row_values(names: tuple[str, ...], defaults: dict[str, Any], given: Mapping
         elif isinstance(default, str):
             value = value or ""
         values[name] = value
+    build(values)
     return values
 
 
 def session_values(given: Mapping[str, Any]) -> dict[str, Any]:
-    return _row_values(SESSION_FIELDS, _SESSION_DEFAULTS, given)
+    """A session's values to store (see :func:`_checked_values`)."""
+    return _checked_values("session", Session, SESSION_FIELDS, given, session_of)
 
 
 def checkin_values(given: Mapping[str, Any]) -> dict[str, Any]:
-    return _row_values(CHECKIN_FIELDS, _CHECKIN_DEFAULTS, given)
+    """A check-in's values to store (see :func:`_checked_values`)."""
+    return _checked_values("checkin", CheckIn, CHECKIN_FIELDS, given, checkin_of)
 
 
 def session_of(values: Mapping[str, Any], *, therapist: str | None = None) -> Session:

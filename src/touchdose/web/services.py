@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +35,7 @@ from touchdose.web.models import (
 )
 from touchdose.web.models import CheckIn as CheckInRow
 
+Row = TypeVar("Row", MassageSession, CheckInRow)
 ROLES = ("client", "therapist")
 #: Share codes: 8 characters from an alphabet without look-alikes (0/O, 1/I/L), shown as XXXX-XXXX.
 #: 31**8 = 8.5e11 codes; with login rate limiting and a 24 h life, guessing one is hopeless.
@@ -119,17 +120,11 @@ def login_success_record(*, username: str) -> None:
 INTAKE_FIELDS = (*convert.PROFILE_FIELDS, "preferred_pressure", "personal_factors", "goals")
 
 
-def _known(what: str, fields: Iterable[str], allowed: Collection[str]) -> None:
-    unknown = sorted(set(fields) - set(allowed))
-    if unknown:
-        raise ValueError(f"{what}: {', '.join(unknown)} is not a field (allowed: {', '.join(allowed)})")
-
-
 @transaction.atomic
 def client_intake_save(*, actor: Any, client: Client, **fields: Any) -> Client:
     """Save the intake answers given in ``fields`` (a subset of :data:`INTAKE_FIELDS`; the others
     stay). The whole profile is checked before anything is saved."""
-    _known("intake", fields, INTAKE_FIELDS)
+    convert.check_known("intake", fields, INTAKE_FIELDS)
     values = {**convert.stored_values(client, INTAKE_FIELDS), **fields}
     convert.profile_of(values, client_id=client.pk)  # raises RecordError listing every broken field
     for name, value in values.items():
@@ -212,17 +207,10 @@ def share_revoke(*, actor: Any, client: Client, share_id: int) -> None:
 # A check-in is the client's own diary: only the client writes it (access.require_client_rw).
 
 
-def _checkin_values(fields: dict[str, Any]) -> dict[str, Any]:
-    _known("checkin", fields, CHECKIN_FIELDS)
-    values = convert.checkin_values(fields)
-    convert.checkin_of(values)  # raises RecordError listing every broken field
-    return values
-
-
 @transaction.atomic
 def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
     """A new check-in; fields not given take the record's default (a required one is refused)."""
-    row = CheckInRow.objects.create(client=client, **_checkin_values(fields))
+    row = CheckInRow.objects.create(client=client, **convert.checkin_values(fields))
     audit.record_about(actor=actor, row=row, action=Action.CHECKIN_RECORDED)
     return row
 
@@ -230,12 +218,16 @@ def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
 @transaction.atomic
 def checkin_update(*, actor: Any, checkin: CheckInRow, **fields: Any) -> CheckInRow:
     """Change the fields given; the others stay as stored (a form sends all, an API PATCH some)."""
-    current = convert.stored_values(checkin, CHECKIN_FIELDS)
-    for name, value in _checkin_values({**current, **fields}).items():
-        setattr(checkin, name, value)
-    checkin.save()
-    audit.record_about(actor=actor, row=checkin, action=Action.CHECKIN_UPDATED)
-    return checkin
+    values = convert.checkin_values({**convert.stored_values(checkin, CHECKIN_FIELDS), **fields})
+    return _saved(actor, checkin, values, Action.CHECKIN_UPDATED)
+
+
+def _saved(actor: Any, row: Row, values: dict[str, Any], action: Action) -> Row:
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    audit.record_about(actor=actor, row=row, action=action)
+    return row
 
 
 @transaction.atomic
@@ -267,13 +259,6 @@ def session_fields_check(*, actor: Any, logged_by_therapist: bool, fields: Itera
         )
 
 
-def _session_values(fields: dict[str, Any]) -> dict[str, Any]:
-    _known("session", fields, SESSION_FIELDS)
-    values = convert.session_values(fields)
-    convert.session_of(values)  # raises RecordError listing every broken field
-    return values
-
-
 @transaction.atomic
 def session_record(
     *, actor: Any, client: Client, therapist: Therapist | None = None, **fields: Any
@@ -281,7 +266,7 @@ def session_record(
     """A new session, logged by the client or (``therapist``) by their therapist. Fields not given
     take the record's default (a required one is refused)."""
     session_fields_check(actor=actor, logged_by_therapist=therapist is not None, fields=fields)
-    row = MassageSession.objects.create(client=client, therapist=therapist, **_session_values(fields))
+    row = MassageSession.objects.create(client=client, therapist=therapist, **convert.session_values(fields))
     audit.record_about(actor=actor, row=row, action=Action.SESSION_RECORDED)
     return row
 
@@ -291,12 +276,8 @@ def session_update(*, actor: Any, session: MassageSession, **fields: Any) -> Mas
     """Change the fields given; the others stay as stored (e.g. the client's ratings of a session the
     therapist logged)."""
     session_fields_check(actor=actor, logged_by_therapist=session.therapist_id is not None, fields=fields)
-    current = convert.stored_values(session, SESSION_FIELDS)
-    for name, value in _session_values({**current, **fields}).items():
-        setattr(session, name, value)
-    session.save()
-    audit.record_about(actor=actor, row=session, action=Action.SESSION_UPDATED)
-    return session
+    values = convert.session_values({**convert.stored_values(session, SESSION_FIELDS), **fields})
+    return _saved(actor, session, values, Action.SESSION_UPDATED)
 
 
 @transaction.atomic

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.views import View
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
@@ -13,53 +16,42 @@ from touchdose.web.views import accounts, client, data, pages, sessions, therapi
 
 T = "touchdose/"
 
+
+def _auth_page(view: type[View], template: str, **options: Any) -> Any:
+    """One of Django's account views, shown with our template."""
+    return view.as_view(template_name=T + template, **options)
+
+
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name=T + "login.html", authentication_form=ThrottledLoginForm),
-        name="login",
-    ),
+    path("login/", _auth_page(auth_views.LoginView, "login.html", authentication_form=ThrottledLoginForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delete/", accounts.account_delete, name="account_delete"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(template_name=T + "password_change.html"),
-        name="password_change",
-    ),
-    path(
-        "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name=T + "password_done.html"),
-        name="password_change_done",
-    ),
+    path("password/change/", _auth_page(auth_views.PasswordChangeView, "password_change.html"),
+         name="password_change"),
+    path("password/change/done/", _auth_page(auth_views.PasswordChangeDoneView, "password_done.html"),
+         name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name=T + "password_reset.html",
+        _auth_page(
+            auth_views.PasswordResetView, "password_reset.html",
             email_template_name=T + "password_reset_email.txt",
             subject_template_name=T + "password_reset_subject.txt",
         ),
         name="password_reset",
     ),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name=T + "password_reset_sent.html"),
-        name="password_reset_done",
-    ),
+    path("password/reset/sent/", _auth_page(auth_views.PasswordResetDoneView, "password_reset_sent.html"),
+         name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name=T + "password_reset_confirm.html",
-            success_url=reverse_lazy("password_reset_complete"),
-        ),
+        _auth_page(auth_views.PasswordResetConfirmView, "password_reset_confirm.html",
+                   success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm",
     ),
-    path(
-        "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name=T + "password_done.html"),
-        name="password_reset_complete",
-    ),
-]
+    path("password/reset/done/", _auth_page(auth_views.PasswordResetCompleteView, "password_done.html"),
+         name="password_reset_complete"),
+]  # fmt: skip
 
 client_patterns = [
     path("", client.dashboard, name="dashboard"),

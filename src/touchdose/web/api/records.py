@@ -6,8 +6,9 @@ records; a therapist the client shares with reads them and may log a session; an
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -23,7 +24,6 @@ from touchdose.web.api.schemas import (
     SessionOut,
     SessionPatch,
 )
-from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import CheckIn, MassageSession
 
 router = Router(tags=["records"])
@@ -36,21 +36,8 @@ def _page(offset: int, limit: int) -> slice:
     return slice(offset, offset + limit)
 
 
-def session_out(row: MassageSession) -> dict[str, Any]:
-    fields = {name: getattr(row, name) for name in SESSION_FIELDS}
-    return {
-        "id": row.pk,
-        "client_id": row.client_id,
-        "logged_by_therapist": row.therapist_id is not None,
-        **fields,
-    }
-
-
-def checkin_out(row: CheckIn) -> dict[str, Any]:
-    return {"id": row.pk, "client_id": row.client_id, **{n: getattr(row, n) for n in CHECKIN_FIELDS}}
-
-
 # --- sessions ------------------------------------------------------------------------------------
+# The field rules (who writes which field) and the PATCH merge live in the services.
 
 
 @router.get(
@@ -58,10 +45,9 @@ def checkin_out(row: CheckIn) -> dict[str, Any]:
 )
 def session_list(
     request: HttpRequest, client_id: Id, offset: Offset = 0, limit: Limit = 200
-) -> list[dict[str, Any]]:
+) -> QuerySet[MassageSession]:
     client, _ = access.get_client_for_user(actor(request), client_id)
-    rows = selectors.sessions_list(actor=actor(request), client=client)[_page(offset, limit)]
-    return [session_out(r) for r in rows]
+    return selectors.sessions_list(actor=actor(request), client=client)[_page(offset, limit)]
 
 
 @router.post(
@@ -69,29 +55,27 @@ def session_list(
     response={201: SessionOut},
     summary="Log a session (the client, or their therapist)",
 )
-def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> Status[dict[str, Any]]:
+def session_create(request: HttpRequest, client_id: Id, payload: SessionIn) -> Status[MassageSession]:
     user = actor(request)
     client, can_write = access.get_client_for_user(user, client_id)
     therapist = None if can_write else access.require_linked_therapist(user, client_id)[1]
     fields = payload.model_dump(exclude_unset=True)
-    row = services.session_record(actor=user, client=client, therapist=therapist, **fields)
-    return Status(201, session_out(row))
+    return Status(201, services.session_record(actor=user, client=client, therapist=therapist, **fields))
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, summary="One session")
-def session_get(request: HttpRequest, session_id: Id) -> dict[str, Any]:
+def session_get(request: HttpRequest, session_id: Id) -> MassageSession:
     session, _ = access.get_session_for_user(actor(request), session_id)
-    return session_out(selectors.session_read(actor=actor(request), session=session))
+    return selectors.session_read(actor=actor(request), session=session)
 
 
 @router.patch(
     "/sessions/{session_id}", response=SessionOut, summary="Change a session (fields not sent stay)"
 )
-def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -> dict[str, Any]:
+def session_patch(request: HttpRequest, session_id: Id, payload: SessionPatch) -> MassageSession:
     user = actor(request)
     session = access.require_session_rw(user, session_id)
-    fields = payload.model_dump(exclude_unset=True)
-    return session_out(services.session_update(actor=user, session=session, **fields))
+    return services.session_update(actor=user, session=session, **payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/sessions/{session_id}", response={204: None}, summary="Delete a session")
@@ -109,36 +93,34 @@ def session_delete(request: HttpRequest, session_id: Id) -> HttpResponse:
 )
 def checkin_list(
     request: HttpRequest, client_id: Id, offset: Offset = 0, limit: Limit = 200
-) -> list[dict[str, Any]]:
+) -> QuerySet[CheckIn]:
     client, _ = access.get_client_for_user(actor(request), client_id)
-    rows = selectors.checkins_list(actor=actor(request), client=client)[_page(offset, limit)]
-    return [checkin_out(r) for r in rows]
+    return selectors.checkins_list(actor=actor(request), client=client)[_page(offset, limit)]
 
 
 @router.post(
     "/clients/{client_id}/checkins", response={201: CheckInOut}, summary="Record a check-in (the client only)"
 )
-def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> Status[dict[str, Any]]:
+def checkin_create(request: HttpRequest, client_id: Id, payload: CheckInIn) -> Status[CheckIn]:
     user = actor(request)
     client = access.require_client_rw(user, client_id)
     fields = payload.model_dump(exclude_unset=True)
-    return Status(201, checkin_out(services.checkin_record(actor=user, client=client, **fields)))
+    return Status(201, services.checkin_record(actor=user, client=client, **fields))
 
 
 @router.get("/checkins/{checkin_id}", response=CheckInOut, summary="One check-in")
-def checkin_get(request: HttpRequest, checkin_id: Id) -> dict[str, Any]:
+def checkin_get(request: HttpRequest, checkin_id: Id) -> CheckIn:
     checkin, _ = access.get_checkin_for_user(actor(request), checkin_id)
-    return checkin_out(selectors.checkin_read(actor=actor(request), checkin=checkin))
+    return selectors.checkin_read(actor=actor(request), checkin=checkin)
 
 
 @router.patch(
     "/checkins/{checkin_id}", response=CheckInOut, summary="Change a check-in (fields not sent stay)"
 )
-def checkin_patch(request: HttpRequest, checkin_id: Id, payload: CheckInPatch) -> dict[str, Any]:
+def checkin_patch(request: HttpRequest, checkin_id: Id, payload: CheckInPatch) -> CheckIn:
     user = actor(request)
     checkin = access.require_checkin_rw(user, checkin_id)
-    fields = payload.model_dump(exclude_unset=True)
-    return checkin_out(services.checkin_update(actor=user, checkin=checkin, **fields))
+    return services.checkin_update(actor=user, checkin=checkin, **payload.model_dump(exclude_unset=True))
 
 
 @router.delete("/checkins/{checkin_id}", response={204: None}, summary="Delete a check-in")

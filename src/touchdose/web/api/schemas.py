@@ -1,10 +1,11 @@
 """Request and response shapes of the API.
 
-The shapes carry types only. The rules (ranges, vocabularies, time with a UTC offset) live in
-:mod:`touchdose.records` and are applied by the services, so a bad value gets the same words here
-as in a file or a form. The only limits set here protect the transport: ids fit the database,
-text holds no NUL character (PostgreSQL refuses it), times lie in years 1900-2200 (so converting
-them to UTC cannot overflow).
+Sessions, check-ins and tokens take their fields and types from the models (django-ninja
+``ModelSchema``); the rest are shapes of their own. The shapes carry types only. The rules (ranges,
+vocabularies, time with a UTC offset) live in :mod:`touchdose.records` and are applied by the
+services, so a bad value gets the same words here as in a file or a form. The only limits set here
+protect the transport: ids fit the database, text holds no NUL character (PostgreSQL refuses it),
+times lie in years 1900-2200 (so converting them to UTC cannot overflow).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from ninja import Field, Path, Schema
-from pydantic import AfterValidator
+from ninja import Field, ModelSchema, Path, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
+from touchdose.web.models import ApiToken, CheckIn, MassageSession
 
 #: Largest id the database holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -41,6 +45,8 @@ Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_nul)]
 Word = Annotated[str, Field(max_length=40), AfterValidator(_no_nul)]
 Time = Annotated[datetime, AfterValidator(_sane_year)]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: A response always carries every field (null where empty): the schema says each one is required.
+ALWAYS_SENT = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class Problem(Schema):
@@ -69,90 +75,83 @@ class ClientDetailOut(ClientOut):
     profile: dict[str, Any]  # docs/formats.md "client" object
 
 
-class SessionIn(Schema):
+# --- sessions and check-ins: the model's fields (django-ninja ModelSchema), with the transport limits
+# above on times, words and text. A field not sent takes the record's default (see the services).
+
+
+class SessionIn(ModelSchema):
     start: Time
-    pressure: int
-    minutes: int
     technique: list[Word] = Field(default_factory=lambda: ["other"])
     regions: list[Word] = Field(default_factory=list)
-    pain_before: int | None = None
-    pain_during_max: int | None = None
-    pain_after: int | None = None
-    relaxation_after: int | None = None
     adverse: list[Word] = Field(default_factory=list)
     note: Text = ""
 
+    class Meta:
+        model = MassageSession
+        fields = SESSION_FIELDS
 
-class SessionPatch(Schema):
+
+class SessionPatch(ModelSchema):
     start: Time | None = None
-    pressure: int | None = None
-    minutes: int | None = None
     technique: list[Word] | None = None
     regions: list[Word] | None = None
-    pain_before: int | None = None
-    pain_during_max: int | None = None
-    pain_after: int | None = None
-    relaxation_after: int | None = None
     adverse: list[Word] | None = None
     note: Text | None = None
 
+    class Meta:
+        model = MassageSession
+        fields = SESSION_FIELDS
+        fields_optional = "__all__"
 
-class SessionOut(Schema):
+
+class SessionOut(ModelSchema):
+    model_config = ALWAYS_SENT
     id: int
     client_id: int
     logged_by_therapist: bool
-    start: datetime
-    pressure: int
-    minutes: int
     technique: list[str]
     regions: list[str]
-    pain_before: int | None
-    pain_during_max: int | None
-    pain_after: int | None
-    relaxation_after: int | None
     adverse: list[str]
     note: str
 
+    class Meta:
+        model = MassageSession
+        fields = ("id", *SESSION_FIELDS)
 
-class CheckInIn(Schema):
+    @staticmethod
+    def resolve_logged_by_therapist(row: MassageSession) -> bool:
+        return row.therapist_id is not None
+
+
+class CheckInIn(ModelSchema):
     time: Time
-    pain: int
-    fatigue: int | None = None
-    sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    mood: int | None = None
-    flare: bool = False
-    rescue_doses: int | None = None
-    activity_minutes: int | None = None
     note: Text = ""
 
+    class Meta:
+        model = CheckIn
+        fields = CHECKIN_FIELDS
 
-class CheckInPatch(Schema):
+
+class CheckInPatch(ModelSchema):
     time: Time | None = None
-    pain: int | None = None
-    fatigue: int | None = None
-    sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    mood: int | None = None
-    flare: bool | None = None
-    rescue_doses: int | None = None
-    activity_minutes: int | None = None
+    flare: bool | None = None  # not the model's default: a field not sent stays as stored
     note: Text | None = None
 
+    class Meta:
+        model = CheckIn
+        fields = CHECKIN_FIELDS
+        fields_optional = "__all__"
 
-class CheckInOut(Schema):
+
+class CheckInOut(ModelSchema):
+    model_config = ALWAYS_SENT
     id: int
     client_id: int
-    time: datetime
-    pain: int
-    fatigue: int | None
-    sleep_hours: float | None
-    sleep_quality: int | None
-    mood: int | None
-    flare: bool
-    rescue_doses: int | None
-    activity_minutes: int | None
     note: str
+
+    class Meta:
+        model = CheckIn
+        fields = ("id", *CHECKIN_FIELDS)
 
 
 class AnalysisOut(Schema):
@@ -171,13 +170,13 @@ class TokenIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_no_nul)]
 
 
-class TokenOut(Schema):
+class TokenOut(ModelSchema):
+    model_config = ALWAYS_SENT
     id: int
-    name: str
-    prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+
+    class Meta:
+        model = ApiToken
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
 
 
 class TokenCreatedOut(TokenOut):

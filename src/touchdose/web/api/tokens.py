@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
 
@@ -15,20 +14,16 @@ from touchdose.web.models import ApiToken
 router = Router(tags=["tokens"], auth=session_auth)
 
 
-def token_out(token: ApiToken) -> dict[str, Any]:
-    names = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-    return {name: getattr(token, name) for name in names}
-
-
 @router.get("/tokens", response=list[TokenOut], summary="Your personal tokens (never the tokens themselves)")
-def token_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [token_out(t) for t in selectors.api_tokens_of(user=actor(request))]
+def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
+    return selectors.api_tokens_of(user=actor(request))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Make a personal token (shown once)")
-def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
     token, raw = services.api_token_create(actor=actor(request), name=payload.name)
-    return Status(201, {**token_out(token), "token": raw})
+    token.token = raw  # type: ignore[attr-defined]  # shown once, in this response only
+    return Status(201, token)
 
 
 @router.delete(
