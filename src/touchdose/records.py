@@ -20,7 +20,7 @@ touchdose.records.RecordError: session: pressure = 0 is not allowed (allowed: a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -54,13 +54,6 @@ AREA_REGION: dict[str, int] = {
     "neck": 5, "upper_back": 5, "lower_back": 5, "chest": 5, "abdomen": 5,
 }  # fmt: skip
 AREAS: tuple[str, ...] = tuple(AREA_REGION)
-REGION_NAMES: dict[int, str] = {
-    1: "left upper",
-    2: "right upper",
-    3: "left lower",
-    4: "right lower",
-    5: "axial",
-}
 #: Areas that count in the WPI but never make a region painful for "generalized pain"
 #: (Wolfe 2016: "Jaw, chest, and abdominal pain are excluded from the generalized pain definition").
 GENERALIZED_EXCLUDED: frozenset[str] = frozenset({"jaw_left", "jaw_right", "chest", "abdomen"})
@@ -215,6 +208,10 @@ def _is_timezone(name: str) -> bool:
 
 # --- Records --------------------------------------------------------------------
 
+# Field metadata keys: the highest answer of an ACR 2016 symptom item; a 0-10 rating.
+_SSS_MAX = "sss_max"
+_RATING = {"rating": True}
+
 
 @dataclass(frozen=True)
 class Acr2016Answers:
@@ -224,23 +221,33 @@ class Acr2016Answers:
     """
 
     wpi_regions: tuple[str, ...] = ()
-    fatigue: int | None = None
-    waking_unrefreshed: int | None = None
-    cognitive: int | None = None
-    headaches: int | None = None
-    lower_abdominal_pain: int | None = None
-    depression: int | None = None
+    # The six Symptom Severity Scale items, each with its highest answer (``_SSS_MAX``): part A,
+    # past week, 0-3; part B, past 6 months, 0 or 1 (Wolfe 2016 table; docs/instruments.md 1.2).
+    fatigue: int | None = field(default=None, metadata={_SSS_MAX: 3})
+    waking_unrefreshed: int | None = field(default=None, metadata={_SSS_MAX: 3})
+    cognitive: int | None = field(default=None, metadata={_SSS_MAX: 3})
+    headaches: int | None = field(default=None, metadata={_SSS_MAX: 1})
+    lower_abdominal_pain: int | None = field(default=None, metadata={_SSS_MAX: 1})
+    depression: int | None = field(default=None, metadata={_SSS_MAX: 1})
     symptoms_3_months: bool | None = None
 
     def __post_init__(self) -> None:
         c = _Checker("acr2016")
         c.members("wpi_regions", self.wpi_regions, AREAS)
-        for name in ("fatigue", "waking_unrefreshed", "cognitive"):
-            c.whole(name, getattr(self, name), 0, 3, optional=True)
-        for name in ("headaches", "lower_abdominal_pain", "depression"):
-            c.whole(name, getattr(self, name), 0, 1, optional=True)
+        for name, highest in ACR_SYMPTOM_MAX.items():
+            c.whole(name, getattr(self, name), 0, highest, optional=True)
         c.boolean("symptoms_3_months", self.symptoms_3_months, optional=True)
         c.raise_if_any()
+
+
+#: The ACR 2016 symptom items in questionnaire order, each with its highest answer (3 or 1):
+#: the one list the instruments, the file formats, FHIR, the web intake and the simulator use.
+ACR_SYMPTOM_MAX: dict[str, int] = {
+    f.name: f.metadata[_SSS_MAX] for f in fields(Acr2016Answers) if _SSS_MAX in f.metadata
+}
+ACR_SYMPTOM_ITEMS: tuple[str, ...] = tuple(ACR_SYMPTOM_MAX)
+#: Every field of the ACR 2016 answers, in order (the keys of the client file's ``acr2016`` object).
+ACR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Acr2016Answers))
 
 
 @dataclass(frozen=True)
@@ -291,10 +298,10 @@ class Session:
     minutes: int
     technique: tuple[str, ...] = ("other",)  # "other" = not said; never guessed
     regions: tuple[str, ...] = ()
-    pain_before: int | None = None
-    pain_during_max: int | None = None
-    pain_after: int | None = None
-    relaxation_after: int | None = None
+    pain_before: int | None = field(default=None, metadata=_RATING)
+    pain_during_max: int | None = field(default=None, metadata=_RATING)
+    pain_after: int | None = field(default=None, metadata=_RATING)
+    relaxation_after: int | None = field(default=None, metadata=_RATING)
     adverse: tuple[str, ...] = ()
     note: str = ""
     therapist: str | None = None
@@ -308,7 +315,7 @@ class Session:
         if isinstance(self.technique, tuple) and not self.technique:
             c.add("technique", "", "at least one of " + ", ".join(TECHNIQUES))
         c.members("regions", self.regions, AREAS)
-        for name in ("pain_before", "pain_during_max", "pain_after", "relaxation_after"):
+        for name in SESSION_RATINGS:
             c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
         c.members("adverse", self.adverse, ADVERSE_EVENTS)
         c.text("note", self.note)
@@ -319,16 +326,20 @@ class Session:
         return "flare" in self.adverse
 
 
+#: The client's own 0-10 ratings of a session (pain before, worst during, after; relaxation after).
+SESSION_RATINGS: tuple[str, ...] = tuple(f.name for f in fields(Session) if f.metadata.get("rating"))
+
+
 @dataclass(frozen=True)
 class CheckIn:
     """A diary entry: pain is the average over the last 24 h (0-10)."""
 
     time: datetime
     pain: int
-    fatigue: int | None = None
+    fatigue: int | None = field(default=None, metadata=_RATING)
     sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    mood: int | None = None
+    sleep_quality: int | None = field(default=None, metadata=_RATING)
+    mood: int | None = field(default=None, metadata=_RATING)
     flare: bool = False
     rescue_doses: int | None = None
     activity_minutes: int | None = None
@@ -339,7 +350,7 @@ class CheckIn:
         c = _Checker("checkin")
         c.aware("time", self.time)
         c.whole("pain", self.pain, NRS_MIN, NRS_MAX)
-        for name in ("fatigue", "sleep_quality", "mood"):
+        for name in CHECKIN_RATINGS:
             c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
         c.number("sleep_hours", self.sleep_hours, 0, SLEEP_HOURS_MAX, optional=True)
         c.boolean("flare", self.flare)
@@ -348,6 +359,10 @@ class CheckIn:
         c.text("note", self.note)
         c.members("red_flags", self.red_flags, RED_FLAGS, distinct=True)
         c.raise_if_any()
+
+
+#: A check-in's optional 0-10 ratings besides pain (fatigue, sleep quality, mood: 10 = best).
+CHECKIN_RATINGS: tuple[str, ...] = tuple(f.name for f in fields(CheckIn) if f.metadata.get("rating"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parents[2] / "src" / "touchdose"
-PURE = ["records.py", "instruments", "analysis", "painmodel", "evidence"]
+PURE = ["records.py", "text.py", "types.py", "instruments", "analysis", "painmodel", "evidence"]
 FORBIDDEN_IMPORTS = (
     "django", "ninja", "typer", "rich", "matplotlib", "fhir", "fpdf", "sqlite3", "psycopg", "socket",
     "urllib", "http", "shutil", "touchdose.web", "touchdose.cli", "touchdose.io", "touchdose.reports",

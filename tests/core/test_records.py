@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from touchdose.records import (
+    ACR_SYMPTOM_ITEMS,
+    ACR_SYMPTOM_MAX,
     AREA_LABELS,
     AREA_REGION,
     AREAS,
+    CHECKIN_RATINGS,
     GENERALIZED_EXCLUDED,
     PRESSURE_NAMES,
+    SESSION_RATINGS,
+    Acr2016Answers,
     CheckIn,
     ClientFile,
     ClientProfile,
@@ -70,3 +76,24 @@ def test_client_file_keeps_records_in_time_order() -> None:
     later, earlier = CheckIn(time=T0.replace(day=6), pain=4), CheckIn(time=T0, pain=6)
     cf = ClientFile(client=ClientProfile(id="c"), checkins=(later, earlier))
     assert cf.checkins == (earlier, later)
+
+
+def test_rating_fields_and_acr_items_come_from_the_records() -> None:
+    assert SESSION_RATINGS == ("pain_before", "pain_during_max", "pain_after", "relaxation_after")
+    assert CHECKIN_RATINGS == ("fatigue", "sleep_quality", "mood")
+    assert ACR_SYMPTOM_MAX == {"fatigue": 3, "waking_unrefreshed": 3, "cognitive": 3, "headaches": 1,
+                               "lower_abdominal_pain": 1, "depression": 1}  # fmt: skip
+    assert tuple(ACR_SYMPTOM_MAX) == ACR_SYMPTOM_ITEMS
+    with pytest.raises(RecordError, match="a whole number 0-1"):
+        Acr2016Answers(headaches=2)
+
+
+def test_the_acr_symptom_items_are_listed_only_in_records() -> None:
+    # One home for each vocabulary (docs/design.md "Architecture"): other modules import the list.
+    src = Path(__file__).parents[2] / "src" / "touchdose"
+    listed = [
+        str(p.relative_to(src))
+        for p in sorted(src.rglob("*.py"))
+        if '"lower_abdominal_pain"' in p.read_text(encoding="utf-8") and "migrations" not in p.parts
+    ]
+    assert not listed, f"list the ACR 2016 items once, in records.py; also listed in {listed}"

@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from touchdose.analysis.engine import analyze_client
 from touchdose.io import read_client_file
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
-from touchdose.reports.clinician import CAUTION, MAX_SESSION_ROWS, NOT_YET, build_report, fmt, pct, signed
+from touchdose.reports.clinician import CAUTION, MAX_SESSION_ROWS, NOT_YET, build_report, fmt, signed
 from touchdose.reports.clinician_html import render_html
 from touchdose.reports.clinician_pdf import render_pdf
+from touchdose.text import percent
 
 from ..io.strategies import client_files
 
@@ -155,7 +156,7 @@ def test_the_engine_numbers_reach_the_pdf_whatever_it_computes(
     for c in (analysis.get("comparison") or {}).values():
         if c:
             assert f"{signed(c['effect'])} " in text
-            assert pct(c["p_benefit"]) in text
+            assert percent(c["p_benefit"], ends=True) in text
     if analysis.get("verdict"):
         assert all(re.sub(r"\s+", " ", reason) in text for reason in analysis["verdict"]["reasons"])
 
@@ -214,7 +215,7 @@ def test_the_same_report_gives_the_same_pdf(example: ClientFile, analysis: dict[
 
 
 def test_number_formats() -> None:
-    assert [fmt(2), fmt(2.25), fmt(None), signed(-1), signed(0.5), pct(0.5)] == [
+    assert [fmt(2), fmt(2.25), fmt(None), signed(-1), signed(0.5), percent(0.5, ends=True)] == [
         "2",
         "2.2",
         "-",

@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln, ndtri, stdtr
 
-FloatArray = NDArray[np.float64]
+from touchdose.types import FloatArray
 
 #: Number of cells of the midpoint grid over rho in (-1, 1). A cell width of 0.01 is much
 #: narrower than the posterior SD of rho for any diary of weeks to years (about

@@ -66,6 +66,7 @@ from touchdose.analysis._exposure import (
 )
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import ClientFile
+from touchdose.text import count
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -226,11 +227,6 @@ class ComparisonSet:
         return self.results[outcome]
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 time``, ``2 times``: counts in messages read as plain English."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:
     o = DIARY_OUTCOMES[d.outcome]
     reasons: list[str] = []
@@ -248,13 +244,13 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
         needs.append(f"{more} more diary days without massage before {when}")
     if d.episodes < min_episodes:
         reasons.append(
-            f"Massage days and massage-free days alternated {_count(d.episodes, 'time')} "
+            f"Massage days and massage-free days alternated {count(d.episodes, 'time')} "
             f"({min_episodes} needed): "
             "with so few switches a change cannot be put down to massage."
         )
         more = min_episodes - d.episodes
         needs.append(
-            f"{_count(more, 'more session')} in different weeks, with {o.label} logged on the massage day "
+            f"{count(more, 'more session')} in different weeks, with {o.label} logged on the massage day "
             "and "
             "the days after, and massage-free days in between"
         )

@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import log_expit
+
+from touchdose.types import FloatArray
 
 Model = Literal["empiric", "logistic"]
 MODELS: tuple[str, ...] = ("empiric", "logistic")
@@ -45,7 +46,6 @@ DEFAULT_INTERCEPT = 3.0
 _GRID_SDS = 12.0
 _GRID_NODES = 4001
 
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

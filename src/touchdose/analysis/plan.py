@@ -38,6 +38,7 @@ from touchdose.analysis.verdict import (
 )
 from touchdose.evidence.doses import Dose, starting_dose
 from touchdose.records import AREA_LABELS, PRESSURE_MIN, PRESSURE_NAMES, ClientFile, ClientProfile, Session
+from touchdose.text import count
 
 __all__ = [
     "MIN_MINUTES",
@@ -207,12 +208,12 @@ def make_plan(
             minutes = _round_minutes(dose.minutes * REDUCED_MINUTES_FACTOR)
             per_week = max(1, dose.sessions_per_week - 1)
             why.append(
-                f"{minutes} minutes, {per_week} time{'s' if per_week > 1 else ''} a week: shorter and less "
+                f"{minutes} minutes, {count(per_week, 'time')} a week: shorter and less "
                 f"often than the trial dose ({dose.minutes} minutes, {dose.sessions_per_week} a week) "
                 "because of the aggravation."
             )
         else:
-            why.append(f"{minutes} minutes, {per_week} time{'s' if per_week > 1 else ''} a week: {dose.why}")
+            why.append(f"{minutes} minutes, {count(per_week, 'time')} a week: {dose.why}")
         if verdict.state == "no_effect":
             why.append(
                 "Nothing measurable changed so far: continuing is your choice; it may not be worth the cost."

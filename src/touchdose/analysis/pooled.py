@@ -36,13 +36,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
 from touchdose.evidence.meta import LEVEL, METHODS, MetaResult, meta_analysis
 from touchdose.instruments.change import MID_POINTS
-
-FloatArray = NDArray[np.float64]
+from touchdose.types import FloatArray
 
 __all__ = ["ClientShrunken", "PooledEffects", "pool_clients"]
 

@@ -29,10 +29,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from touchdose.analysis.crm import DEFAULT_PRIOR_VAR, FloatArray, Model, posterior
+from touchdose.analysis.crm import DEFAULT_PRIOR_VAR, Model, posterior
 from touchdose.analysis.crm import crm as crm  # the stable path of docs/formats.md "Stable Python API"
 from touchdose.analysis.response import SessionResponse
 from touchdose.records import PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, SENSITIVITIES
+from touchdose.text import percent
+from touchdose.types import FloatArray
 
 __all__ = [
     "OVERDOSE_MARGIN",
@@ -205,10 +207,6 @@ def _check_options(sensitivity: str, max_pressure: int | None, target: float) ->
         raise ValueError(f"target = {target!r} is not allowed (allowed: a probability in (0, 0.9))")
 
 
-def _pct(p: float) -> str:
-    return f"{100 * p:.0f} %"
-
-
 def titrate(
     exposures: Sequence[Exposure],
     *,
@@ -330,14 +328,14 @@ def _with_reasons(t: Titration, used: Sequence[Exposure]) -> Titration:
     if at_rec:
         why.append(f"{bad} of {len(at_rec)} sessions at pressure {rec} ({name}) were followed by more pain.")
     why.append(
-        f"Estimated chance of more pain after a session at pressure {rec}: {_pct(risk)} "
-        f"(the limit is {_pct(t.target)})."
+        f"Estimated chance of more pain after a session at pressure {rec}: {percent(risk)} "
+        f"(the limit is {percent(t.target)})."
     )
     rule_text = {
         "risk": "A firmer pressure would have an estimated risk above the limit.",
         "overdose": (
             f"A firmer pressure is not yet safe enough: the chance that its risk is above "
-            f"{_pct(t.target + OVERDOSE_MARGIN)} is {_pct(OVERDOSE_MAX_PROB)} or more."
+            f"{percent(t.target + OVERDOSE_MARGIN)} is {percent(OVERDOSE_MAX_PROB)} or more."
         ),
         "no_skipping": (
             f"Never more than one level above the firmest pressure tolerated so far ({t.highest_tolerated})."

@@ -33,7 +33,6 @@ from numpy.typing import NDArray
 from scipy.stats import beta as beta_dist
 
 from touchdose.analysis.comparison import DIARY_OUTCOMES, Comparison, Refusal
-from touchdose.analysis.crm import FloatArray
 from touchdose.analysis.response import (
     AGGRAVATION_POINTS,
     FOLLOWUP_24H_HOURS,
@@ -42,6 +41,8 @@ from touchdose.analysis.response import (
 )
 from touchdose.analysis.safety import Safety
 from touchdose.records import ClientFile
+from touchdose.text import count, percent
+from touchdose.types import FloatArray
 
 __all__ = [
     "CAUTION",
@@ -315,10 +316,6 @@ class Verdict:
         }
 
 
-def _pct(p: float) -> str:
-    return f"{100 * p:.0f} %"
-
-
 def _num(x: float) -> str:
     return f"{abs(x):.1f}"
 
@@ -352,7 +349,7 @@ def _comparison_reason(c: Comparison) -> str:
     return (
         f"{o.label.capitalize()} was {_num(c.effect)} {unit} {word} on massage days than on days without "
         f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful benefit (at least "
-        f"{c.mid:g} {unit}): {_pct(c.p_benefit)}, of a meaningful harm: {_pct(c.p_harm)}."
+        f"{c.mid:g} {unit}): {percent(c.p_benefit)}, of a meaningful harm: {percent(c.p_harm)}."
     )
 
 
@@ -389,7 +386,7 @@ def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
     if t.judged < MIN_JUDGED_SESSIONS:
         more = MIN_JUDGED_SESSIONS - t.judged
         need.append(
-            f"{more} more session{'s' if more > 1 else ''} with pain rated before, and a diary entry "
+            f"{count(more, 'more session')} with pain rated before, and a diary entry "
             "24 h and 48 h after"
         )
     if pain is None:
@@ -494,11 +491,11 @@ def _background_reason(a: int, n: int, background: Background | None, excess: fl
             f"{background.windows} two-day stretches"
         )
     else:
-        usual = _pct(DEFAULT_BACKGROUND_RATE)
+        usual = percent(DEFAULT_BACKGROUND_RATE)
         base = f"too few massage-free stretches to measure, so the usual {usual} was assumed"
     return (
         f"More pain followed {a} of {n} sessions with both follow-ups; {base}. Chance that sessions "
-        f"bring more pain than your usual ups and downs: {_pct(excess)}."
+        f"bring more pain than your usual ups and downs: {percent(excess)}."
     )
 
 

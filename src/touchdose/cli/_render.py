@@ -15,6 +15,7 @@ from rich.table import Table
 
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import PRESSURE_NAMES
+from touchdose.text import percent, words
 
 
 def _pressure(level: Any) -> str:
@@ -75,7 +76,7 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
     table.add_row("Sessions per week", str(p.get("sessions_per_week", "-")))
     table.add_row("Avoid", ", ".join(p.get("avoid_regions") or []) or "nothing")
     if t is not None and t.get("risk_by_pressure"):
-        risks = "  ".join(f"{k}: {v:.0%}" for k, v in t["risk_by_pressure"].items())
+        risks = "  ".join(f"{k}: {percent(v)}" for k, v in t["risk_by_pressure"].items())
         table.add_row("Flare risk by pressure", risks)
     out.print(table)
     for why in p.get("why", []):
@@ -90,7 +91,7 @@ def _instruments(ins: dict[str, Any], out: Console) -> None:
     table = Table(title="Questionnaires", show_header=False)
     acr = ins.get("acr2016")
     if acr:
-        band = f" ({acr['severity_band'].replace('_', ' ')})" if acr.get("severity_band") else ""
+        band = f" ({words(acr['severity_band'], capital=False)})" if acr.get("severity_band") else ""
         table.add_row(
             "ACR 2016",
             f"pain areas (WPI) {acr['wpi']}/19, symptoms (SSS) {_or_dash(acr['sss'])}/12, "
@@ -137,7 +138,7 @@ def _sessions(sessions: list[dict[str, Any]], out: Console) -> None:
             _num(s["immediate_change"]),
             _num(s["change_24h"]),
             _num(s["change_48h"]),
-            s["outcome"].replace("_", " "),
+            words(s["outcome"], capital=False),
         )
     out.print(table)
 
@@ -157,8 +158,8 @@ def _comparison(c: dict[str, Any] | None, out: Console) -> None:
             name,
             f"{r['effect']:+.1f}",
             f"{lo:+.1f} to {hi:+.1f}",
-            f"{r['p_benefit']:.0%}",
-            f"{r['p_harm']:.0%}",
-            f"{r['p_no_meaningful']:.0%}",
+            percent(r["p_benefit"]),
+            percent(r["p_harm"]),
+            percent(r["p_no_meaningful"]),
         )
     out.print(table)

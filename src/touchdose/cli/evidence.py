@@ -14,6 +14,7 @@ from touchdose.evidence.effects import Z_975
 from touchdose.evidence.library import OUTCOMES
 from touchdose.evidence.summary import EvidenceRow, EvidenceSummary, evidence_summary
 from touchdose.records import CONDITIONS
+from touchdose.text import words
 
 _KIND_WORDS = {
     "meaningful": "large enough to feel",
@@ -52,7 +53,7 @@ def _studies_table(s: EvidenceSummary) -> Table:
 
 
 def _render(s: EvidenceSummary, out: Console) -> None:
-    where = s.condition.replace("_", " ") if s.condition else "all conditions"
+    where = words(s.condition, capital=False) if s.condition else "all conditions"
     out.rule(f"Evidence on massage: {where}" + (f", {s.outcome}" if s.outcome else ""), style="cyan")
     for m in s.messages:
         out.print(f"* {m}", highlight=False)
@@ -88,7 +89,7 @@ def _render(s: EvidenceSummary, out: Console) -> None:
         d = s.dose
         out.print(
             f"Starting dose from the trials: {d.minutes} min, {d.sessions_per_week}x a week, {d.weeks} weeks "
-            f"({d.technique.replace('_', ' ')}; {d.citation}). {d.why}",
+            f"({words(d.technique, capital=False)}; {d.citation}). {d.why}",
             highlight=False,
         )
     if s.guidelines:
@@ -111,7 +112,7 @@ def _plot(path: Path, s: EvidenceSummary) -> None:
     yi = [(r.points if in_points else r.effect) or 0.0 for r in rows]
     cis = [(r.points_ci95 if in_points else r.ci95) or (0.0, 0.0) for r in rows]
     vi = [((hi - lo) / (2 * Z_975)) ** 2 for lo, hi in cis]
-    where = s.condition.replace("_", " ") if s.condition else "all conditions"
+    where = words(s.condition, capital=False) if s.condition else "all conditions"
     chart = forest_plot(
         labels,
         yi,

@@ -34,8 +34,8 @@ from touchdose.painmodel.simulate import (
     simulate_batches,
 )
 from touchdose.records import AREAS
+from touchdose.types import IntArray
 
-IntArray = NDArray[np.int64]
 _US_PER_DAY = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1)
 

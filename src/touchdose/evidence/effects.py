@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from scipy import special, stats
 
-FloatArray = npt.NDArray[np.float64]
+from touchdose.types import FloatArray
+
 ArrayLike = Sequence[float] | FloatArray
 
 #: Variance types for the standardized mean difference (metafor ``escalc(vtype=...)``):

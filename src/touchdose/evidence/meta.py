@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from scipy import optimize, stats
 
-FloatArray = npt.NDArray[np.float64]
+from touchdose.types import FloatArray
+
 Floats = Sequence[float] | FloatArray
 
 #: tau² estimators (metafor ``method=``). EE is the equal-effects (common-effect) model, tau² = 0.

@@ -28,6 +28,7 @@ from touchdose.evidence.library import OUTCOMES, Effect, Guideline, Library, loa
 from touchdose.evidence.meta import FewStudiesWarning, MetaResult, meta_analysis
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CONDITIONS
+from touchdose.text import words
 
 #: SD of pain on a 0-10 scale used to turn a standardized mean difference into points
 #: (points = SMD x SD). Furlan AD et al., Cochrane CD001929.pub3 (2015), Summary of findings 2:
@@ -402,7 +403,7 @@ _CONDITION_WORDS = {"other": "other conditions"}
 def _messages(
     rows: tuple[EvidenceRow, ...], pooled: tuple[PooledEffect, ...], condition: str | None
 ) -> list[str]:
-    where = f" for {_CONDITION_WORDS.get(condition, condition.replace('_', ' '))}" if condition else ""
+    where = f" for {_CONDITION_WORDS.get(condition, words(condition, capital=False))}" if condition else ""
     numbers = [r for r in rows if r.ci95 is not None]
     if not rows:
         return [f"The library has no studies{where}: the evidence is too thin to say anything."]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from touchdose.records import AREA_REGION, GENERALIZED_EXCLUDED, Acr2016Answers
+from touchdose.records import ACR_SYMPTOM_MAX, AREA_REGION, GENERALIZED_EXCLUDED, Acr2016Answers
 
 # --- Rules (Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29; docs/instruments.md 1.3-1.4) ------
 
@@ -21,15 +21,6 @@ WPI_LOWER_BRANCH_MIN = 4
 SSS_LOWER_BRANCH = 9
 #: Generalized pain: pain in at least 4 of the 5 regions, jaw, chest and abdomen excluded (Wolfe 2016).
 GENERALIZED_MIN_REGIONS = 4
-#: Highest possible answer of each Symptom Severity Scale item (part A 0-3, part B 0-1; Wolfe 2016 table).
-SSS_ITEM_MAX: dict[str, int] = {
-    "fatigue": 3,
-    "waking_unrefreshed": 3,
-    "cognitive": 3,
-    "headaches": 1,
-    "lower_abdominal_pain": 1,
-    "depression": 1,
-}
 #: Polysymptomatic distress (= fibromyalgia severity, FS = WPI + SSS, 0-31) categories: upper bound and
 #: name. Wolfe F, Walitt BT, Rasker JJ, Katz RS, Häuser W. J Rheumatol 2015;42:1494-501 (WOLFE15).
 SEVERITY_BANDS: tuple[tuple[int, str], ...] = (
@@ -210,10 +201,10 @@ def score_acr2016(answers: Acr2016Answers) -> Acr2016Score:
     wpi = len(areas)
     painful = tuple(sorted({AREA_REGION[a] for a in areas if a not in GENERALIZED_EXCLUDED}))
     generalized = len(painful) >= GENERALIZED_MIN_REGIONS
-    values = {name: getattr(answers, name) for name in SSS_ITEM_MAX}
+    values = {name: getattr(answers, name) for name in ACR_SYMPTOM_MAX}
     missing_items = [name for name, v in values.items() if v is None]
     sss_low = sum(v for v in values.values() if v is not None)
-    sss_high = sss_low + sum(SSS_ITEM_MAX[name] for name in missing_items)
+    sss_high = sss_low + sum(ACR_SYMPTOM_MAX[name] for name in missing_items)
     sss = None if missing_items else sss_low
     missing = (*missing_items, *(("symptoms_3_months",) if answers.symptoms_3_months is None else ()))
     severity = None if sss is None else wpi + sss

@@ -21,6 +21,11 @@ from touchdose.records import FIQR_ITEMS, NRS_MAX, NRS_MIN
 FUNCTION_ITEMS = range(1, 10)
 OVERALL_ITEMS = range(10, 12)
 SYMPTOM_ITEMS = range(12, 22)
+DOMAIN_ITEMS: dict[str, range] = {
+    "function": FUNCTION_ITEMS,
+    "overall": OVERALL_ITEMS,
+    "symptoms": SYMPTOM_ITEMS,
+}
 #: Domain divisors: function sum / 3 (0-30), overall sum / 1 (0-20), symptoms sum / 2 (0-50).
 FUNCTION_DIVISOR, OVERALL_DIVISOR, SYMPTOM_DIVISOR = 3, 1, 2
 #: Missing-item rule (fiqr.info, newer text): at most one function item may be missing (prorated

@@ -26,6 +26,7 @@ from touchdose.io.jsonfile import (
 )
 from touchdose.io.problems import MAX_LISTED_PROBLEMS, FileRejected, RowProblem
 from touchdose.records import ClientFile, ClientProfile
+from touchdose.text import count
 
 __all__ = [
     "MAX_LISTED_PROBLEMS",
@@ -58,7 +59,7 @@ class LoadedFile:
         if not self.naive_times:
             return []
         n = self.naive_times
-        return [f"{n} time{'s' if n != 1 else ''} without a UTC offset read as {self.assumed_timezone} time"]
+        return [f"{count(n, 'time')} without a UTC offset read as {self.assumed_timezone} time"]
 
 
 def _format_of(path: Path, fmt: str | None) -> str:

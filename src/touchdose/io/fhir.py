@@ -33,7 +33,15 @@ from touchdose.instruments.acr2016 import score_acr2016
 from touchdose.instruments.fiqr import FiqrInvalidWarning, score_fiqr
 from touchdose.io import fhir_codes as fc
 from touchdose.io.fhir_read import FhirInvalid, validate_bundle
-from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, Session
+from touchdose.records import (
+    ACR_SYMPTOM_ITEMS,
+    CHECKIN_RATINGS,
+    Acr2016Answers,
+    CheckIn,
+    ClientFile,
+    ClientProfile,
+    Session,
+)
 
 Json = dict[str, Any]
 
@@ -162,14 +170,14 @@ def _acr_response(answers: Acr2016Answers, patient: str) -> Json:
                 ],
             }
         )
-    for name in fc.ACR_SYMPTOM_ITEMS:
+    for name in ACR_SYMPTOM_ITEMS:
         value = getattr(answers, name)
         if value is not None:
             items.append({"linkId": f"sss.{name}", "answer": [{"valueInteger": value}]})
     if answers.symptoms_3_months is not None:
         items.append({"linkId": "symptoms_3_months", "answer": [{"valueBoolean": answers.symptoms_3_months}]})
     complete = answers.symptoms_3_months is not None and all(
-        getattr(answers, n) is not None for n in fc.ACR_SYMPTOM_ITEMS
+        getattr(answers, n) is not None for n in ACR_SYMPTOM_ITEMS
     )
     return {
         "resourceType": "QuestionnaireResponse",
@@ -292,7 +300,7 @@ def _checkin_entries(c: CheckIn, index: int, patient: str, ids: _Ids) -> list[Js
             ACTIVITY,
             valueQuantity=_quantity(c.sleep_hours, "h"),
         )
-    for name in ("fatigue", "sleep_quality", "mood"):
+    for name in CHECKIN_RATINGS:
         value = getattr(c, name)
         if value is not None:
             add(name, _local(fc.CHECKIN_FIELD_CODES[name]), SURVEY, valueQuantity=_score(value))

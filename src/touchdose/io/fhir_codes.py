@@ -10,15 +10,16 @@ code (a test keeps the page and this module in step).
 
 from __future__ import annotations
 
+from touchdose.instruments.fiqr import DOMAIN_ITEMS
 from touchdose.records import (
     ADVERSE_EVENTS,
     AREA_LABELS,
     CONDITIONS,
     CONTRAINDICATION_LABELS,
-    FIQR_ITEMS,
     RED_FLAG_LABELS,
     TECHNIQUES,
 )
+from touchdose.text import words
 
 # --- External systems (docs/instruments.md 5.1-5.2) ---------------------------------------------
 LOINC = "http://loinc.org"
@@ -94,16 +95,7 @@ SESSION_RATING_CODES: dict[str, str] = {
     "relaxation_after": "relaxation-after-session",
 }
 #: FIQR items per domain in questionnaire order (Bennett 2009; docs/instruments.md 2.1).
-FIQR_DOMAINS: tuple[tuple[str, int], ...] = (("function", 9), ("overall", 2), ("symptoms", 10))
-#: ACR 2016 symptom items (docs/formats.md), answered as whole numbers.
-ACR_SYMPTOM_ITEMS: tuple[str, ...] = (
-    "fatigue",
-    "waking_unrefreshed",
-    "cognitive",
-    "headaches",
-    "lower_abdominal_pain",
-    "depression",
-)
+FIQR_DOMAINS: tuple[tuple[str, int], ...] = tuple((name, len(items)) for name, items in DOMAIN_ITEMS.items())
 
 #: Extensions carrying what FHIR has no element for (the massage dose, the client's settings).
 EXTENSIONS: dict[str, str] = {
@@ -116,10 +108,10 @@ EXTENSIONS: dict[str, str] = {
     "avoid-region": "A WPI area the client wants left alone (valueCoding, repeats)",
 }
 
-TECHNIQUE_CODES: dict[str, str] = {t: t.replace("_", " ").capitalize() for t in TECHNIQUES}
+TECHNIQUE_CODES: dict[str, str] = {t: words(t) for t in TECHNIQUES}
 AREA_CODES: dict[str, str] = dict(AREA_LABELS)
-ADVERSE_CODES: dict[str, str] = {a: a.capitalize() for a in ADVERSE_EVENTS}
-CONDITION_CODES: dict[str, str] = {c: c.replace("_", " ").capitalize() for c in CONDITIONS}
+ADVERSE_CODES: dict[str, str] = {a: words(a) for a in ADVERSE_EVENTS}
+CONDITION_CODES: dict[str, str] = {c: words(c) for c in CONDITIONS}
 CONTRAINDICATION_CODES: dict[str, str] = dict(CONTRAINDICATION_LABELS)
 RED_FLAG_CODES: dict[str, str] = dict(RED_FLAG_LABELS)
 
@@ -163,7 +155,3 @@ def extension_url(name: str) -> str:
     if name not in EXTENSIONS:
         raise ValueError(f"extension = {name!r} is not allowed (allowed: one of {', '.join(EXTENSIONS)})")
     return EXTENSION_BASE + name
-
-
-if sum(n for _, n in FIQR_DOMAINS) != FIQR_ITEMS:  # pragma: no cover - guards the table above
-    raise RuntimeError("FIQR_DOMAINS does not add up to FIQR_ITEMS")

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from touchdose.io import fhir_codes as fc
 from touchdose.records import (
+    ACR_SYMPTOM_ITEMS,
     Acr2016Answers,
     CheckIn,
     ClientFile,
@@ -227,14 +228,7 @@ class _Reader:
         answers = {i["linkId"]: i.get("answer", []) for i in qr.get("item", [])}
         symptoms = {
             name: _whole(answers[f"sss.{name}"][0]["valueInteger"])
-            for name in (
-                "fatigue",
-                "waking_unrefreshed",
-                "cognitive",
-                "headaches",
-                "lower_abdominal_pain",
-                "depression",
-            )
+            for name in ACR_SYMPTOM_ITEMS
             if answers.get(f"sss.{name}")
         }
         three_months = answers.get("symptoms_3_months")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,29 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from touchdose.io._build import BuildContext, build_checkin, build_session
 from touchdose.io._values import as_tuple, whole_from_json
 from touchdose.io.problems import FileRejected, RowProblem, problems_from
-from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, RecordError, Session
+from touchdose.records import (
+    ACR_FIELDS,
+    Acr2016Answers,
+    CheckIn,
+    ClientFile,
+    ClientProfile,
+    RecordError,
+    Session,
+)
 
-PROFILE_FIELDS = (
-    "id",
-    "timezone",
-    "conditions",
-    "max_pressure",
-    "sensitivity",
-    "avoid_regions",
-    "acr2016",
-    "fiqr",
-    "contraindications",
-)
-ACR_FIELDS = (
-    "wpi_regions",
-    "fatigue",
-    "waking_unrefreshed",
-    "cognitive",
-    "headaches",
-    "lower_abdominal_pain",
-    "depression",
-    "symptoms_3_months",
-)
+#: The keys of the ``client`` object: the profile record's fields, in their order.
+PROFILE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ClientProfile))
 
 
 # --- writing ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from touchdose.records import Problem, RecordError
+from touchdose.text import count
 
 #: docs/formats.md "Errors": list at most this many problems, then a count of the rest.
 MAX_LISTED_PROBLEMS = 50
@@ -50,12 +51,12 @@ class FileRejected(ValueError):
         shown = [str(p) for p in self.problems[:MAX_LISTED_PROBLEMS]]
         hidden = len(self.problems) - len(shown)
         if hidden > 0:
-            shown.append(f"... and {hidden} more problem{'s' if hidden != 1 else ''}")
+            shown.append(f"... and {count(hidden, 'more problem')}")
         return shown
 
     def describe(self) -> str:
         n = len(self.problems)
-        head = f"{self.source}: rejected, {n} problem{'s' if n != 1 else ''}; nothing was read or written"
+        head = f"{self.source}: rejected, {count(n, 'problem')}; nothing was read or written"
         return "\n".join([head, *self.lines()])
 
 

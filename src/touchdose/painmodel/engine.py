@@ -41,10 +41,7 @@ from touchdose.painmodel.gate import (
     gate_response,
 )
 from touchdose.painmodel.population import LATE_HOURS, RATING_ADHERENCE, Traits
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from touchdose.types import BoolArray, FloatArray, IntArray
 
 #: Local hour a session starts and the hour the evening diary is written.
 SESSION_HOUR = 10

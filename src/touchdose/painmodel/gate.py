@@ -26,9 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
+from touchdose.types import FloatArray
 
 # --- Fixed shape constants (model choices, documented in docs/painmodel.md) -------------
 

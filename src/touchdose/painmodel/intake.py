@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from touchdose.records import AREAS, Acr2016Answers
+from touchdose.records import ACR_SYMPTOM_MAX, AREAS, Acr2016Answers
 
 #: FS drawn as round(FS_AT_ZERO + FS_PER_SENSITIZATION * s + N(0, FS_SD)), kept in 0-31.
 FS_AT_ZERO = 4.0
@@ -29,8 +29,8 @@ FS_SD = 2.5
 #: Share of FS that is symptom severity (SSS, 0-12); the rest is painful areas (WPI, 0-19).
 SSS_SHARE = 0.4
 SSS_MAX, WPI_MAX, FS_MAX = 12, 19, 31
-_GRADED = ("fatigue", "waking_unrefreshed", "cognitive")  # 0-3 each
-_YES_NO = ("headaches", "lower_abdominal_pain", "depression")  # 0-1 each
+_GRADED = tuple(name for name, highest in ACR_SYMPTOM_MAX.items() if highest == 3)  # 0-3 each
+_YES_NO = tuple(name for name, highest in ACR_SYMPTOM_MAX.items() if highest == 1)  # 0-1 each
 
 
 def _symptoms(sss: int) -> dict[str, int]:

@@ -24,9 +24,7 @@ from numpy.typing import NDArray
 
 from touchdose.painmodel.gate import TYPICAL, GateParams
 from touchdose.records import AREAS, CONDITIONS
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
+from touchdose.types import FloatArray, IntArray
 
 #: The kinds of responder the simulator can draw (benchmarks select them one by one).
 KINDS: tuple[str, ...] = ("helps", "no_effect", "harmed_moderate", "soothing", "too_little_data")

@@ -40,7 +40,6 @@ from touchdose.painmodel.engine import (
     SORENESS_POINTS,
     Cohort,
     DiaryValues,
-    IntArray,
     diary_values,
     run_cohort,
 )
@@ -57,6 +56,7 @@ from touchdose.records import (
     ClientProfile,
     Session,
 )
+from touchdose.types import IntArray
 
 #: Clients simulated together in one vectorised batch. Fixed, so that a client's draws
 #: depend only on the seed and its position, never on how many clients are asked for

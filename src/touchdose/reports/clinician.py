@@ -23,6 +23,7 @@ from touchdose import __version__
 from touchdose.analysis.response import OUTCOME_WORDS
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
+from touchdose.text import percent, words
 
 #: The caution every report carries (issue 7: "self-reported n-of-1 data, not a clinical trial").
 CAUTION = (
@@ -143,21 +144,6 @@ def fmt(value: float | int | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def pct(p: float) -> str:
-    """A probability as a whole percent, '<1 %' and '>99 %' at the ends.
-
-    Examples
-    --------
-    >>> pct(0.614), pct(0.0), pct(0.9999)
-    ('61 %', '<1 %', '>99 %')
-    """
-    if p < 0.005:
-        return "<1 %"
-    if p > 0.995:
-        return ">99 %"
-    return f"{round(p * 100)} %"
-
-
 def signed(value: float | int | None) -> str:
     """A change with its sign: '+2', '-1.5', '0'; None -> '-'."""
     if value is None:
@@ -166,10 +152,6 @@ def signed(value: float | int | None) -> str:
 
 
 # --- sections -----------------------------------------------------------------------------------------
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def _period(cf: ClientFile) -> str:
@@ -184,7 +166,7 @@ def _period(cf: ClientFile) -> str:
 
 def _header(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     data = a.get("data") or {}
-    conditions = ", ".join(_label(c) for c in cf.client.conditions) or "not stated"
+    conditions = ", ".join(words(c) for c in cf.client.conditions) or "not stated"
     amount = (
         f"{data.get('checkin_days', 0)} diary days ({data.get('baseline_days', 0)} before the first "
         f"massage), {data.get('sessions', 0)} sessions, {data.get('sessions_with_followup', 0)} with a "
@@ -249,11 +231,12 @@ def _comparison_line(name: str, c: Mapping[str, Any]) -> str:
     """Pain in full; secondary outcomes in one short line each (P(no meaningful) is 1 minus the others)."""
     lo, hi = c["ci95"]
     mid = fmt(c.get("mid"))
-    probabilities = f"P(benefit \u2265 {mid}) {pct(c['p_benefit'])}, P(harm \u2265 {mid}) {pct(c['p_harm'])}"
+    benefit, harm, neither = (percent(c[k], ends=True) for k in ("p_benefit", "p_harm", "p_no_meaningful"))
+    probabilities = f"P(benefit \u2265 {mid}) {benefit}, P(harm \u2265 {mid}) {harm}"
     if name == "pain":
         return (
             f"Pain: {signed(c['effect'])} points on massage days (95 % credible interval {fmt(lo)} to "
-            f"{fmt(hi)}); {probabilities}, P(no meaningful effect) {pct(c['p_no_meaningful'])}"
+            f"{fmt(hi)}); {probabilities}, P(no meaningful effect) {neither}"
         )
     unit = " h" if name == "sleep_hours" else ""
     label = SECONDARY_LABELS.get(name, name)
@@ -291,7 +274,7 @@ def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str
         rows.append(
             (
                 s.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                ", ".join(t.replace("_", " ") for t in s.technique),
+                ", ".join(words(t, capital=False) for t in s.technique),
                 f"{s.pressure} {PRESSURE_NAMES[s.pressure]}",
                 str(s.minutes),
                 fmt(before),
@@ -327,7 +310,8 @@ def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
     else:
         lines.append(f"Plan: {NOT_YET}")
     if titration and titration.get("risk_by_pressure"):
-        risks = ", ".join(f"{k}: {pct(v)}" for k, v in sorted(titration["risk_by_pressure"].items()))
+        by_level = sorted(titration["risk_by_pressure"].items())
+        risks = ", ".join(f"{k}: {percent(v, ends=True)}" for k, v in by_level)
         lines.append(f"Estimated risk of aggravation by pressure: {risks}")
     return tuple(lines)
 
@@ -371,7 +355,7 @@ def _condition_evidence(condition: str, techniques: tuple[str, ...] = ()) -> lis
         parts.append(
             f"Trial dose {d.minutes} min, {d.sessions_per_week} per week, {d.weeks} weeks ({d.citation})."
         )
-    lines = [f"{_label(condition)}: " + " ".join(parts)] if parts else []
+    lines = [f"{words(condition)}: " + " ".join(parts)] if parts else []
     if summary.guidelines:
         positions = "; ".join(f"{g.guideline} {g.year}: {g.massage_position}" for g in summary.guidelines)
         lines.append(f"Guidelines disagree (Thieme 2017): {positions}.")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from touchdose.records import (
+    ACR_SYMPTOM_ITEMS,
     ADVERSE_EVENTS,
     AREA_LABELS,
     AREAS,
@@ -29,6 +30,7 @@ from touchdose.records import (
     TECHNIQUES,
     RecordError,
 )
+from touchdose.text import words
 from touchdose.web import services
 from touchdose.web.models import Client
 
@@ -44,10 +46,6 @@ SENSITIVITY_WORDS = {
 }
 SENSITIVITY_CHOICES = [(name, SENSITIVITY_WORDS[name]) for name in SENSITIVITIES]  # KeyError if one is new
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _words(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def scale_field(
@@ -82,9 +80,9 @@ def multi(label: str, choices: list[tuple[str, str]], *, required: bool = False)
 
 
 AREA_CHOICES = [(a, AREA_LABELS[a]) for a in AREAS]
-TECHNIQUE_CHOICES = [(t, _words(t)) for t in TECHNIQUES]
-ADVERSE_CHOICES = [(a, _words(a)) for a in ADVERSE_EVENTS]
-CONDITION_CHOICES = [(c, _words(c)) for c in CONDITIONS]
+TECHNIQUE_CHOICES = [(t, words(t)) for t in TECHNIQUES]
+ADVERSE_CHOICES = [(a, words(a)) for a in ADVERSE_EVENTS]
+CONDITION_CHOICES = [(c, words(c)) for c in CONDITIONS]
 
 
 def time_field(label: str) -> forms.DateTimeField:
@@ -230,7 +228,7 @@ class IntakeForm(RecordForm):
         return [self[f"fiqr_{i}"] for i in range(1, FIQR_ITEMS + 1)]
 
     def symptom_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in ACR_SYMPTOMS]
+        return [self[n] for n in ACR_SYMPTOM_ITEMS]
 
     @staticmethod
     def initial_of(client: Client) -> dict[str, Any]:
@@ -248,7 +246,7 @@ class IntakeForm(RecordForm):
         """The answers as :func:`touchdose.web.services.client_intake_save` stores them (the ACR 2016
         and FIQR items grouped; a questionnaire left blank is None)."""
         data = self.cleaned_data
-        acr = {name: data[name] for name in ACR_SYMPTOMS}
+        acr = {name: data[name] for name in ACR_SYMPTOM_ITEMS}
         acr["wpi_regions"] = list(data["wpi_regions"])
         acr["symptoms_3_months"] = data["symptoms_3_months"]
         fiqr = [data[f"fiqr_{i}"] for i in range(1, FIQR_ITEMS + 1)]
@@ -261,15 +259,6 @@ class IntakeForm(RecordForm):
             "fiqr": fiqr if any(v is not None for v in fiqr) else None,
         }
 
-
-ACR_SYMPTOMS = (
-    "fatigue",
-    "waking_unrefreshed",
-    "cognitive",
-    "headaches",
-    "lower_abdominal_pain",
-    "depression",
-)
 
 #: The 21 FIQR items in questionnaire order, in short words (Bennett 2009; docs/instruments.md 2.1).
 FIQR_LABELS = (

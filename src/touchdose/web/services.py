@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from touchdose import records
 from touchdose.records import ClientFile, ClientProfile
 from touchdose.web import access, audit, convert
 from touchdose.web.audit import Action
@@ -240,7 +241,7 @@ def checkin_delete(*, actor: Any, checkin: CheckInRow) -> None:
 
 #: What the client reports about a session. Only the client writes these; the therapist records
 #: what they did (docs/design.md "Security and privacy").
-SESSION_RATINGS = ("pain_before", "pain_during_max", "pain_after", "relaxation_after", "adverse")
+SESSION_RATINGS = (*records.SESSION_RATINGS, "adverse")
 
 
 def session_fields_check(*, actor: Any, logged_by_therapist: bool, fields: Iterable[str]) -> None:

@@ -187,7 +187,3 @@ def number(x: float) -> str:
     r = round(float(x), 1)
     return f"{r:.0f}" if r == int(r) else f"{r:.1f}"
 
-
-def percent(x: float) -> str:
-    """A share 0-1 as a whole percentage."""
-    return f"{round(100 * float(x)):.0f} %"

@@ -12,6 +12,7 @@ from matplotlib.ticker import FuncFormatter
 
 from touchdose.analysis.diary import daily_series, session_dates
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES, ClientFile
+from touchdose.text import count, noun
 
 from ._base import INK, MUTED, PAIN, SESSION, WIDTH_IN, WORSE, Chart, Draw, message_chart, number, render
 
@@ -53,7 +54,7 @@ def _alt(dy: _Diary) -> str:
     pain = dy.pain
     parts = [
         f"{TITLE}, {_day(dy.days[0])} to {_day(dy.days[-1])}: daily pain on {len(pain)} "
-        f"{'day' if len(pain) == 1 else 'days'}, average {number(sum(pain) / len(pain))} out of {NRS_MAX}, "
+        f"{noun(len(pain), 'day')}, average {number(sum(pain) / len(pain))} out of {NRS_MAX}, "
         f"lowest {number(min(pain))}, highest {number(max(pain))}."
     ]
     if len(pain) >= 2 * ENDS_DAYS:
@@ -70,12 +71,12 @@ def _alt(dy: _Diary) -> str:
             if lo == hi
             else f"at pressure {lo} ({PRESSURE_NAMES[lo]}) to {hi} ({PRESSURE_NAMES[hi]})"
         )
-        parts.append(f"{n} massage {'session' if n == 1 else 'sessions'}, {span}.")
+        parts.append(f"{count(n, 'massage session')}, {span}.")
     else:
         parts.append("No massage sessions in this period.")
     if dy.flare_days:
         k = len(dy.flare_days)
-        parts.append(f"A flare was reported on {k} {'day' if k == 1 else 'days'}.")
+        parts.append(f"A flare was reported on {count(k, 'day')}.")
     return " ".join(parts)
 
 

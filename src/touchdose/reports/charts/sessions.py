@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 
 from touchdose.analysis.response import OUTCOME_WORDS
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
+from touchdose.text import count, percent
 
 from ._base import (
     INK,
@@ -299,18 +300,18 @@ def _pressure_alt(levels: list[_Level], risks: dict[int, float] | None, target: 
         if lv.known:
             parts.append(
                 f"pressure {lv.pressure} ({PRESSURE_NAMES[lv.pressure]}): {lv.aggravated} of "
-                f"{lv.known} {'session' if lv.known == 1 else 'sessions'} aggravated pain"
+                f"{count(lv.known, 'session')} aggravated pain"
             )
     text = f"{PRESSURE_TITLE}. " + (
         "; ".join(parts) + "." if parts else "No session has a known outcome yet."
     )
     unknown = sum(lv.unknown for lv in levels)
     if unknown:
-        text += f" {unknown} {'session is' if unknown == 1 else 'sessions are'} still waiting for follow-ups."
+        text += f" {count(unknown, 'session is', 'sessions are')} still waiting for follow-ups."
     if risks:
-        est = ", ".join(f"{p}: {round(100 * r)} %" for p, r in sorted(risks.items()))
+        est = ", ".join(f"{p}: {percent(r)}" for p, r in sorted(risks.items()))
         text += f" Estimated risk of aggravation by pressure ({est})"
-        text += f", against a target of {round(100 * target)} %." if target is not None else "."
+        text += f", against a target of {percent(target)}." if target is not None else "."
     return text
 
 
@@ -343,7 +344,7 @@ def _pressure_draw(levels: list[_Level], risks: dict[int, float] | None, target:
             )
         if target is not None:
             ax.axhline(
-                target, color=MUTED, linestyle="--", linewidth=1.2, label=f"Target {round(100 * target)} %"
+                target, color=MUTED, linestyle="--", linewidth=1.2, label=f"Target {percent(target)}"
             )
         ax.set_xticks(xs, [f"{p}\n{PRESSURE_NAMES[p]}" for p in xs], fontsize=11)
         ax.set_xlim(PRESSURE_MIN - 0.6, PRESSURE_MAX + 0.6)

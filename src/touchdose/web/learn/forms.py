@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from touchdose.records import CONDITIONS, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
+from touchdose.text import words
 
 #: The model's sensitization runs from 0 (a typical pain system) to 1 (strongly sensitized);
 #: touchdose.painmodel.gate.GateParams.sensitization.
@@ -49,7 +50,7 @@ class ModelControls(forms.Form):
         return DEFAULT_PRESSURE if value in (None, "") else int(value)
 
 
-CONDITION_LABELS = {c: c.replace("_", " ").capitalize() for c in CONDITIONS if c != "other"}
+CONDITION_LABELS = {c: words(c) for c in CONDITIONS if c != "other"}
 ALL_CONDITIONS = "all"
 #: The evidence page opens on fibromyalgia: the condition touchdose is built around (docs/design.md).
 DEFAULT_CONDITION = "fibromyalgia"
