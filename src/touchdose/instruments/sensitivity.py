@@ -37,6 +37,7 @@ from typing import Any
 from touchdose.instruments.acr2016 import SEVERITY_BANDS, SEVERITY_FM_MINIMUM, Acr2016Score, score_acr2016
 from touchdose.instruments.fiqr import SALAFFI2018_BANDS, FiqrScore, score_fiqr
 from touchdose.records import CONDITIONS, SENSITIVITIES, ClientProfile
+from touchdose.text import words
 
 #: FS at or above this means high sensitivity: WOLFE15 "severe" begins here (J Rheumatol 2015;42:1494).
 HIGH_SEVERITY_MIN = SEVERITY_FM_MINIMUM
@@ -109,7 +110,7 @@ def _from_diagnosis(
     sensitizing = [c for c in conditions if c in SENSITIZING_CONDITIONS]
     if not sensitizing:
         return None, None
-    name = sensitizing[0].replace("_", " ").capitalize()
+    name = words(sensitizing[0])
     overruled = _clearly_not_sensitized(acr2016, fiqr)
     if overruled is not None:
         return None, (
