@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from touchdose.io import FileRejected, RowProblem, load_client_file
 from touchdose.io.jsonfile import client_file_to_dict, load_dict, profile_from_dict
-from touchdose.records import CheckIn, ClientFile, RecordError, Session
+from touchdose.records import ACR_SYMPTOM_ITEMS, CheckIn, ClientFile, RecordError, Session
 
 #: Clients per Parquet file and per row group when writing. A row group of a thousand
 #: client-years is a few megabytes: small enough for one Dask task, large enough that the
@@ -41,9 +41,9 @@ FILES_PER_PARTITION = 200
 _TIME = pa.timestamp("us", tz="UTC")
 _TEXTS = pa.list_(pa.string())
 ACR_TYPE = pa.struct([
-    ("wpi_regions", _TEXTS), ("fatigue", pa.int8()), ("waking_unrefreshed", pa.int8()),
-    ("cognitive", pa.int8()), ("headaches", pa.int8()), ("lower_abdominal_pain", pa.int8()),
-    ("depression", pa.int8()), ("symptoms_3_months", pa.bool_()),
+    ("wpi_regions", _TEXTS),
+    *((name, pa.int8()) for name in ACR_SYMPTOM_ITEMS),
+    ("symptoms_3_months", pa.bool_()),
 ])  # fmt: skip
 CLIENT_TYPE = pa.struct([
     ("id", pa.string()), ("timezone", pa.string()), ("conditions", _TEXTS), ("max_pressure", pa.int8()),
