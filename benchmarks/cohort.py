@@ -1,0 +1,133 @@
+"""Cohort benchmark: many simulated client-years through ``touchdose cohort`` on Dask, end to end.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/cohort.py                   # 100 000 client-years (long)
+    .venv/bin/python benchmarks/cohort.py --clients 2000    # a smoke run
+
+Prints:
+
+* the cohort, made by ``touchdose simulate --format parquet`` (40 % helped, 40 % no effect,
+  20 % harmed by moderate pressure; a year of diary each), and how long that took (not counted);
+* the end-to-end wall time of ``run_cohort`` (read the Parquet dataset, analyse every client,
+  write the results, pool) with 1 and with 2 worker processes, the scaling efficiency
+  ``T1 / (2 T2)``, and the peak resident memory of each worker;
+* the pooled result against the simulator's truth: the share of clients with a benefit of at
+  least the MID (goal: within 5 points of the truth) and the share of true effects inside the
+  95 % prediction interval.
+
+Goal (issue 15): 100 000 client-years in <= 60 s on the 2-core machine (stretch 30 s).
+The machine is shared: the load average before and after each run is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+from distributed import Client, LocalCluster
+
+from touchdose.cohort.run import LOOPBACK, CohortOptions, CohortRun, run_cohort
+from touchdose.cohort.simulated import TRUTH_PARQUET
+
+MIX = "helps=0.4,no_effect=0.4,harmed_moderate=0.2"
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def make_cohort(out: Path, clients: int, days: int, seed: int) -> None:
+    if out.exists():
+        print(f"Cohort: {out} (reused)")
+        return
+    t0 = time.perf_counter()
+    cmd = [str(Path(sys.executable).with_name("touchdose")), "simulate", "--format", "parquet",
+           "--clients", str(clients), "--days", str(days), "--seed", str(seed), "--mix", MIX,
+           "--out", str(out)]  # fmt: skip
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    size = sum(p.stat().st_size for p in out.iterdir()) / 1e6
+    print(f"Cohort: {clients} client-years by 'touchdose simulate --format parquet' in "
+          f"{time.perf_counter() - t0:.0f} s ({size:.0f} MB of Parquet; not counted below)")  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_run(source: Path, out: Path, workers: int,
+              options: CohortOptions) -> tuple[CohortRun, float, list[float]]:  # fmt: skip
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK,
+                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:  # fmt: skip
+        client.run(lambda: None)  # workers up before the clock starts
+        before = load()
+        t0 = time.perf_counter()
+        run = run_cohort(source, out, scheduler=cluster.scheduler_address, options=options)
+        wall = time.perf_counter() - t0
+        rss = sorted(client.run(peak_rss_mb).values())
+    print(f"  {workers} worker{'s' if workers > 1 else ''}: {wall:7.1f} s wall = "
+          f"{1000 * wall / run.clients:.2f} ms per client-year; peak memory per worker "
+          f"{', '.join(f'{r:.0f}' for r in rss)} MB   (load average before {before}, "
+          f"after {load()})")  # fmt: skip
+    return run, wall, rss
+
+
+def against_truth(run: CohortRun, source: Path, out: Path) -> None:
+    truth = pq.read_table(source / TRUTH_PARQUET).to_pydict()
+    true_effect = dict(zip(truth["client_id"], truth["true_effect"], strict=True))
+    rows = pq.read_table(out, columns=["client_id", "effect"]).to_pydict()
+    theta = np.array([true_effect[c] for c, e in zip(rows["client_id"], rows["effect"], strict=True)
+                      if e is not None and true_effect[c] is not None])  # fmt: skip
+    p = run.pooled
+    assert p is not None
+    share = float(np.mean(theta <= -p.mid))
+    inside = float(np.mean((theta >= p.pred95[0]) & (theta <= p.pred95[1])))
+    print(f"\nPooled over {p.k} clients against the simulator's truth:")
+    print(f"  share with a benefit >= {p.mid:g} point: estimated {100 * p.share_benefit:.1f} % "
+          f"({100 * p.share_benefit_ci95[0]:.1f} to {100 * p.share_benefit_ci95[1]:.1f}), true "
+          f"{100 * share:.1f} %: off by {100 * abs(p.share_benefit - share):.1f} points "
+          "(goal <= 5)")  # fmt: skip
+    print(f"  95 % prediction interval {p.pred95[0]:+.2f} to {p.pred95[1]:+.2f} holds "
+          f"{100 * inside:.1f} % of the true effects (true 2.5-97.5 % range "
+          f"{np.quantile(theta, 0.025):+.2f} to {np.quantile(theta, 0.975):+.2f})")  # fmt: skip
+    print(f"  mean effect {p.mean:+.3f} (true {theta.mean():+.3f}); between-client SD {p.tau:.3f} "
+          f"({p.tau_ci95[0]:.3f} to {p.tau_ci95[1]:.3f}; true {theta.std():.3f})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--data", type=Path, help="Directory for the cohort (kept and reused).")
+    parser.add_argument("--workers", default="1,2", help="Worker counts to time, e.g. 1,2.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = args.data or Path(tmp) / "cohort"
+        make_cohort(source, args.clients, args.days, args.seed)
+        print(f"\nEnd to end ({os.cpu_count()} CPUs):")
+        results: dict[int, tuple[CohortRun, float]] = {}
+        for w in (int(x) for x in args.workers.split(",")):
+            out = Path(tmp) / f"results-{w}.parquet"
+            run, wall, _ = timed_run(source, out, w, CohortOptions())
+            results[w] = (run, wall)
+        if 1 in results and 2 in results:
+            t1, t2 = results[1][1], results[2][1]
+            print(f"  scaling: {t1 / t2:.2f}x faster with 2 workers, "
+                  f"efficiency T1 / (2 T2) = {t1 / (2 * t2):.0%}")
+        run = results[max(results)][0]
+        against_truth(run, source, Path(tmp) / f"results-{max(results)}.parquet")
+
+
+if __name__ == "__main__":
+    main()
