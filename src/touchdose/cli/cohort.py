@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -14,10 +15,31 @@ from touchdose.analysis.pooled import PooledEffects
 from touchdose.cli._app import ExitStatus, app
 from touchdose.cohort.dataset import SourceError
 from touchdose.cohort.run import CohortOptions, CohortRun, run_cohort
+from touchdose.records import ClientFile
 
 
 def _pct(share: float) -> str:
     return f"{100 * share:.0f} %"
+
+
+#: The SOURCE that means the web app's database.
+DATABASE = "database:"
+
+
+def _database_clients() -> Iterator[ClientFile]:
+    """Every client in the database (each read is in that client's audit trail)."""
+    from touchdose.cli.serve import setup_django
+
+    setup_django(migrate=False, collect_static=False)
+    from django.db import DatabaseError
+
+    from touchdose.web import selectors
+
+    try:
+        yield from selectors.cohort_client_files(actor=None)
+    except DatabaseError as e:
+        raise SourceError(f"{DATABASE} cannot read the database ({type(e).__name__}); "
+                          "has `touchdose serve` set it up?") from None
 
 
 def _count(n: int, noun: str) -> str:
@@ -67,9 +89,10 @@ def render_run(run: CohortRun, out: Console) -> None:
 
 @app.command()
 def cohort(
-    source: Path = typer.Argument(
-        ..., help="A client dataset (Parquet, from 'touchdose simulate --format parquet') or a directory "
-        "of JSON/CSV client files.", show_default=False,
+    source: str = typer.Argument(
+        ..., help="A client dataset (Parquet, from 'touchdose simulate --format parquet'), a directory "
+        "of JSON/CSV client files, or 'database:' for every client in the web app's database.",
+        show_default=False,
     ),
     out: Path = typer.Option(..., "--out", help="Results file: one row per client (Parquet).",
                              show_default=False),
@@ -105,11 +128,13 @@ def cohort(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            run = run_cohort(source, out, scheduler=scheduler, workers=workers, options=options,
+            clients = _database_clients() if source == DATABASE else Path(source)
+            run = run_cohort(clients, out, scheduler=scheduler, workers=workers, options=options,
                              progress=progress)  # fmt: skip
     except SourceError as e:
         err.print(str(e), highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(int(ExitStatus.BAD_INPUT)) from None
+
     except (ValueError, OSError) as e:
         err.print(f"cohort: {e}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(int(ExitStatus.ERROR)) from None

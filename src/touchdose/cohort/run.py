@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import math
 import os
+import tempfile
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,9 @@ from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Compar
 from touchdose.analysis.engine import ClientAnalysis, analyze_client
 from touchdose.analysis.pooled import Z95, PooledEffects, pool_clients
 from touchdose.analysis.verdict import VERDICT_STATES
-from touchdose.cohort.dataset import Loaded, Partition, partitions, read_partition
+from touchdose.cohort.dataset import Loaded, Partition, SourceError, partitions, read_partition, write_dataset
+from touchdose.evidence.meta import FewStudiesWarning
+from touchdose.records import ClientFile
 
 #: One row per client in the results file.
 RESULT_SCHEMA = pa.schema([
@@ -177,7 +181,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
 
 
 def run_cohort(
-    source: str | Path,
+    source: str | Path | Iterable[ClientFile],
     out: str | Path,
     *,
     scheduler: str | None = None,
@@ -189,9 +193,10 @@ def run_cohort(
 
     Parameters
     ----------
-    source : path
-        A client dataset (Parquet, :mod:`touchdose.cohort.dataset`) or a directory of JSON/CSV
-        client files.
+    source : path or iterable of ClientFile
+        A client dataset (Parquet, :mod:`touchdose.cohort.dataset`), a directory of JSON/CSV
+        client files, or client files (e.g. from the database), which are first written to a
+        temporary client dataset beside ``out`` (the workers read it) and removed afterwards.
     out : path
         The results Parquet file (:data:`RESULT_SCHEMA`), written whole or not at all.
     scheduler : str, optional
@@ -209,6 +214,14 @@ def run_cohort(
     """
     options = options or CohortOptions()
     out = Path(out)
+    if not isinstance(source, (str, Path)):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{out.name}.clients.", dir=out.parent) as tmp:
+            staged = Path(tmp) / "clients"
+            if write_dataset(source, staged) == 0:
+                raise SourceError("no clients to analyse")
+            return run_cohort(staged, out, scheduler=scheduler, workers=workers, options=options,
+                              progress=progress)  # fmt: skip
     partitions(source)  # a source that cannot be read fails before a cluster is started
     started = time.perf_counter()
     tables: dict[int, pa.Table] = {}
@@ -254,11 +267,16 @@ def _summary(results: pa.Table, out: Path, options: CohortOptions, workers: int,
     pooled = None
     if len(with_effect) >= 2:
         o = DIARY_OUTCOMES[options.outcome]
-        pooled = pool_clients(
-            [d["effect"][i] for i in with_effect], [d["effect_se"][i] for i in with_effect],
-            ids=[d["client_id"][i] for i in with_effect], mid=options.mid_value,
-            lower_is_better=o.lower_is_better,
-        )  # fmt: skip
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FewStudiesWarning)
+            pooled = pool_clients(
+                [d["effect"][i] for i in with_effect], [d["effect_se"][i] for i in with_effect],
+                ids=[d["client_id"][i] for i in with_effect], mid=options.mid_value,
+                lower_is_better=o.lower_is_better,
+            )  # fmt: skip
+        if any(issubclass(w.category, FewStudiesWarning) for w in caught):
+            notes.append(f"only {len(with_effect)} clients with a comparison: the spread between "
+                         "clients is barely estimable")  # fmt: skip
     else:
         notes.append(f"{len(with_effect)} clients with a comparison: at least 2 are needed to pool")
     return CohortRun(

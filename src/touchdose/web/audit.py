@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     EXPORTED = "exported", "downloaded the data"
     REPORT_DOWNLOADED = "report_downloaded", "downloaded the report"
     AUDIT_VIEWED = "audit_viewed", "looked at this list"
+    COHORT_ANALYSED = "cohort_analysed", "included the records in an analysis of many clients"
     # changes
     ACCOUNT_CREATED = "account_created", "created the account"
     ACCOUNT_DELETED = "account_deleted", "deleted the account"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,6 +193,24 @@ def _client_row(client: Client, now: datetime) -> ClientRow:
     verdict = result.get("verdict") or {}
     missing = len(followups_due(client=client, now=now))
     return ClientRow(client, last.start if last else None, flare, missing, verdict.get("state"))
+
+
+# --- Many clients at once (issue 15) -----------------------------------------------------------
+
+#: Clients read from the database per query batch for a cohort analysis (their rows prefetched).
+COHORT_BATCH = 200
+
+
+def cohort_client_files(*, actor: Any) -> Iterator[ClientFile]:
+    """Every client's records, one client at a time, for ``touchdose cohort database:``.
+
+    Each client's audit trail records that their records went into an analysis of many clients.
+    Rows are fetched a batch of clients at a time (three queries per batch), never all at once.
+    """
+    clients = Client.objects.order_by("pk").prefetch_related("sessions", "checkins")
+    for client in clients.iterator(chunk_size=COHORT_BATCH):
+        audit.record(actor=actor, client_ref=client.pk, action=Action.COHORT_ANALYSED)
+        yield convert.client_file_of(client, client.sessions.all(), client.checkins.all())
 
 
 # --- API and downloads (issue 7) ---------------------------------------------------------------
