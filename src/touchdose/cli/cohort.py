@@ -16,11 +16,7 @@ from touchdose.cli._app import ExitStatus, app
 from touchdose.cohort.dataset import SourceError
 from touchdose.cohort.run import CohortOptions, CohortRun, run_cohort
 from touchdose.records import ClientFile
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.0f} %"
-
+from touchdose.text import count, noun, percent
 
 #: The SOURCE that means the web app's database.
 DATABASE = "database:"
@@ -42,13 +38,8 @@ def _database_clients() -> Iterator[ClientFile]:
                           "has `touchdose serve` set it up?") from None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def _unit(outcome: str, amount: float) -> str:
-    word = "hour" if outcome == "sleep_hours" else "point"
-    return word if amount == 1 else word + "s"
+    return noun(1 if amount == 1 else 2, "hour" if outcome == "sleep_hours" else "point")
 
 
 def _sentence(run: CohortRun, p: PooledEffects) -> str:
@@ -56,7 +47,7 @@ def _sentence(run: CohortRun, p: PooledEffects) -> str:
     lo, hi = p.share_benefit_ci95
     return (f"Across {p.k} clients, {o.label} on massage days differed by {p.mean:+.2f} "
             f"{_unit(run.outcome, 2)} on average (95 % CI {p.ci95[0]:+.2f} to {p.ci95[1]:+.2f}); about "
-            f"{_pct(p.share_benefit)} of them ({_pct(lo)} to {_pct(hi)}) had a benefit of at least "
+            f"{percent(p.share_benefit)} of them ({percent(lo)} to {percent(hi)}) had a benefit of at least "
             f"{p.mid:g} {_unit(run.outcome, p.mid)}.")  # fmt: skip
 
 
@@ -76,15 +67,15 @@ def render_run(run: CohortRun, out: Console) -> None:
             f"Random-effects model of clients ({p.method}, k = {p.k}): mean {p.mean:+.3f} (SE {p.se:.3f}), "
             f"between-client SD {p.tau:.3f} (95 % CI {p.tau_ci95[0]:.3f} to {p.tau_ci95[1]:.3f})",
             f"A new client: 95 % prediction interval {p.pred95[0]:+.2f} to {p.pred95[1]:+.2f}; "
-            f"chance of a benefit of at least {p.mid:g}: {_pct(p.p_new_benefit)}",
-            f"Share with a benefit >= {p.mid:g}: {_pct(p.share_benefit)}; with a harm >= {p.mid:g}: "
-            f"{_pct(p.share_harm)}",
+            f"chance of a benefit of at least {p.mid:g}: {percent(p.p_new_benefit, ends=True)}",
+            f"Share with a benefit >= {p.mid:g}: {percent(p.share_benefit)}; with a harm >= {p.mid:g}: "
+            f"{percent(p.share_harm)}",
         ):
             out.print(line, highlight=False)
     for note in run.notes:
         out.print(f"Note: {note}", highlight=False)
-    out.print(f"{run.clients} rows written to {run.out} ({_count(run.partitions, 'partition')} on "
-              f"{_count(run.workers, 'worker')}, {run.seconds:.1f} s)", highlight=False)  # fmt: skip
+    out.print(f"{run.clients} rows written to {run.out} ({count(run.partitions, 'partition')} on "
+              f"{count(run.workers, 'worker')}, {run.seconds:.1f} s)", highlight=False)  # fmt: skip
 
 
 @app.command()

@@ -23,14 +23,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from numpy.typing import NDArray
 
 from touchdose.io.jsonfile import profile_from_dict
 from touchdose.records import CheckIn, ClientProfile, RecordError, Session
-
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from touchdose.types import BoolArray, FloatArray, IntArray
 
 _US_PER_DAY = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

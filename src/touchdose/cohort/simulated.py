@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from numpy.typing import NDArray
 
 from touchdose.cohort.dataset import ACR_TYPE, CLIENT_TYPE, SCHEMA, DatasetWriter
 from touchdose.painmodel.engine import SESSION_HOUR
@@ -34,7 +33,7 @@ from touchdose.painmodel.simulate import (
     simulate_batches,
 )
 from touchdose.records import AREAS
-from touchdose.types import IntArray
+from touchdose.types import FloatArray, IntArray
 
 _US_PER_DAY = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1)
@@ -64,7 +63,7 @@ def wall_to_utc(wall_us: IntArray, zone: ZoneInfo) -> IntArray:
     return wall_us - offset
 
 
-def _hours_us(hours: NDArray[np.float64]) -> IntArray:
+def _hours_us(hours: FloatArray) -> IntArray:
     """Hours as whole microseconds, rounded half to even as :class:`datetime.timedelta` does."""
     return np.asarray(np.rint(np.asarray(hours, dtype=np.float64) * 3_600_000_000.0), dtype=np.int64)
 
