@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 # --- Vocabularies (docs/design.md "Domain") --------------------------------------
 
@@ -118,6 +119,12 @@ NRS_MIN, NRS_MAX = 0, 10  # every 0-10 rating (pain, fatigue, mood, sleep qualit
 SLEEP_HOURS_MAX = 24.0
 MINUTES_MAX = 240  # a longer single massage is almost certainly a typing error
 FIQR_ITEMS = 21
+#: Every time a record holds lies in these years. Far wider than any diary, and narrow enough that
+#: moving a time to UTC or to any other zone can never overflow Python's datetime (years 1-9999);
+#: the readers, the forms and the API all refuse what lies outside (issue 13, finding 5).
+YEAR_MIN, YEAR_MAX = 1900, 2200
+TIME_RULE = f"an ISO 8601 time with a UTC offset, in the years {YEAR_MIN}-{YEAR_MAX}"
+ZONE_RULE = "an IANA time zone name such as Europe/Stockholm"
 
 
 # --- Errors -------------------------------------------------------------------
@@ -180,8 +187,9 @@ class _Checker:
                 self.add(field_name, v, "each item at most once")
 
     def aware(self, field_name: str, value: Any) -> None:
-        if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
-            self.add(field_name, value, "an ISO 8601 time with a UTC offset")
+        aware = isinstance(value, datetime) and value.tzinfo is not None and value.utcoffset() is not None
+        if not aware or not YEAR_MIN <= value.year <= YEAR_MAX:
+            self.add(field_name, value, TIME_RULE)
 
     def boolean(self, field_name: str, value: Any, *, optional: bool = False) -> None:
         if value is None and optional:
@@ -190,20 +198,56 @@ class _Checker:
             self.add(field_name, value, "true or false")
 
     def text(self, field_name: str, value: Any) -> None:
-        if not isinstance(value, str):
-            self.add(field_name, value, "text")
+        if not is_text(value):
+            self.add(field_name, value, TEXT_RULE)
 
     def raise_if_any(self) -> None:
         if self.problems:
             raise RecordError(self.problems)
 
 
-def _is_timezone(name: str) -> bool:
+TEXT_RULE = "text (Unicode, without the NUL character)"
+
+
+def is_text(value: Any) -> bool:
+    """Text that every store and every output can hold: a ``str`` that encodes as UTF-8 (no lone
+    surrogate such as ``\\ud800``, which JSON can carry) and has no NUL (PostgreSQL refuses it).
+
+    >>> is_text("ok"), is_text("a\\x00b"), is_text("\\ud800"), is_text(3)
+    (True, False, False, False)
+    """
+    if not isinstance(value, str) or "\x00" in value:
+        return False
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        value.encode("utf-8")
+    except UnicodeEncodeError:
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_timezone(name: Any) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows.
+
+    Checked against the list of zones rather than by opening one: ``ZoneInfo("Europe")`` opens a
+    directory and ``ZoneInfo("A" * 300)`` a name too long for the file system, and both raise
+    ``OSError`` rather than "unknown zone" (issue 13, finding 5).
+
+    >>> is_timezone("Europe/Stockholm"), is_timezone("Europe"), is_timezone("A" * 300)
+    (True, False, False)
+    """
+    return isinstance(name, str) and name in _zone_names()
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The zone called ``name``; ``ValueError`` naming the rule when there is none."""
+    if not is_timezone(name):
+        raise ValueError(f"timezone = {str(name)[:60]!r} is not allowed (allowed: {ZONE_RULE})")
+    return ZoneInfo(name)
 
 
 # --- Records --------------------------------------------------------------------
@@ -266,10 +310,10 @@ class ClientProfile:
 
     def __post_init__(self) -> None:
         c = _Checker("client")
-        if not isinstance(self.id, str) or not self.id.strip() or len(self.id) > 100:
+        if not is_text(self.id) or not self.id.strip() or len(self.id) > 100:
             c.add("id", self.id, "a non-empty text of at most 100 characters")
-        if not isinstance(self.timezone, str) or not _is_timezone(self.timezone):
-            c.add("timezone", self.timezone, "an IANA time zone name such as Europe/Stockholm")
+        if not is_timezone(self.timezone):
+            c.add("timezone", self.timezone, ZONE_RULE)
         c.members("conditions", self.conditions, CONDITIONS)
         c.whole("max_pressure", self.max_pressure, PRESSURE_MIN, PRESSURE_MAX, optional=True)
         if self.sensitivity is not None and self.sensitivity not in SENSITIVITIES:
@@ -319,6 +363,8 @@ class Session:
             c.whole(name, getattr(self, name), NRS_MIN, NRS_MAX, optional=True)
         c.members("adverse", self.adverse, ADVERSE_EVENTS)
         c.text("note", self.note)
+        if self.therapist is not None:
+            c.text("therapist", self.therapist)
         c.raise_if_any()
 
     @property

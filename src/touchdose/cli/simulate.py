@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from rich.console import Console
@@ -15,6 +14,7 @@ from touchdose.cli._app import ExitStatus, app
 from touchdose.io import write_json
 from touchdose.painmodel.population import KINDS, Kind, check_mix
 from touchdose.painmodel.simulate import DEFAULT_DAYS, FixedPolicy, fixed, simulate_clients
+from touchdose.records import is_timezone
 
 TRUTH_FILE = "truth.json"
 FORMATS = ("json", "parquet")
@@ -91,10 +91,8 @@ def simulate(
     if kind is not None and mix is not None:
         raise typer.BadParameter("--kind and --mix are not allowed together (allowed: one of them)")
     kinds: Kind = kind if mix is None else parse_mix(mix)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise typer.BadParameter(f"timezone = {timezone!r} is not an IANA time zone name") from None
+    if not is_timezone(timezone):
+        raise typer.BadParameter(f"timezone = {timezone[:60]!r} is not an IANA time zone name") from None
     err = Console(stderr=True)
     if fmt == "parquet":
         _parquet(out, clients, seed=seed, kind=kinds, policy=chosen, days=days, timezone=timezone,

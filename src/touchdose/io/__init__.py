@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from touchdose.io import csvfile, jsonfile
 from touchdose.io.jsonfile import (
@@ -25,7 +25,7 @@ from touchdose.io.jsonfile import (
     profile_to_dict,
 )
 from touchdose.io.problems import MAX_LISTED_PROBLEMS, FileRejected, RowProblem
-from touchdose.records import ClientFile, ClientProfile
+from touchdose.records import ZONE_RULE, ClientFile, ClientProfile, is_timezone
 from touchdose.text import count
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "client_file_from_dict",
     "client_file_to_dict",
     "load_client_file",
+    "load_text",
     "profile_from_dict",
     "profile_to_dict",
     "read_client_file",
@@ -74,12 +75,8 @@ def _format_of(path: Path, fmt: str | None) -> str:
 def _zone_name(name: str | None, source: str) -> str | None:
     if name is None:
         return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise FileRejected(
-            source, [RowProblem("option", "file", "timezone", name, "an IANA time zone name")]
-        ) from None
+    if not is_timezone(name):
+        raise FileRejected(source, [RowProblem("option", "file", "timezone", name[:60], ZONE_RULE)])
     return name
 
 
@@ -90,7 +87,7 @@ def load_client_file(
     profile: ClientProfile | None = None,
     fmt: str | None = None,
 ) -> LoadedFile:
-    """Read a JSON or CSV client file.
+    """Read a JSON or CSV client file, or a touchdose FHIR Bundle (JSON).
 
     Times without offset are taken in ``timezone``; if it is not given, in the
     client's own time zone (JSON, or the ``profile`` given for a CSV), else UTC.
@@ -106,13 +103,44 @@ def load_client_file(
         raise FileRejected(
             source, [RowProblem("file", "file", "encoding", path.name, "UTF-8 text")]
         ) from None
+    default = profile or ClientProfile(id=path.stem[:100].strip() or "client", timezone=zone_name or "UTC")
+    return load_text(text, kind=kind, source=source, timezone=timezone, profile=default)
+
+
+def load_text(
+    text: str, *, kind: str, source: str, timezone: str | None = None, profile: ClientProfile | None = None
+) -> LoadedFile:
+    """Read client-file text of ``kind`` (json or csv; a JSON FHIR Bundle is recognised by its
+    ``resourceType``): the one reader behind ``analyze``, ``import`` and the web import.
+
+    Raises :class:`FileRejected` listing every problem; nothing else, whatever the text holds.
+    """
+    zone_name = _zone_name(timezone, source)
     if kind == "json":
-        cf, naive = jsonfile.loads(text, timezone=zone_name, source=source)
+        raw = jsonfile.parse(text, source=source)
+        if isinstance(raw, dict) and raw.get("resourceType") == "Bundle":
+            return LoadedFile(fhir_bundle(raw, source), 0, zone_name or "UTC")
+        cf, naive = jsonfile.load_dict(raw, timezone=zone_name, source=source)
         return LoadedFile(cf, naive, zone_name or cf.client.timezone)
-    prof = profile or ClientProfile(id=path.stem[:100] or "client", timezone=zone_name or "UTC")
+    if kind != "csv":
+        raise FileRejected(source, [RowProblem("file", "file", "format", kind, "json or csv")])
+    prof = profile or ClientProfile(id="client", timezone=zone_name or "UTC")
     zone = zone_name or prof.timezone
     cf, naive = csvfile.loads(text, profile=prof, zone=ZoneInfo(zone), source=source)
     return LoadedFile(cf, naive, zone)
+
+
+def fhir_bundle(raw: dict[str, object], source: str) -> ClientFile:
+    """A touchdose FHIR Bundle (as ``touchdose export --format fhir`` writes it) as a client file;
+    :class:`FileRejected` listing every problem. Its times all carry an offset."""
+    from touchdose.io.fhir_read import FhirInvalid, client_file_from_fhir  # fhir.resources loads slowly
+
+    try:
+        return client_file_from_fhir(raw)
+    except FhirInvalid as e:
+        allowed = "a touchdose FHIR Bundle (docs/formats.md)"
+        problems = [RowProblem("bundle", "fhir", "resource", p, allowed) for p in e.problems]
+        raise FileRejected(source, problems) from None
 
 
 def read_client_file(

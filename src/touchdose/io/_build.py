@@ -118,6 +118,8 @@ def _build(
     # check every other field: a row is reported whole, not one problem at a time.
     reported = {p.field for p in found}
     for name in reported:
+        if name not in allowed_fields:  # an unknown field, perhaps another record's ("pain" in a session)
+            continue
         if name in _PLACEHOLDER:
             values[name] = _PLACEHOLDER[name]
         else:

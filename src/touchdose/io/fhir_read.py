@@ -30,6 +30,9 @@ from touchdose.records import (
 
 Json = dict[str, Any]
 _R = TypeVar("_R")
+#: What a valid Bundle that is not shaped like ours raises when read (a missing fullUrl, a list
+#: where we expect an object, a time out of range): reported as "cannot be read", never a crash.
+_DAMAGED = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
 
 
 class FhirInvalid(ValueError):
@@ -132,6 +135,8 @@ def validate_bundle(data: Json | str) -> Bundle:
             data = json.loads(data)
         except json.JSONDecodeError as exc:
             raise FhirInvalid([f"not JSON (line {exc.lineno}, column {exc.colno})"]) from None
+        except (ValueError, RecursionError) as exc:  # a 4,300-digit number, nesting too deep
+            raise FhirInvalid([f"not JSON that can be read ({type(exc).__name__})"]) from None
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         raise FhirInvalid(["resourceType must be 'Bundle'"])
     try:
@@ -139,6 +144,8 @@ def validate_bundle(data: Json | str) -> Bundle:
     except ValidationError as exc:
         problems = [".".join(str(p) for p in err["loc"]) + ": " + _without_value(err) for err in exc.errors()]
         raise FhirInvalid(problems + _check_bindings(data)) from None
+    except (KeyError, TypeError, RecursionError) as exc:  # fhir.resources trips on some shapes itself
+        raise FhirInvalid([f"Bundle: a resource that cannot be read ({type(exc).__name__})"]) from None
     problems = _check_bindings(data) + _check_references(data)
     if problems:
         raise FhirInvalid(problems)
@@ -209,7 +216,7 @@ class _Reader:
             self.problems += [
                 f"{what}: {p.field} is not allowed (allowed: {p.allowed})" for p in exc.problems
             ]
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        except _DAMAGED as exc:
             self.problems.append(f"{what}: cannot be read ({type(exc).__name__})")
         return None
 
@@ -357,15 +364,18 @@ def client_file_from_fhir(data: Json | str) -> ClientFile:
     True
     """
     model = validate_bundle(data)
-    # Read the validated model, not the input: nulls are gone and every element has its FHIR type.
-    reader = _Reader(json.loads(model.model_dump_json(exclude_none=True)))
-    profile = reader.profile()
-    checkins = [
-        reader.checkin(u, r)
-        for u, r in reader.of_type("Observation")
-        if _code(r.get("code"), fc.RECORDS_SYSTEM) == "checkin"
-    ]
-    sessions = [reader.session(u, r) for u, r in reader.of_type("Procedure")]
+    try:
+        # Read the validated model, not the input: nulls are gone and every element has its FHIR type.
+        reader = _Reader(json.loads(model.model_dump_json(exclude_none=True)))
+        profile = reader.profile()
+        checkins = [
+            reader.checkin(u, r)
+            for u, r in reader.of_type("Observation")
+            if _code(r.get("code"), fc.RECORDS_SYSTEM) == "checkin"
+        ]
+        sessions = [reader.session(u, r) for u, r in reader.of_type("Procedure")]
+    except _DAMAGED as exc:
+        raise FhirInvalid([f"Bundle: not shaped like a touchdose Bundle ({type(exc).__name__})"]) from None
     if reader.problems or profile is None:
         raise FhirInvalid(reader.problems or ["Bundle: no client profile"])
     return ClientFile(

@@ -6,7 +6,7 @@ import json
 from dataclasses import fields
 from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from touchdose.io._build import BuildContext, build_checkin, build_session
 from touchdose.io._values import as_tuple, whole_from_json
@@ -19,6 +19,7 @@ from touchdose.records import (
     ClientProfile,
     RecordError,
     Session,
+    is_timezone,
 )
 
 #: The keys of the ``client`` object: the profile record's fields, in their order.
@@ -112,10 +113,8 @@ def dumps(cf: ClientFile) -> str:
 
 
 def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    """The zone for times without offset; a bad name is reported by the profile, read in UTC meanwhile."""
+    return ZoneInfo(name if is_timezone(name) else "UTC")
 
 
 def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | None, list[RowProblem]]:
@@ -229,8 +228,13 @@ def _short(value: Any) -> Any:
 
 def loads(text: str, *, timezone: str | None = None, source: str = "<data>") -> tuple[ClientFile, int]:
     """Parse JSON text into a client file and the count of times without offset."""
+    return load_dict(parse(text, source=source), timezone=timezone, source=source)
+
+
+def parse(text: str, *, source: str = "<data>") -> Any:
+    """JSON text as data; :class:`FileRejected` when it is not JSON Python can read."""
     try:
-        raw = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise FileRejected(
             source, [RowProblem(f"line {e.lineno}", "file", "json", e.msg, "valid JSON")]
@@ -239,4 +243,7 @@ def loads(text: str, *, timezone: str | None = None, source: str = "<data>") -> 
         raise FileRejected(
             source, [RowProblem("file", "file", "json", "nested too deeply", "valid JSON")]
         ) from None
-    return load_dict(raw, timezone=timezone, source=source)
+    except ValueError:  # an integer of more digits than Python converts (4,300; issue 13, finding 5)
+        raise FileRejected(
+            source, [RowProblem("file", "file", "json", "a long number", "numbers of at most 4300 digits")]
+        ) from None

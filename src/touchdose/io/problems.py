@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from touchdose.records import Problem, RecordError
+from touchdose.records import Problem, RecordError, is_text
 from touchdose.text import count
 
 #: docs/formats.md "Errors": list at most this many problems, then a count of the rest.
@@ -23,15 +23,18 @@ class RowProblem:
     allowed: str
 
     def __str__(self) -> str:
-        what = f"{self.field} = {self.value!r}"
-        return f"{self.where} ({self.record}): {what} is not allowed (allowed: {self.allowed})"
+        what = f"{_safe(self.field)} = {self.value!r}"
+        return f"{_safe(self.where)} ({_safe(self.record)}): {what} is not allowed (allowed: {self.allowed})"
 
     def to_dict(self) -> dict[str, Any]:
-        value = (
-            self.value if isinstance(self.value, (str, int, float, bool, type(None))) else repr(self.value)
-        )
-        return {"where": self.where, "record": self.record, "field": self.field, "value": value,
-                "allowed": self.allowed}  # fmt: skip
+        """JSON-ready; text that UTF-8 cannot carry (a lone surrogate, from a damaged file) as its repr."""
+        plain = isinstance(self.value, (int, float, bool, type(None))) or is_text(self.value)
+        return {"where": _safe(self.where), "record": _safe(self.record), "field": _safe(self.field),
+                "value": self.value if plain else repr(self.value), "allowed": self.allowed}  # fmt: skip
+
+
+def _safe(text: str) -> str:
+    return text if is_text(text) else repr(text)
 
 
 class FileRejected(ValueError):

@@ -3,7 +3,7 @@ full record rules again (one set of rules), and their problems come back here as
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
@@ -28,6 +28,8 @@ from touchdose.records import (
     SENSITIVITIES,
     SLEEP_HOURS_MAX,
     TECHNIQUES,
+    YEAR_MAX,
+    YEAR_MIN,
     RecordError,
 )
 from touchdose.text import words
@@ -85,8 +87,34 @@ ADVERSE_CHOICES = [(a, words(a)) for a in ADVERSE_EVENTS]
 CONDITION_CHOICES = [(c, words(c)) for c in CONDITIONS]
 
 
+class TimeField(forms.DateTimeField):
+    """A local date and time in the years every record allows (:data:`touchdose.records.YEAR_MIN` to
+    ``YEAR_MAX``): year 1 or 9999 in a zone with an offset cannot even be moved to UTC."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            result: datetime | None = super().to_python(value)
+        except OverflowError:
+            result = datetime.min
+        if result is not None and not YEAR_MIN <= result.year <= YEAR_MAX:
+            raise ValidationError(f"Pick a time in the years {YEAR_MIN}-{YEAR_MAX}.", code="year")
+        return result
+
+
+def link_time(text: str | None) -> datetime | None:
+    """A time carried in a link (``?at=``, ISO 8601), or None when it is missing, mangled or out of
+    the allowed years (the page then starts at now)."""
+    try:
+        found = datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    if not YEAR_MIN <= found.year <= YEAR_MAX:
+        return None
+    return found if found.tzinfo is not None else timezone.make_aware(found)
+
+
 def time_field(label: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return TimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=TIME_FORMAT),
         input_formats=[TIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],

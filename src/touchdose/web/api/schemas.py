@@ -16,13 +16,12 @@ from typing import Annotated, Any
 from ninja import Field, ModelSchema, Path, Schema
 from pydantic import AfterValidator, ConfigDict
 
+from touchdose.records import YEAR_MAX, YEAR_MIN  # the one bound of every time (records.py)
 from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import ApiToken, CheckIn, MassageSession
 
 #: Largest id the database holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
-#: Times outside these years are refused before they reach the database (see the module docstring).
-YEAR_MIN, YEAR_MAX = 1900, 2200
 #: Lists return at most this many rows per request (use ``offset`` for the next page).
 PAGE_MAX = 1000
 #: Text fields are capped so one request cannot fill the disk.

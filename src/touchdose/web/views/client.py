@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from touchdose.records import AREA_LABELS
 from touchdose.web import access, audit, selectors, services
 from touchdose.web.convert import CHECKIN_FIELDS
-from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm
+from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm, link_time
 from touchdose.web.models import Client
 from touchdose.web.views.dashboard import dashboard_context
 from touchdose.web.views.pages import confirm_delete, page, saved, show_in_zone_of
@@ -45,10 +43,8 @@ def _initial_checkin(client: Client, at: str | None) -> dict[str, Any]:
     """Yesterday's answers, so a same-as-yesterday day is one tap; the time is now (or a follow-up's)."""
     last = selectors.latest_checkin(client=client)
     initial: dict[str, Any] = {name: getattr(last, name) for name in PREFILL} if last else {}
-    initial["time"] = timezone.localtime()
-    if at:
-        with contextlib.suppress(ValueError):  # a mangled link: fall back to now
-            initial["time"] = timezone.localtime(datetime.fromisoformat(at))
+    linked = link_time(at)  # a mangled or out-of-range link: fall back to now
+    initial["time"] = timezone.localtime(linked) if linked else timezone.localtime()
     return initial
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from touchdose.io import FileRejected, RowProblem, csvfile, jsonfile
+from touchdose.io import FileRejected, RowProblem, csvfile, jsonfile, load_text
 from touchdose.records import RecordError
 from touchdose.reports.clinician_html import render_html
 from touchdose.reports.clinician_pdf import render_pdf
@@ -30,7 +29,7 @@ IMPORT_KINDS = ("csv", "json")
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Client file (CSV or JSON, as touchdose writes it)")
+    file = forms.FileField(label="Client file (CSV, JSON or FHIR Bundle, as touchdose writes them)")
     timezone = forms.CharField(
         label="Time zone for times written without a UTC offset", max_length=64,
         help_text="An IANA name such as Europe/Stockholm. Times with an offset keep it.",
@@ -60,20 +59,15 @@ def _problem(field: str, value: Any, allowed: str) -> tuple[RowProblem, ...]:
 
 
 def parse_upload(client: Client, kind: str, text: str, zone_name: str) -> Parsed:
-    """Read the text as the client's file; all problems are collected, nothing is saved here."""
+    """Read the text as the client's file (CSV, JSON or a FHIR Bundle) with the one reader the
+    command line uses; all problems are collected, nothing is saved here."""
     try:
-        zone = ZoneInfo(zone_name)
-    except (ValueError, KeyError, OSError):
-        return Parsed(kind, text, problems=_problem("timezone", zone_name, "an IANA time zone name"))
-    try:
-        if kind == "json":
-            cf, naive = jsonfile.loads(text, timezone=zone_name, source="upload")
-        else:
-            profile = convert.profile_of_row(client)
-            cf, naive = csvfile.loads(text, profile=profile, zone=zone, source="upload")
+        loaded = load_text(
+            text, kind=kind, source="upload", timezone=zone_name, profile=convert.profile_of_row(client)
+        )
     except FileRejected as rejected:
         return Parsed(kind, text, problems=tuple(rejected.problems))
-    return Parsed(kind, text, client_file=cf, naive_times=naive)
+    return Parsed(kind, text, client_file=loaded.client_file, naive_times=loaded.naive_times)
 
 
 def _read_upload(upload: Any) -> tuple[str | None, tuple[RowProblem, ...]]:
