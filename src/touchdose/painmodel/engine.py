@@ -42,10 +42,10 @@ from touchdose.painmodel.gate import (
 )
 from touchdose.painmodel.population import LATE_HOURS, RATING_ADHERENCE, Traits
 from touchdose.types import BoolArray, FloatArray, IntArray
+from touchdose.painmodel.scenario import DEFAULT_SCENARIO, DIARY_HOUR, SESSION_HOUR, Scenario
 
-#: Local hour a session starts and the hour the evening diary is written.
-SESSION_HOUR = 10
-DIARY_HOUR = 20
+# SESSION_HOUR and DIARY_HOUR (10:00 and the evening diary at 20:00) live in painmodel.scenario,
+# where a Scenario can move the diary to another hour.
 #: Days after a session on which its after-effects are still added (they are < 1 % later).
 EFFECT_DAYS = 10
 #: Hours after the session of the diary on days 0, 1 and 2: the truth "effect" of a session
@@ -93,6 +93,7 @@ class Cohort:
     flare: BoolArray  # the session caused a flare (>= FLARE_POINTS at the 24 h diary)
     rated: BoolArray  # (3, K, n) before / during / after given
     noise: FloatArray | None = None  # filled by diary_noise()
+    scenario: Scenario = DEFAULT_SCENARIO  # diary hour and recall, weekly rhythm, added after-effect
 
     @property
     def pain(self) -> FloatArray:
@@ -120,11 +121,15 @@ def _observation(rng: np.random.Generator, traits: Traits, days: int) -> tuple[F
     return u, hours
 
 
-def _empty(traits: Traits, rng: np.random.Generator, days: int) -> Cohort:
+def _empty(
+    traits: Traits, rng: np.random.Generator, days: int, scenario: Scenario, first_weekday: int
+) -> Cohort:
     n = traits.n
     k = int(traits.max_sessions.max(initial=0))
     day_index = np.arange(days)[:, None]
     latent = traits.baseline_pain + traits.drift_per_day * day_index + _ar1(rng, traits, days)
+    if scenario.weekend_rise:
+        latent = latent + scenario.weekend_rise * scenario.weekend_share(days, first_weekday)[:, None]
     u, late = _observation(rng, traits, days)
     # The baseline weeks are kept as faithfully as the follow-up days (a fresh start).
     adherence = np.where(day_index < traits.baseline_days, traits.followup_adherence, traits.diary_adherence)
@@ -140,6 +145,7 @@ def _empty(traits: Traits, rng: np.random.Generator, days: int) -> Cohort:
         relaxation=np.zeros((k, n)), evoked=np.zeros((k, n)), flare_points=np.zeros((k, n)),
         effect=np.zeros((k, n)),
         flare=np.zeros((k, n), dtype=bool), rated=rng.random((3, k, n)) < RATING_ADHERENCE,
+        scenario=scenario,
     )  # fmt: skip
 
 
@@ -153,13 +159,27 @@ def _followups(cohort: Cohort, k: int, idx: IntArray, days: int) -> None:
         cohort.observed[rows, cols] = cohort.u_follow[lag - 1, k, cols] < t.followup_adherence[cols]
 
 
+def _change_at(r: GateResponse, scenario: Scenario, hours: FloatArray) -> FloatArray:
+    """The session's pain change ``hours`` after it (0 before it), with any added effect."""
+    change = np.where(hours >= 0.0, r.change_at(np.maximum(hours, 0.0)), 0.0)
+    if scenario.added_effect is not None:
+        change = change + scenario.added_effect.at(hours)
+    return np.asarray(change, dtype=np.float64)
+
+
 def _add_effects(cohort: Cohort, idx: IntArray, day: IntArray, r: GateResponse, days: int) -> None:
-    """Add one session round's pain after-effects to the following days."""
+    """Add one session round's pain after-effects to the following days' entries.
+
+    An entry reports the pain at its time, or with a recall window the mean over the hours
+    before it (:meth:`Scenario.recall_offsets`); the session counts only from its start.
+    """
+    s = cohort.scenario
     lag = np.arange(EFFECT_DAYS)[:, None]
     rows = day[None, :] + lag
     ok = rows < days
     flat = (rows * cohort.traits.n + idx[None, :])[ok]
-    change = r.change_at(24.0 * lag + (DIARY_HOUR - SESSION_HOUR))
+    hours = 24.0 * lag[None] + s.entry_after_session_hours + s.recall_offsets()[:, None, None]
+    change = _change_at(r, s, hours).mean(axis=0)
     cohort.pain_effect.ravel()[flat] += change[ok]
 
 
@@ -197,13 +217,21 @@ def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, l
     cohort.before[k, sel], cohort.during[k, sel], cohort.after[k, sel] = before, r.during, r.after
     cohort.relaxation[k, sel], cohort.evoked[k, sel] = r.relaxation, r.evoked
     cohort.flare_points[k, sel] = r.flare_points
-    cohort.effect[k, sel] = r.change_at(np.array(EFFECT_HOURS)[:, None]).mean(axis=0)
+    cohort.effect[k, sel] = _change_at(r, cohort.scenario, np.array(EFFECT_HOURS)[:, None]).mean(axis=0)
     cohort.flare[k, sel] = r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS
     _followups(cohort, k, idx, days)
     _add_effects(cohort, idx, day, r, days)
 
 
-def run_cohort(traits: Traits, rng: np.random.Generator, *, days: int, choose: Chooser) -> Cohort:
+def run_cohort(
+    traits: Traits,
+    rng: np.random.Generator,
+    *,
+    days: int,
+    choose: Chooser,
+    scenario: Scenario = DEFAULT_SCENARIO,
+    first_weekday: int = 0,
+) -> Cohort:
     """Simulate a batch of clients.
 
     Parameters
@@ -213,6 +241,8 @@ def run_cohort(traits: Traits, rng: np.random.Generator, *, days: int, choose: C
         clients see the same noise whatever pressures ``choose`` picks.
     days : days simulated.
     choose : ``choose(k, idx, cohort) -> pressures`` for session round ``k``.
+    scenario : diary hour and recall, weekly rhythm, added after-effect (default: none).
+    first_weekday : weekday of day 0 (0 = Monday), for the scenario's weekend rise.
 
     Returns
     -------
@@ -227,7 +257,7 @@ def run_cohort(traits: Traits, rng: np.random.Generator, *, days: int, choose: C
     """
     if days < 1:
         raise ValueError(f"simulate: days = {days!r} is not allowed (allowed: a whole number >= 1)")
-    cohort = _empty(traits, rng, days)
+    cohort = _empty(traits, rng, days, scenario, first_weekday)
     state = np.zeros(traits.n)
     last = np.zeros(traits.n)
     areas = traits.areas.sum(axis=1).astype(np.float64)
@@ -259,7 +289,8 @@ def _session_kernels(cohort: Cohort, i: int, first: int, stop: int) -> tuple[Flo
     k = cohort.session_day[:, i] >= 0
     day = cohort.session_day[k, i]
     lag = np.arange(first, stop)[:, None] - day[None, :]
-    hours = np.where(lag >= 0, 24.0 * lag + (DIARY_HOUR - SESSION_HOUR), -1.0)
+    hours = np.where(lag >= 0, 24.0 * lag + cohort.scenario.entry_after_session_hours, -1.0)
+    hours = np.where(hours >= 0, hours, -1.0)  # a morning entry on the session day comes before it
     after = hours >= 0
     flare = np.where(after, cohort.flare_points[k, i] * flare_shape(hours), 0.0).sum(axis=1)
     relax_k = cohort.relaxation[k, i]

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from touchdose.painmodel.engine import DIARY_HOUR, SESSION_HOUR
 from touchdose.painmodel.gate import (
     RELIEF_HALF_LIFE_HOURS,
     TYPICAL,
@@ -30,6 +29,7 @@ from touchdose.painmodel.gate import (
     flare_shape,
     gate_response,
 )
+from touchdose.painmodel.scenario import DIARY_HOUR, SESSION_HOUR
 from touchdose.records import PRESSURE_MAX, PRESSURE_MIN
 
 #: The model person of the charts: pain 6/10 before a 45-minute massage of 6 areas.

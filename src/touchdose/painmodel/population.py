@@ -228,11 +228,13 @@ def _gate(
 
 
 def _schedule(
-    rng: np.random.Generator, kinds: NDArray[np.str_], days: int
+    rng: np.random.Generator, kinds: NDArray[np.str_], days: int, weekday: tuple[int, int] | None
 ) -> tuple[IntArray, IntArray, IntArray]:
     n = kinds.shape[0]
     short = kinds == "too_little_data"
     base = rng.integers(BASELINE_DAYS[0], BASELINE_DAYS[1] + 1, n)
+    if weekday is not None:  # (weekday of day 0, weekday of every session): 0-6 days more baseline
+        base = base + (weekday[1] - weekday[0] - base) % 7
     short_base = rng.integers(SHORT_BASELINE_DAYS[0], SHORT_BASELINE_DAYS[1] + 1, n)
     short_sessions = rng.integers(SHORT_SESSIONS[0], SHORT_SESSIONS[1] + 1, n)
     baseline = np.where(short, short_base, np.minimum(base, max(days - 1 - FOLLOWUP_DAYS, 0)))
@@ -261,7 +263,9 @@ def _condition(rng: np.random.Generator, s: FloatArray) -> NDArray[np.str_]:
     return np.asarray(np.where(s >= 0.5, "fibromyalgia", other), dtype=np.str_)
 
 
-def draw_traits(rng: np.random.Generator, kinds: NDArray[np.str_], *, days: int) -> Traits:
+def draw_traits(
+    rng: np.random.Generator, kinds: NDArray[np.str_], *, days: int, weekday: tuple[int, int] | None = None
+) -> Traits:
     """Draw every trait of ``len(kinds)`` clients (see the module constants for the ranges).
 
     Parameters
@@ -269,6 +273,8 @@ def draw_traits(rng: np.random.Generator, kinds: NDArray[np.str_], *, days: int)
     rng : numpy random generator (the only source of randomness).
     kinds : one kind per client, from :data:`KINDS`.
     days : days simulated for each client.
+    weekday : ``(weekday of day 0, weekday of the sessions)`` (0 = Monday) to put every session
+        on one weekday by lengthening the baseline by 0-6 days; ``None``: wherever it ends.
 
     Returns
     -------
@@ -279,7 +285,7 @@ def draw_traits(rng: np.random.Generator, kinds: NDArray[np.str_], *, days: int)
     gate, mood_gain, sleep_gain = _gate(rng, physiology)
     helps = physiology == "helps"
     pain = np.where(helps, _u(rng, BASELINE_PAIN_HELPS, n), _u(rng, BASELINE_PAIN, n))
-    baseline, sessions, end = _schedule(rng, kinds, days)
+    baseline, sessions, end = _schedule(rng, kinds, days, weekday)
     s = np.asarray(gate.sensitization, dtype=np.float64)
     return Traits(
         kind=kinds, physiology=physiology, gate=gate, baseline_pain=pain,

@@ -33,10 +33,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from touchdose.painmodel.engine import (
-    DIARY_HOUR,
     EFFECT_HOURS,
     FLARE_POINTS,
-    SESSION_HOUR,
     SORENESS_POINTS,
     Cohort,
     DiaryValues,
@@ -46,6 +44,7 @@ from touchdose.painmodel.engine import (
 from touchdose.painmodel.gate import flare_shape, gate_response
 from touchdose.painmodel.intake import acr2016_answers
 from touchdose.painmodel.population import KINDS, Kind, Traits, draw_kinds, draw_traits, kind_label
+from touchdose.painmodel.scenario import DEFAULT_SCENARIO, SESSION_HOUR, AddedEffect, Scenario
 from touchdose.records import (
     AREAS,
     PRESSURE_MAX,
@@ -211,13 +210,15 @@ def batch_rngs(seed: int, n: int) -> Iterator[tuple[int, int, np.random.Generato
         yield first, min(BATCH_SIZE, n - first), np.random.default_rng(np.random.SeedSequence([seed, b]))
 
 
-def _truth_by_pressure(traits: Traits) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+def _truth_by_pressure(traits: Traits, scenario: Scenario) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """(5, n) true effect and flare of a single session at each pressure."""
     effects, flares = [], []
     areas = traits.areas.sum(axis=1)
+    added = scenario.added_effect
+    extra = 0.0 if added is None else float(np.mean(added.at(np.array(EFFECT_HOURS))))
     for p in PRESSURES:
         r = gate_response(traits.gate, p, traits.minutes, areas, traits.baseline_pain)
-        effects.append(np.mean([r.change_at(h) for h in EFFECT_HOURS], axis=0))
+        effects.append(np.mean([r.change_at(h) for h in EFFECT_HOURS], axis=0) + extra)
         flares.append(r.flare_points * flare_shape(EFFECT_HOURS[1]) >= FLARE_POINTS)
     return np.array(effects), np.array(flares)
 
@@ -271,7 +272,7 @@ def diary_columns(cohort: Cohort, i: int, first: int, stop: int) -> DiaryColumns
     v = diary_values(cohort, i, first, stop)
     kept = np.flatnonzero(cohort.observed[first:stop, i])
     picked = DiaryValues(*(np.asarray(getattr(v, f.name))[kept] for f in fields(DiaryValues)))
-    hour = DIARY_HOUR + cohort.late_hours[first:stop, i][kept]
+    hour = cohort.scenario.checkin_hour + cohort.late_hours[first:stop, i][kept]
     return DiaryColumns(first + kept.astype(np.int64), hour, picked)
 
 
@@ -362,7 +363,7 @@ def _diary_effects(traits: Traits, cohort: Cohort) -> NDArray[np.float64]:
 
 
 def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]:
-    effects, flares = _truth_by_pressure(traits)
+    effects, flares = _truth_by_pressure(traits, cohort.scenario)
     diary = _diary_effects(traits, cohort)
     out = []
     for i in range(traits.n):
@@ -397,6 +398,7 @@ def simulate_clients(
     timezone: str = "UTC",
     intake: bool = False,
     progress: Callable[[int], None] | None = None,
+    scenario: Scenario = DEFAULT_SCENARIO,
 ) -> SimulationResult:
     """Simulate ``n`` clients treated weekly by ``policy``.
 
@@ -414,6 +416,10 @@ def simulate_clients(
         sensitization (:mod:`touchdose.painmodel.intake`; drawn from a separate stream, so
         everything else stays the same).
     progress : called with the number of clients finished so far.
+    scenario : :class:`~touchdose.painmodel.scenario.Scenario`: the diary's hour and recall
+        window (e.g. a morning diarist at 08:00 reporting the last 24 h), every session on
+        one weekday, a weekend rise, an after-effect added to the gate's. The default changes
+        nothing; the draws are the same whatever the scenario.
 
     Returns
     -------
@@ -438,11 +444,13 @@ def simulate_clients(
     truths: list[ClientTruth] = []
     report = _Monotone(progress)
     for first, size, rng in batch_rngs(seed, n):
-        traits, ids, answers = _batch_clients(rng, seed, first, size, kind, days, intake)
+        weekday = None if scenario.session_weekday is None else (start.weekday(), scenario.session_weekday)
+        traits, ids, answers = _batch_clients(rng, seed, first, size, kind, days, intake, weekday)
         factory = partial(_Records, ids=ids, start=start, zone=zone, intake=answers)
         # A history policy spends most of the time in the session rounds: count them as 90 %.
         rounds_done = partial(_share, report, first, size)
-        cohort, records = _run_batch(traits, rng, days, policy, factory, rounds_done)
+        setting = partial(run_cohort, scenario=scenario, first_weekday=start.weekday())
+        cohort, records = _run_batch(traits, rng, days, policy, factory, rounds_done, setting)
         for i in range(size):
             clients.append(records.finish(i))
             report(first + i + 1)
@@ -452,10 +460,11 @@ def simulate_clients(
 
 
 def _batch_clients(
-    rng: np.random.Generator, seed: int, first: int, size: int, kind: Kind, days: int, intake: bool
+    rng: np.random.Generator, seed: int, first: int, size: int, kind: Kind, days: int, intake: bool,
+    weekday: tuple[int, int] | None = None,
 ) -> tuple[Traits, list[str], list[Acr2016Answers] | None]:
     """Who the clients of one batch are: traits, ids and (optionally) intake answers."""
-    traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days)
+    traits = draw_traits(rng, draw_kinds(rng, size, kind), days=days, weekday=weekday)
     ids = [f"sim-{first + i + 1:05d}" for i in range(size)]
     if not intake:
         return traits, ids, None
@@ -525,6 +534,7 @@ def _run_batch(
     policy: Callable[..., int],
     records: _RecordsFactory,
     on_round: Callable[[float], None],
+    runner: Callable[..., Cohort] = run_cohort,
 ) -> tuple[Cohort, _Records]:
     """Run one batch; a history-based policy sees the records as they are written."""
     holder: list[_Records] = []
@@ -540,7 +550,7 @@ def _run_batch(
         on_round((k + 1) / rounds)
         return np.array(chosen, dtype=np.int64)
 
-    cohort = run_cohort(traits, rng, days=days, choose=choose)
+    cohort = runner(traits, rng, days=days, choose=choose)
     return cohort, holder[0] if holder else records(cohort)
 
 
@@ -586,10 +596,12 @@ def iter_cohorts(
 __all__ = [
     "BATCH_SIZE",
     "KINDS",
+    "AddedEffect",
     "ClientTruth",
     "DiaryColumns",
     "FixedPolicy",
     "Policy",
+    "Scenario",
     "SessionColumns",
     "SessionTruth",
     "SimulatedBatch",
