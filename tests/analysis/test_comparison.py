@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from touchdose.analysis import _ar1
-from touchdose.analysis._exposure import _day_labels
+from touchdose.analysis._exposure import _labels
 from touchdose.analysis.comparison import (
     DIARY_OUTCOMES,
     MIN_BASELINE_DAYS,
@@ -32,6 +32,7 @@ from touchdose.analysis.comparison import (
     compare_batch,
     design,
 )
+from touchdose.analysis.diary import daily_values
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
@@ -188,9 +189,26 @@ def test_to_dict_is_exactly_the_formats_object() -> None:
     c = compare(REF.synthetic_client(11))
     assert isinstance(c, Comparison)
     out = c.to_dict()
-    assert list(out) == ["effect", "ci95", "p_benefit", "p_harm", "p_no_meaningful", "mid"]
+    # docs/formats.md's keys, then the ones added since ("stable keys; more may be added").
+    formats = ["effect", "ci95", "p_benefit", "p_harm", "p_no_meaningful", "mid"]
+    assert list(out) == [*formats, "meaningful", "late"]
     assert out["mid"] == MID_POINTS  # IMMPACT 1 point, owned by instruments.change
     assert out["ci95"][0] < out["effect"] < out["ci95"][1]
+    assert list(out["late"]) == ["effect", "ci95", "p_harm"]
+
+
+def test_the_meaningful_change_is_2_points_or_30_percent_of_usual_pain() -> None:
+    # Farrar 2001 / Mease 2011: 2 points or 30 %, either. Usual pain 6 -> 1.8 points; usual 8
+    # -> 2 points; the 1-point MID stays the threshold of p_benefit.
+    for level, expected in ((6.0, 1.8), (8.0, 2.0), (2.0, 1.0)):
+        c = compare(REF.synthetic_client(11, level=level, effect=-1.5, integer=False, trend_per_year=0.0))
+        assert isinstance(c, Comparison) and c.meaningful is not None
+        assert c.meaningful.points == pytest.approx(expected, abs=0.1)
+        assert c.meaningful.p_benefit <= c.p_benefit
+        assert c.meaningful.share == pytest.approx(-c.effect / c.meaningful.points)
+        assert c.mid == MID_POINTS
+    sleep = compare(REF.synthetic_client(11), "sleep_hours")
+    assert isinstance(sleep, Comparison) and sleep.meaningful is None
 
 
 def test_compare_all_reports_every_outcome_and_refusal_reasons() -> None:
@@ -312,25 +330,61 @@ def test_a_bad_prior_names_the_field() -> None:
         Prior(effect_precision=-1.0)
 
 
-def test_day_labels() -> None:
-    # Sessions on days 2 and 4 (window 3, washout 3): 2-6 exposed, 7 washout, 8+ free.
-    assert _day_labels(10, np.array([4, 2]), 3, 3).tolist() == [0, 0, 1, 1, 1, 1, 1, -1, 0, 0]
-    assert _day_labels(4, np.array([-2]), 3, 3).tolist() == [1, -1, 0, 0]  # a session before the diary
+def test_entry_labels_come_from_the_hours_since_the_last_session() -> None:
+    # Window 3 days, washout 3: exposed < 72 h after a session, washout 72-96 h, free from 96 h;
+    # with the late look 72-144 h is late (2) and free starts at 144 h.
+    since = np.array([np.inf, 0.5, 71.9, 72.0, 95.9, 96.0, 143.9, 144.0])
+    assert _labels(since, 3, 3).tolist() == [0, 1, 1, -1, -1, 0, 0, 0]
+    assert _labels(since, 3, 3, True).tolist() == [0, 1, 1, 2, 2, 2, 2, 0]
+
+
+def _entries_at(hour: int, days: int, session_day: int, session_hour: int = 10) -> ClientFile:
+    t0 = datetime(2026, 2, 2, tzinfo=UTC)
+    checkins = tuple(CheckIn(t0 + timedelta(days=d, hours=hour), pain=5) for d in range(days))
+    session = Session(t0 + timedelta(days=session_day, hours=session_hour), pressure=2, minutes=30)
+    return ClientFile(ClientProfile(id="a"), sessions=(session,), checkins=checkins)
+
+
+def test_an_entry_is_read_for_the_24_hours_it_covers() -> None:
+    # Session on day 10 at 10:00. The evening diarist (20:00) describes days 10-12 after it
+    # (10 h, 34 h, 58 h: the 20:00 entry of the session day covers 10 h of massage, so counts
+    # 10/24 exposed) and day 13 is washout. The morning diarist (08:00) describes the day
+    # before each entry: the entry on the session day (2 h before it) describes day 9 without
+    # massage; those of days 11-13 (22 h, 46 h, 70 h) describe days 10-12 after it.
+    evening = design(_entries_at(20, 20, 10), late_look=False, weekday=False)
+    morning = design(_entries_at(8, 21, 10), late_look=False, weekday=False)
+    # Described day (days after 2 Feb) -> exposed share; the morning diary starts by describing 1 Feb.
+    exposed_e = dict(zip(evening.days.tolist(), evening.X[:, 2].tolist(), strict=True))
+    exposed_m = dict(zip((morning.days - 1).tolist(), morning.X[:, 2].tolist(), strict=True))
+    for exposed in (exposed_e, exposed_m):
+        assert exposed[9] == 0 and exposed[11] == exposed[12] == 1
+        assert 13 not in exposed and exposed[14] == 0  # washout, then massage-free
+    assert exposed_e[10] == pytest.approx(10 / 24) and exposed_m[10] == pytest.approx(22 / 24)
+    assert evening.baseline_days == 10 and morning.baseline_days == 11  # the morning one also describes 1 Feb
+
+
+def daily_series_first(cf: ClientFile) -> date | None:
+    return daily_values(cf, covered=True)[0]
 
 
 def test_days_are_local_to_the_client() -> None:
-    # A 23:30 UTC session on 1 Feb is 08:30 on 2 Feb in Tokyo: the diary entry of 1 Feb becomes a
-    # baseline day there, and exposure moves with the session.
+    # 03:00 UTC is noon in Tokyo: a UTC entry then describes the day before, a Tokyo entry its
+    # own day. The hours between session and entry, and so the labels, do not depend on the zone.
     t = datetime(2026, 2, 1, 23, 30, tzinfo=UTC)
     morning = datetime(2026, 2, 1, 3, tzinfo=UTC)
-    checkins = tuple(CheckIn(morning + timedelta(days=d), pain=5) for d in range(6))
+    checkins = tuple(CheckIn(morning + timedelta(days=d), pain=5 + d % 2) for d in range(6))
     sessions = (Session(t, pressure=2, minutes=30),)
     cf_utc = ClientFile(ClientProfile(id="a"), sessions=sessions, checkins=checkins)
     cf_tokyo = ClientFile(ClientProfile(id="a", timezone="Asia/Tokyo"), sessions=sessions, checkins=checkins)
-    assert design(cf_utc).baseline_days == 0
-    assert design(cf_tokyo).baseline_days == 1
-    assert design(cf_utc).X[:, 2].tolist() == [1, 1, 1, 0, 0]  # days 0-2 exposed, 3 washout
-    assert design(cf_tokyo).X[:, 2].tolist() == [0, 1, 1, 1, 0]  # days 1-3 exposed, 4 washout
+    utc, tokyo = design(cf_utc, late_look=False), design(cf_tokyo, late_look=False)
+    assert utc.baseline_days == tokyo.baseline_days == 1
+    # Before, 3.5 h, 27.5 h, 51.5 h after, 75.5 h (washout), 99.5 h (massage-free).
+    np.testing.assert_allclose(utc.X[:, 2], [0, 3.5 / 24, 1, 1, 0])
+    np.testing.assert_allclose(tokyo.X[:, 2], utc.X[:, 2])
+    assert utc.days.tolist() == tokyo.days.tolist() == [0, 1, 2, 3, 5]
+    # ... but the days described differ: 31 Jan-5 Feb in UTC, 1-6 Feb in Tokyo.
+    assert daily_series_first(cf_utc) == date(2026, 1, 31)
+    assert daily_series_first(cf_tokyo) == date(2026, 2, 1)
 
 
 # --- Invariants (hypothesis) ----------------------------------------------------------------

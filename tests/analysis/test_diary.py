@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from touchdose.analysis.diary import baseline_days, daily_series, diary_dates, session_dates
+from touchdose.analysis.diary import baseline_days, daily_series, daily_values, diary_dates, session_dates
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
 
@@ -59,14 +59,27 @@ def test_empty_diary() -> None:
     assert baseline_days(_cf([])) == 0
 
 
-def test_baseline_days_counts_local_days_before_first_session() -> None:
-    # Session at 00:30 Stockholm on 5 Jan (23:30 UTC 4 Jan): days 1-4 are baseline in Stockholm.
+def test_baseline_days_counts_the_days_described_before_the_first_session() -> None:
+    # Entries at 10:00 UTC on 1-7 Jan, session at 23:30 UTC on 4 Jan: the entries of 1-4 Jan were
+    # made before it and describe the 24 h before them, so 4 baseline days in any time zone
+    # (a calendar-day rule said 3 in UTC, counting the entry of 4 Jan as a massage day).
     checkins = [CheckIn(datetime(2026, 1, d, 10, tzinfo=UTC), pain=5) for d in range(1, 8)]
     session = Session(start=datetime(2026, 1, 4, 23, 30, tzinfo=UTC), pressure=2, minutes=30)
     assert baseline_days(_cf(checkins, [session], tz="Europe/Stockholm")) == 4
-    assert baseline_days(_cf(checkins, [session])) == 3
+    assert baseline_days(_cf(checkins, [session])) == 4
     assert session_dates(_cf(checkins, [session], tz="Europe/Stockholm")) == (date(2026, 1, 5),)
     assert baseline_days(_cf(checkins)) == 7
+    # An entry at the very moment of the session still describes the time before it.
+    at_session = [CheckIn(datetime(2026, 1, 4, 23, 30, tzinfo=UTC), pain=5)]
+    assert baseline_days(_cf(at_session, [session])) == 1
+
+
+def test_a_morning_entry_describes_the_day_before() -> None:
+    entries = [CheckIn(datetime(2026, 1, 5, h, tzinfo=UTC), pain=p) for h, p in ((8, 3), (20, 6))]
+    first, values = daily_values(_cf(entries), covered=True)
+    assert first == date(2026, 1, 4) and values["pain"].tolist() == [3.0, 6.0]
+    first, values = daily_values(_cf(entries))
+    assert first == date(2026, 1, 5) and values["pain"].tolist() == [4.5]
 
 
 @settings(max_examples=60, deadline=None)

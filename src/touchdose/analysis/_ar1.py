@@ -148,7 +148,11 @@ class GridPosterior:
 
     Shapes (``B`` batch, ``G`` grid, ``p`` coefficients): ``rho`` (G,), ``weights`` (B, G)
     summing to 1, ``mean`` (B, G, p) = :math:`m_n`, ``scale`` (B, G, p) = the Student-t
-    scales, ``df`` (B,) = :math:`2a_n`.
+    scales, ``df`` (B,) = :math:`2a_n`. ``log_evidence`` (B,) is the log marginal likelihood
+    of the model, :math:`\\log \\frac1G \\sum_g p(y\\mid\\rho_g)`, up to a constant shared by every
+    model of the same ``y`` with the same :math:`a_0, b_0` (so differences between two designs
+    of the same data are log Bayes factors); coefficients with a flat prior (precision 0)
+    must be shared by the models compared.
     """
 
     rho: FloatArray
@@ -156,15 +160,19 @@ class GridPosterior:
     mean: FloatArray
     scale: FloatArray
     df: FloatArray
+    log_evidence: FloatArray | None = None
 
 
 def _spd_solve(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """For a stack of small SPD matrices ``A`` (..., p, p): ``A^-1 b``, ``diag(A^-1)``, ``-log|A|/2``.
 
     A Cholesky factorisation written out over the (tiny) matrix index and vectorised over the
-    stack: for p = 3 it is much faster than LAPACK called once per matrix.
+    stack: for p = 3 it is much faster than LAPACK called once per matrix; from
+    :data:`LAPACK_FROM` columns on (the weekday term) numpy's stacked LAPACK routines are.
     """
     p = A.shape[-1]
+    if p >= LAPACK_FROM:
+        return _spd_solve_lapack(A, b)
     L = np.zeros_like(A)
     for j in range(p):
         d = A[..., j, j] - np.sum(L[..., j, :j] ** 2, axis=-1)
@@ -186,18 +194,44 @@ def _spd_solve(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, Fl
     return x, diag, half_logdet_inv
 
 
-def grid_posterior(
-    stats: GapStats, precision: FloatArray, a0: float, b0: float, rho: FloatArray
-) -> GridPosterior:
-    """Posterior on the rho grid for a batch (leading axis) or a single series.
+def _spd_solve_lapack(A: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_spd_solve` with numpy's stacked Cholesky and inverse (larger matrices)."""
+    try:
+        L = np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        singular = "grid_posterior: the design is singular (a column is constant or repeated)"
+        raise ValueError(singular) from None
+    Linv = np.linalg.inv(L)
+    u = np.einsum("...ij,...j->...i", Linv, b)
+    x = np.einsum("...ji,...j->...i", Linv, u)
+    diag = np.sum(Linv**2, axis=-2)
+    half_logdet_inv = -np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)), axis=-1)
+    return x, diag, half_logdet_inv
 
-    ``precision`` is the diagonal of :math:`V_0^{-1}` (zeros allowed: a flat prior); the
-    prior mean of the coefficients is zero.
+
+#: From this many coefficients on, :func:`_spd_solve` uses numpy's LAPACK routines.
+LAPACK_FROM = 6
+
+
+@dataclass(frozen=True, eq=False)
+class Moments:
+    """The Prais-Winsten-transformed cross-products on the grid, shared by nested models.
+
+    ``M`` (B, G, q, q) = :math:`Z^{*\\top} Z^*` for ``Z = [X, y]`` at each rho; ``log_jac``
+    (B, G) the log Jacobian of the transform; ``n`` (B,) observations; ``rho`` (G,).
     """
+
+    M: FloatArray
+    log_jac: FloatArray
+    n: FloatArray
+    rho: FloatArray
+
+
+def moments(stats: GapStats, rho: FloatArray) -> Moments:
+    """Transform the sufficient statistics for every rho of the grid (one or a batch)."""
     single = stats.first.ndim == 2
     s = stack_stats([stats]) if single else stats
     rho = np.asarray(rho, dtype=np.float64)
-    p = s.first.shape[-1] - 1
     one_minus = 1.0 - rho**2  # (G,)
     r = rho[None, None, :] ** s.gaps[:, :, None]  # (B, K, G)
     c2 = one_minus[None, None, :] / (1.0 - r**2)  # (B, K, G)
@@ -208,21 +242,50 @@ def grid_posterior(
     mats = np.concatenate([s.cur, cross, s.prev], axis=1).reshape(B, 3 * K, q * q)
     M = np.matmul(np.swapaxes(coef, 1, 2), mats).reshape(B, len(rho), q, q)
     M += one_minus[None, :, None, None] * s.first[:, None, :, :]
+    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * np.einsum("bk,bkg->bg", s.counts, np.log(c2))
+    return Moments(M, log_jac, np.asarray(s.n, dtype=np.float64).reshape(-1), rho)
+
+
+def grid_posterior(
+    stats: GapStats | Moments,
+    precision: FloatArray,
+    a0: float,
+    b0: float,
+    rho: FloatArray | None = None,
+    columns: list[int] | None = None,
+) -> GridPosterior:
+    """Posterior on the rho grid for a batch (leading axis) or a single series.
+
+    ``precision`` is the diagonal of :math:`V_0^{-1}` (zeros allowed: a flat prior); the
+    prior mean of the coefficients is zero. ``stats`` may be :class:`Moments` already
+    transformed (then ``rho`` is theirs), and ``columns`` a subset of the columns of ``X``: a
+    nested model of the same data at the cost of a solve only.
+    """
+    m = stats if isinstance(stats, Moments) else moments(stats, np.asarray(rho, dtype=np.float64))
+    q = m.M.shape[-1]
+    cols = list(range(q - 1)) if columns is None else list(columns)
+    p = len(cols)
+    keep = [*cols, q - 1]
+    M = m.M[..., keep, :][..., keep]
     prec_n = M[..., :p, :p] + np.diag(np.asarray(precision, dtype=np.float64))
     xty, yty = M[..., :p, p], M[..., p, p]
     mean, var_diag, half_logdet_vn = _spd_solve(prec_n, xty)
-    an = a0 + 0.5 * s.n  # (B,)
+    an = a0 + 0.5 * m.n  # (B,)
     if np.any(an <= 0):
         raise ValueError("grid_posterior: a0 + n/2 must be positive")
     bn = b0 + 0.5 * (yty - np.einsum("bgi,bgi->bg", xty, mean))
     bn = np.maximum(bn, np.finfo(np.float64).tiny)
-    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * np.einsum("bk,bkg->bg", s.counts, np.log(c2))
-    logml = half_logdet_vn - an[:, None] * np.log(bn) + log_jac
-    logml -= logml.max(axis=1, keepdims=True)
-    w = np.exp(logml)
-    w /= w.sum(axis=1, keepdims=True)
+    rho = m.rho
+    logml = half_logdet_vn - an[:, None] * np.log(bn) + m.log_jac
+    top = logml.max(axis=1, keepdims=True)
+    w = np.exp(logml - top)
+    total = w.sum(axis=1, keepdims=True)
+    w /= total
     scale = np.sqrt(bn[..., None] * var_diag / an[:, None, None])
-    return GridPosterior(rho, w, mean, scale, 2.0 * an)
+    # log p(y) = log mean_g p(y | rho_g) + log |V0^-1| / 2 (the prior's normalising constant).
+    prior_prec = np.asarray(precision, dtype=np.float64)
+    evidence = top[:, 0] + np.log(total[:, 0] / len(rho)) + 0.5 * np.sum(np.log(prior_prec[prior_prec > 0]))
+    return GridPosterior(rho, w, mean, scale, 2.0 * an, evidence)
 
 
 # --- Mixture-of-t summaries (vectorised over the batch) ----------------------

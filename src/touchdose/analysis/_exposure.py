@@ -1,32 +1,61 @@
 """Diary days labelled exposed / massage-free / washout, and the n-of-1 design matrix.
 
-See :mod:`touchdose.analysis.comparison` for the model that uses them.
+A check-in reports the average over the 24 h before it (:data:`~touchdose.analysis.diary.RECALL_HOURS`),
+so each entry is read for the hours it covers, not for its calendar date (docs/design.md, "What
+a diary entry covers"):
+
+* it is put on the day it describes (:func:`~touchdose.analysis.diary.covered_date`: a morning
+  entry describes the day before);
+* it is **exposed** when a session started less than ``24 * window_days`` hours before it (the
+  session falls inside the 24 h it covers, or in the two days before them), **massage-free**
+  when the last session started at least ``24 * (washout_days + 1)`` hours before it (or there
+  was none), and **washout** in between (left out);
+* with the **late look** it is also *late* when a session started between ``24 * window_days``
+  and ``24 * window_days + LATE_HOURS`` hours before it: harm that shows on days 3-5 gets its
+  own coefficient instead of hiding among the massage-free days.
+
+An evening diarist (20:00) with a 10:00 session is exposed on the session day and the two
+days after, as before; a morning diarist (08:00) on the three mornings after the session, and
+the morning entry on the session day (written before it) describes a day without massage.
+
+The model's columns: intercept, trend (years, centred), exposed (0/1), then, when used, late
+(0/1) and six weekday columns (sum-to-zero coding of the described day's weekday, Monday to
+Saturday; Sunday is minus their sum), so the effect stays column 2.
 
 Examples
 --------
 >>> import numpy as np
->>> _day_labels(8, np.array([1]), EXPOSURE_WINDOW_DAYS, WASHOUT_DAYS).tolist()
-[0, 1, 1, 1, -1, 0, 0, 0]
+>>> _labels(np.array([np.inf, 10.0, 34.0, 58.0, 82.0, 106.0]), EXPOSURE_WINDOW_DAYS, WASHOUT_DAYS).tolist()
+[0, 1, 1, 1, -1, 0]
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from touchdose.analysis.diary import daily_values
+from touchdose.analysis.diary import RECALL_HOURS, daily_values, entry_clock, entry_ordinals
 from touchdose.records import ClientFile
 
 #: Days counted as exposed: the day of the massage and the 2 days after (docs/design.md item 2,
 #: "days 0-2 after a massage"), the span in which massage clients report relief or the
-#: 24-48 h flare (docs/evidence.md; the 24 h and 48 h follow-ups of response.py).
+#: 24-48 h flare (docs/evidence.md; the 24 h and 48 h follow-ups of response.py). Applied in
+#: hours: an entry is exposed when a session started less than 72 h before it.
 EXPOSURE_WINDOW_DAYS = 3
 #: A day is massage-free when no massage fell on it or on the 3 days before it (docs/design.md
-#: item 2: "days with no massage in the previous 3 days"); day 3 after a massage is washout.
+#: item 2: "days with no massage in the previous 3 days"): in hours, the last session started at
+#: least 96 h before the entry; an entry 72-96 h after a session is washout.
 WASHOUT_DAYS = 3
+#: The late look (docs/design.md, "a 72 h look catches harm that shows late"): entries made in
+#: the 72 h after the exposure window (72-144 h after a session, days 3-5) get their own
+#: coefficient, so harm on days 2-4 or 3-5 is seen instead of being counted as massage-free
+#: (then it made massage days look better). 72 h: the same span as the exposure window.
+LATE_HOURS = 72.0
+#: Outcomes that get the late look: harm is judged on pain (docs/design.md, "Safety first").
+LATE_LOOK_OUTCOMES: tuple[str, ...] = ("pain",)
 #: Diary days without massage needed before the comparison is made (docs/design.md item 2,
 #: default 7): one week of baseline, the usual minimum baseline phase of an n-of-1 design.
 MIN_BASELINE_DAYS = 7
@@ -36,8 +65,15 @@ MIN_BASELINE_DAYS = 7
 #: repeated crossover (Kravitz RL, Duan N, eds. Design and Implementation of N-of-1 Trials:
 #: A User's Guide. AHRQ 2014, ch. 3). Three is our documented choice.
 MIN_EXPOSURE_EPISODES = 3
+#: The weekday term enters when every weekday has at least this many diary days (about three
+#: weeks of diary) and at least one of them massage-free, so each weekday's level can be told
+#: apart from massage. Our choice: a weekly rhythm (work days, weekends) can only be estimated
+#: from several weeks, and a weekday seen only on massage days would be confounded with it.
+MIN_WEEKDAY_WEEKS = 3
 #: Trend regressor unit: the slope is in points per year (days / 365.25).
 DAYS_PER_YEAR = 365.25
+#: Column of the massage effect in every design matrix.
+EFFECT_COLUMN = 2
 
 
 def whole_at_least(name: str, value: Any, low: int) -> None:
@@ -50,8 +86,13 @@ def whole_at_least(name: str, value: Any, low: int) -> None:
 class Design:
     """The days used and the regression for one outcome.
 
-    ``days`` are day numbers from the start of the diary (increasing, gaps where a day had no
-    entry or was washout), ``X`` columns are intercept, trend (years, centred), exposed (0/1).
+    ``days`` are described-day numbers from the start of the diary (increasing, gaps where a
+    day had no entry or was washout); ``X`` columns are intercept, trend (years, centred) and
+    exposed (the share of the entry's 24 h after a session, 0 on massage-free days), plus late
+    (0/1) in a late-look design. ``weekday`` holds the six weekday columns for the same days
+    when there are enough weeks to estimate them (the comparison averages the models with and
+    without them), else ``None``. ``late`` is the late-look design of the same outcome, when
+    it can be made.
     """
 
     outcome: str
@@ -63,28 +104,58 @@ class Design:
     longest_free_days: int
     episodes: int
     has_sessions: bool
+    weekday: NDArray[np.float64] | None = None
+    late: Design | None = None
 
 
-def _day_labels(n: int, session_days: NDArray[np.int64], window: int, washout: int) -> NDArray[np.int8]:
-    """Per diary day: 1 exposed, 0 massage-free, -1 washout (from the most recent session)."""
-    sdays = np.sort(np.asarray(session_days, dtype=np.int64))
-    day = np.arange(n)
-    last = np.searchsorted(sdays, day, side="right") - 1
-    since = np.where(last >= 0, day - sdays[np.maximum(last, 0)] if len(sdays) else 0, -1)
-    labels = np.zeros(n, dtype=np.int8)
-    labels[(last >= 0) & (since <= washout)] = -1
-    labels[(last >= 0) & (since < window)] = 1
+def _labels(
+    hours_since: NDArray[np.float64], window: int, washout: int, late: bool = False
+) -> NDArray[np.int8]:
+    """Per entry, from the hours since the last session before it: 1 exposed, 0 free, -1 washout.
+
+    With the late look the entries 72-144 h after a session are not washout but late (2).
+    """
+    labels = np.zeros(len(hours_since), dtype=np.int8)
+    if late:
+        labels[hours_since < 24.0 * window + LATE_HOURS] = 2
+    else:
+        labels[hours_since < 24.0 * (washout + 1)] = -1
+    labels[hours_since < 24.0 * window] = 1
     return labels
 
 
-def _free_runs(
-    labels: NDArray[np.int8], observed: NDArray[np.bool_], session_days: NDArray[np.int64]
-) -> list[int]:
-    """Observed massage-free days in each stretch between sessions (first = before any session)."""
-    n = len(labels)
-    cuts = np.concatenate([[0], np.unique(np.clip(session_days, 0, n)), [n]])
-    cum = np.concatenate([[0], np.cumsum((labels == 0) & observed)])
-    return [int(v) for v in cum[cuts[1:]] - cum[cuts[:-1]]]
+def exposure_share(
+    entries: NDArray[np.float64], sessions: NDArray[np.float64], before: NDArray[np.int64], window: int
+) -> NDArray[np.float64]:
+    """Share of the 24 h each entry covers that lies within ``24 * window`` hours after a session.
+
+    ``entries`` and ``sessions`` in hours (sessions sorted), ``before`` the number of sessions
+    before each entry. An evening entry 10 h after a morning session describes 14 h without
+    and 10 h with the massage: 10/24, unless an earlier session still covers those 14 h. The
+    union of the last :data:`SHARE_SESSIONS` sessions' spans is measured (more sessions in
+    one day would change nothing).
+
+    Examples
+    --------
+    >>> exposure_share(np.array([20.0, 44.0]), np.array([10.0]), np.array([1, 1]), 3).tolist()
+    [0.4166666666666667, 1.0]
+    """
+    start = entries - RECALL_HOURS
+    covered = np.zeros(len(entries))
+    reach = start.copy()  # the part of the window before this point is already counted
+    for back in range(SHARE_SESSIONS, 0, -1):  # oldest of the last few first
+        k = before - back
+        ok = k >= 0
+        s = np.where(ok, sessions[np.maximum(k, 0)] if len(sessions) else 0.0, -np.inf)
+        lo = np.maximum(np.maximum(s, reach), start)
+        hi = np.minimum(s + 24.0 * window, entries)
+        covered += np.where(ok & (hi > lo), hi - lo, 0.0)
+        reach = np.where(ok, np.maximum(reach, hi), reach)
+    return np.asarray(np.clip(covered / RECALL_HOURS, 0.0, 1.0), dtype=np.float64)
+
+
+#: Sessions looked back at for an entry's exposed share (three sessions within 24 h at most).
+SHARE_SESSIONS = 3
 
 
 def check_window(window_days: Any, washout_days: Any) -> None:
@@ -97,12 +168,60 @@ def check_window(window_days: Any, washout_days: Any) -> None:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class _Days:
+    """Per described day: label (1 exposed, 0 free, -1 washout, 2 late), the exposed share of
+    its 24 h, the number of sessions before it, its weekday (0 = Monday)."""
+
+    label: NDArray[np.int8]
+    share: NDArray[np.float64]
+    stretch: NDArray[np.int64]
+    weekday: NDArray[np.int64]
+    sessions: int
+
+
+def _days(
+    entries: NDArray[np.float64],
+    sessions: NDArray[np.float64],
+    idx: NDArray[np.int64],
+    first: int,
+    n: int,
+    labelling: tuple[int, int, bool],
+) -> _Days:
+    """Label each described day from the hours between its entries and the sessions before them.
+
+    ``entries`` and ``sessions`` are times in hours (sessions sorted), ``idx`` each entry's
+    described day (0 = ``first``, a date ordinal), ``labelling`` (window, washout, late look).
+    Several entries describing one day keep its label only when they agree; otherwise the day
+    is washout (left out) rather than guessed. Their exposed shares are averaged.
+    """
+    t, s = entries, sessions
+    before = np.searchsorted(s, t, side="left")  # sessions strictly before each entry
+    since = np.where(before > 0, t - s[np.maximum(before - 1, 0)] if len(s) else 0.0, np.inf)
+    label = _labels(since, *labelling)
+    low = np.full(n, 9, dtype=np.int8)
+    high = np.full(n, -9, dtype=np.int8)
+    np.minimum.at(low, idx, label)
+    np.maximum.at(high, idx, label)
+    day_label = np.where(low == high, low, -1).astype(np.int8)
+    counts = np.bincount(idx, minlength=n)
+    exposed_share = exposure_share(t, s, before, labelling[0])
+    shares = np.bincount(idx, weights=np.where(label == 1, exposed_share, 0.0), minlength=n)
+    share = np.divide(shares, counts, out=np.zeros(n), where=counts > 0)
+    stretch = np.zeros(n, dtype=np.int64)
+    np.maximum.at(stretch, idx, before.astype(np.int64))
+    weekday = (first + np.arange(n) - 1) % 7  # date ordinal 1 (1 Jan 0001) is a Monday
+    return _Days(day_label, share, stretch, weekday.astype(np.int64), len(s))
+
+
 def designs(
     cf: ClientFile,
     outcomes: tuple[str, ...] = ("pain",),
     *,
     window_days: int = EXPOSURE_WINDOW_DAYS,
     washout_days: int = WASHOUT_DAYS,
+    late_look: bool = True,
+    weekday: bool | None = None,
 ) -> list[Design]:
     """Label the diary days once and build the n-of-1 regression for each outcome.
 
@@ -115,6 +234,12 @@ def designs(
     window_days, washout_days : int
         See :data:`EXPOSURE_WINDOW_DAYS` and :data:`WASHOUT_DAYS`; ``washout_days`` must be at
         least ``window_days - 1`` so that no day is both exposed and massage-free.
+    late_look : bool
+        Also build the late-look design (``Design.late``): the entries 72-144 h after a session
+        get their own coefficient (:data:`LATE_HOURS`) and massage-free starts 144 h after.
+    weekday : bool or None
+        Offer the weekday columns: ``None`` (default) when there are enough weeks
+        (:data:`MIN_WEEKDAY_WEEKS`), ``True`` / ``False`` to force it.
 
     Returns
     -------
@@ -122,39 +247,78 @@ def designs(
         Per outcome: kept days, values, the design matrix and the counts the refusal rules use.
     """
     check_window(window_days, washout_days)
-    first, table = daily_values(cf, outcomes)
+    clock = entry_clock(cf)
+    ords = entry_ordinals(cf, covered=True, clock=clock)
+    first, table = daily_values(cf, outcomes, ords=ords)
     n = len(next(iter(table.values()))) if table else 0
     base = first.toordinal() if first is not None else 0
-    zone = cf.client.zone
-    sdays = np.array(
-        [s.start.astimezone(zone).toordinal() - base for s in cf.sessions] if first is not None else [],
-        dtype=np.int64,
-    )
-    labels = _day_labels(n, sdays, window_days, washout_days)
-    return [_design(name, table[name], labels, sdays) for name in outcomes]
+    sessions = np.array([s.start.timestamp() for s in cf.sessions], dtype=np.float64) / 3600.0
+    where = (clock[0], sessions, ords - base, base, n)
+    main = _days(*where, (window_days, washout_days, False))
+    late_wanted = late_look and any(o in LATE_LOOK_OUTCOMES for o in outcomes)
+    late = _days(*where, (window_days, washout_days, True)) if late_wanted else None
+    out = []
+    for name in outcomes:
+        d = _design(name, table[name], main, weekday)
+        wanted = late is not None and name in LATE_LOOK_OUTCOMES
+        look = _design(name, table[name], late, weekday) if late is not None and wanted else None
+        if look is not None and look.X.shape[1] == 4 and _late_estimable(look):
+            d = replace(d, late=look)
+        out.append(d)
+    return out
 
 
-def _design(
-    outcome: str, values: NDArray[np.float64], labels: NDArray[np.int8], sdays: NDArray[np.int64]
-) -> Design:
+def _late_estimable(d: Design) -> bool:
+    """The late look needs late days, massage-free days and exposed days among the kept days."""
+    late, exposed = d.X[:, 3] > 0, d.X[:, 2] > 0
+    return bool(late.any() and exposed.any() and (~late & ~exposed).sum() >= MIN_BASELINE_DAYS)
+
+
+def _free_runs(d: _Days, observed: NDArray[np.bool_]) -> list[int]:
+    """Observed massage-free days in each stretch between sessions (first = before any session)."""
+    free = (d.label == 0) & observed
+    return [int(v) for v in np.bincount(d.stretch[free], minlength=d.sessions + 1)]
+
+
+def _weekday_ok(d: _Days, keep: NDArray[np.bool_]) -> bool:
+    """Every weekday seen on enough kept days, and at least once massage-free."""
+    seen = np.bincount(d.weekday[keep], minlength=7)
+    free = np.bincount(d.weekday[keep & (d.label == 0)], minlength=7)
+    return bool(np.all(seen >= MIN_WEEKDAY_WEEKS) and np.all(free >= 1))
+
+
+def _weekday_columns(weekday: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Sum-to-zero coding: column j is 1 on weekday j (Monday-Saturday), -1 on Sundays."""
+    cols = (weekday[:, None] == np.arange(6)[None, :]).astype(np.float64)
+    cols[weekday == 6] = -1.0
+    return np.asarray(cols, dtype=np.float64)
+
+
+def _design(outcome: str, values: NDArray[np.float64], d: _Days, weekday: bool | None) -> Design:
     observed = ~np.isnan(values)
-    runs = _free_runs(labels, observed, sdays)
-    baseline = runs[0] if len(sdays) == 0 or sdays[0] > 0 else 0
-    days = np.flatnonzero(observed & (labels >= 0)).astype(np.int64)
-    exposed = (labels[days] == 1).astype(np.float64)
+    runs = _free_runs(d, observed)
+    keep = observed & (d.label >= 0)
+    days = np.flatnonzero(keep).astype(np.int64)
+    label = d.label[days]
+    exposed = np.where(label == 1, d.share[days], 0.0)
     # Exposure episodes: runs of exposed days in the sequence of kept days.
-    episodes = int(np.count_nonzero(np.diff(exposed, prepend=0.0) > 0))
+    episodes = int(np.count_nonzero(np.diff((label == 1).astype(np.int8), prepend=0) > 0))
     years = (days - (days.mean() if len(days) else 0.0)) / DAYS_PER_YEAR
+    columns = [np.ones(len(days)), years, exposed]
+    if np.any(label == 2):
+        columns.append((label == 2).astype(np.float64))
+    use_weekday = _weekday_ok(d, keep) if weekday is None else weekday
     return Design(
         outcome=outcome,
         days=days,
         y=values[days],
-        X=np.column_stack([np.ones(len(days)), years, exposed]),
-        baseline_days=baseline,
+        X=np.column_stack(columns),
+        baseline_days=runs[0],
         current_free_days=runs[-1],
         longest_free_days=max(runs),
         episodes=episodes,
-        has_sessions=len(sdays) > 0,
+        has_sessions=d.sessions > 0,
+        weekday=_weekday_columns(d.weekday[days]) if use_weekday else None,
     )
 
 
@@ -164,6 +328,8 @@ def design(
     *,
     window_days: int = EXPOSURE_WINDOW_DAYS,
     washout_days: int = WASHOUT_DAYS,
+    late_look: bool = True,
+    weekday: bool | None = None,
 ) -> Design:
     """:func:`designs` for one outcome.
 
@@ -173,9 +339,10 @@ def design(
     >>> from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
     >>> t0 = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
     >>> cf = ClientFile(ClientProfile(id="c-1"), sessions=(Session(t0 + timedelta(days=2), 2, 30),),
-    ...                 checkins=tuple(CheckIn(t0 + timedelta(days=d), pain=5) for d in range(8)))
+    ...                 checkins=tuple(CheckIn(t0 + timedelta(days=d, hours=11), pain=5) for d in range(8)))
     >>> d = design(cf)
-    >>> d.days.tolist(), d.X[:, 2].tolist(), d.baseline_days
-    ([0, 1, 2, 3, 4, 6, 7], [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0], 2)
+    >>> d.days.tolist(), [round(float(x), 3) for x in d.X[:, 2]], d.baseline_days
+    ([0, 1, 2, 3, 4, 6, 7], [0.0, 0.0, 0.458, 1.0, 1.0, 0.0, 0.0], 2)
     """
-    return designs(cf, (outcome,), window_days=window_days, washout_days=washout_days)[0]
+    return designs(cf, (outcome,), window_days=window_days, washout_days=washout_days,
+                   late_look=late_look, weekday=weekday)[0]  # fmt: skip

@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit
 
 from touchdose.analysis import _ar1
 from touchdose.analysis._exposure import (
@@ -64,7 +65,7 @@ from touchdose.analysis._exposure import (
     designs,
     whole_at_least,
 )
-from touchdose.instruments.change import MID_POINTS
+from touchdose.instruments.change import MID_POINTS, MODERATE_PERCENT, MODERATE_POINTS
 from touchdose.records import ClientFile
 from touchdose.text import count
 
@@ -128,8 +129,11 @@ class Prior:
     The defaults are weakly informative. Intercept and trend: precision 1e-4, i.e. a prior SD of
     100 sigma, flat for any diary. Effect: precision 0.25, a prior SD of 2 sigma (sigma is the
     day-to-day innovation SD, about 1 point of pain), so effects beyond about +/-4 points are
-    a priori unlikely while anything a massage could plausibly do is left to the data.
-    sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail. rho ~ uniform(-1, 1) (the grid).
+    a priori unlikely while anything a massage could plausibly do is left to the data (the
+    late look's coefficient has the same prior). Weekday differences from the weekly mean:
+    precision 1, a prior SD of 1 sigma; this also sets how readily the weekday term is taken
+    up (:data:`WEEKDAY_PRIOR`). sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail.
+    rho ~ uniform(-1, 1) (the grid).
     """
 
     intercept_precision: float = 1e-4
@@ -137,9 +141,10 @@ class Prior:
     effect_precision: float = 0.25
     a0: float = 1.0
     b0: float = 1.0
+    weekday_precision: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("intercept_precision", "trend_precision", "effect_precision", "b0"):
+        for name in ("intercept_precision", "trend_precision", "effect_precision", "b0", "weekday_precision"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < np.inf:
                 raise ValueError(f"prior: {name} = {value!r} is not allowed (allowed: a number >= 0)")
@@ -151,18 +156,73 @@ class Prior:
         """Diagonal of the prior precision matrix, in the order intercept, trend, effect."""
         return np.array([self.intercept_precision, self.trend_precision, self.effect_precision])
 
+    def precision_for(self, columns: int, weekday: bool = False) -> NDArray[np.float64]:
+        """The diagonal for a design's columns: a late-look column gets the effect's precision;
+        the six weekday columns ``weekday_precision`` (default 1: a prior SD of one day-to-day
+        sigma for each weekday's difference from the weekly mean)."""
+        late = columns - 3 - (6 if weekday else 0)
+        extra = [np.full(late, self.effect_precision), np.full(6 if weekday else 0, self.weekday_precision)]
+        return np.concatenate([self.precision, *extra])
+
 
 DEFAULT_PRIOR = Prior()
+#: The change fibromyalgia studies call meaningful, reported beside the 1-point MID (which stays
+#: the smallest change worth noticing): about 2 points or about 30 % less pain, either one
+#: (Farrar JT et al. Pain 2001;94:149-58 in chronic pain; Mease PJ et al. Arthritis Care Res
+#: 2011;63:821-6 in fibromyalgia; docs/validation.md, "Thresholds"). instruments.change owns both.
+MEANINGFUL_POINTS = MODERATE_POINTS
+MEANINGFUL_PERCENT = MODERATE_PERCENT
+#: Prior probability of a weekly rhythm in the diary (the weekday term), once there are enough
+#: weeks to estimate it (_exposure.MIN_WEEKDAY_WEEKS): even odds, so the data decide whether
+#: the comparison adjusts for weekdays (Bayesian model averaging by the marginal likelihood).
+WEEKDAY_PRIOR = 0.5
 
 
 # --- Results ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class MeaningfulChange:
+    """How the pain effect measures up to the change fibromyalgia studies call meaningful.
+
+    ``points`` is the smaller of :data:`MEANINGFUL_POINTS` and :data:`MEANINGFUL_PERCENT` of the
+    client's usual pain on massage-free days (Farrar 2001, Mease 2011: 2 points or 30 %, either
+    one); ``p_benefit`` = P(massage days at least that much lower); ``share`` = the estimated
+    relief as a share of it (0 when pain was not lower).
+    """
+
+    points: float
+    p_benefit: float
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"points": round(self.points, 4), "p_benefit": round(self.p_benefit, 4),
+                "share": round(self.share, 4)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LateLook:
+    """Days 3-5 after a session (72-144 h) against massage-free days: harm that shows late.
+
+    ``effect`` in the outcome's units (the same sign convention as the comparison's),
+    ``p_harm`` = P(a harm of at least the MID on those days).
+    """
+
+    effect: float
+    ci95: tuple[float, float]
+    p_harm: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"effect": round(self.effect, 4), "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
+                "p_harm": round(self.p_harm, 4)}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Comparison:
     """A comparison that was made. ``effect`` is exposed minus massage-free days, in points.
 
-    ``to_dict()`` is exactly the docs/formats.md object; the other attributes are diagnostics.
+    ``to_dict()`` is the docs/formats.md object (plus ``late`` when the late look was made);
+    the other attributes are diagnostics.
     """
 
     outcome: str
@@ -178,12 +238,15 @@ class Comparison:
     free_days: int
     baseline_days: int
     episodes: int
+    late: LateLook | None = None
+    p_weekday: float | None = None
+    meaningful: MeaningfulChange | None = None
 
     refused: bool = field(default=False, init=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The docs/formats.md comparison object (rounded to 4 decimals)."""
-        return {
+        out: dict[str, Any] = {
             "effect": round(self.effect, 4),
             "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
             "p_benefit": round(self.p_benefit, 4),
@@ -191,6 +254,11 @@ class Comparison:
             "p_no_meaningful": round(self.p_no_meaningful, 4),
             "mid": self.mid,
         }
+        if self.meaningful is not None:
+            out["meaningful"] = self.meaningful.to_dict()
+        if self.late is not None:
+            out["late"] = self.late.to_dict()
+        return out
 
 
 @dataclass(frozen=True)
@@ -258,9 +326,11 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
 
 
 def _effect_summaries(
-    weights: NDArray[np.float64], post: _ar1.GridPosterior, mid: NDArray[np.float64]
+    weights: NDArray[np.float64], post: _ar1.GridPosterior, mid: NDArray[np.float64], column: int = 2,
+    meaningful: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Columns: mean, 2.5 %, 97.5 %, P(effect <= -mid), P(effect >= mid), mean rho (one row each).
+    """Columns: mean, 2.5 %, 97.5 %, P(effect <= -mid), P(effect >= mid), mean rho, and
+    P(effect <= -meaningful) (NaN without ``meaningful``), one row each.
 
     Each row keeps only its heaviest grid points, as many as the row of the group that needs
     most so that the points left out weigh less than 1e-12 together (they change no printed
@@ -269,7 +339,7 @@ def _effect_summaries(
     ranked = np.argsort(-weights, axis=1)
     tail = 1.0 - np.cumsum(np.take_along_axis(weights, ranked, axis=1), axis=1)
     need = np.argmax(tail < 1e-12, axis=1) + 1
-    out = np.empty((len(weights), 6))
+    out = np.full((len(weights), 7), np.nan)
     order = np.argsort(need, kind="stable")
     groups = [order]  # a few rows: one group; many: one group per power of two of the need
     if len(order) > 32:
@@ -278,14 +348,90 @@ def _effect_summaries(
         top = ranked[rows, : int(need[rows].max())]
         w = np.take_along_axis(weights[rows], top, axis=1)
         w /= w.sum(axis=1, keepdims=True)
-        loc = np.take_along_axis(post.mean[rows, :, 2], top, axis=1)
-        scale = np.take_along_axis(post.scale[rows, :, 2], top, axis=1)
+        loc = np.take_along_axis(post.mean[rows, :, column], top, axis=1)
+        scale = np.take_along_axis(post.scale[rows, :, column], top, axis=1)
         df = post.df[rows]
         out[rows, 0] = np.sum(w * loc, axis=1)
         out[rows, 1:3] = _ar1.mixture_quantiles((0.025, 0.975), w, loc, scale, df)
         out[rows, 3] = _ar1.mixture_cdf(-mid[rows], w, loc, scale, df)
         out[rows, 4] = 1.0 - _ar1.mixture_cdf(mid[rows], w, loc, scale, df)
         out[rows, 5] = np.sum(w * post.rho[top], axis=1)
+        if meaningful is not None:
+            out[rows, 6] = _ar1.mixture_cdf(-meaningful[rows], w, loc, scale, df)
+    return out
+
+
+def _meaningful(d: Design) -> float:
+    """The meaningful change for a pain design (NaN for the other outcomes): the smaller of
+    2 points and 30 % of the mean pain on massage-free days (at least the MID)."""
+    if d.outcome != "pain":
+        return float("nan")
+    free = d.y[d.X[:, 2] == 0]
+    usual = float(np.mean(free)) if len(free) else float(np.mean(d.y))
+    return max(min(MEANINGFUL_POINTS, MEANINGFUL_PERCENT / 100.0 * usual), MID_POINTS)
+
+
+def _posterior(
+    designs: list[Design], prior: Prior, rho: NDArray[np.float64]
+) -> tuple[_ar1.GridPosterior, NDArray[np.float64] | None]:
+    """Grid posterior for designs with the same columns, and P(weekly rhythm) per design.
+
+    With weekday columns the posterior is the average of the models without and with them,
+    weighted by their marginal likelihoods and :data:`WEEKDAY_PRIOR`: one mixture over
+    (model, rho). Without them, the one model (and ``None``).
+    """
+    p = designs[0].X.shape[1]
+    if designs[0].weekday is None:
+        stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
+        return _ar1.grid_posterior(stats, prior.precision_for(p), prior.a0, prior.b0, rho), None
+    # Both models from the same transformed cross-products: the smaller is nested in the wider.
+    wide = _ar1.stack_stats(
+        [_ar1.gap_stats(d.days, np.column_stack([d.X, _weekday(d)]), d.y) for d in designs]
+    )
+    m = _ar1.moments(wide, rho)
+    post = _ar1.grid_posterior(m, prior.precision_for(p), prior.a0, prior.b0, columns=list(range(p)))
+    full = _ar1.grid_posterior(m, prior.precision_for(p + 6, weekday=True), prior.a0, prior.b0)
+    assert post.log_evidence is not None and full.log_evidence is not None
+    log_odds = full.log_evidence - post.log_evidence + np.log(WEEKDAY_PRIOR / (1.0 - WEEKDAY_PRIOR))
+    pw = expit(log_odds)
+    mixed = _ar1.GridPosterior(
+        rho=np.concatenate([rho, rho]),
+        weights=np.concatenate([post.weights * (1.0 - pw)[:, None], full.weights * pw[:, None]], axis=1),
+        mean=np.concatenate([post.mean, full.mean[..., :p]], axis=1),
+        scale=np.concatenate([post.scale, full.scale[..., :p]], axis=1),
+        df=post.df,
+    )
+    return mixed, pw
+
+
+def _weekday(d: Design) -> NDArray[np.float64]:
+    if d.weekday is None:
+        raise ValueError("compare: a design without weekday columns was grouped with the weekday ones")
+    return d.weekday
+
+
+def _grouped(designs: list[Design]) -> list[list[int]]:
+    """Indices of designs with the same columns (late look, weekday term), computed together."""
+    layouts: dict[tuple[int, bool], list[int]] = {}
+    for i, d in enumerate(designs):
+        layouts.setdefault((d.X.shape[1], d.weekday is not None), []).append(i)
+    return list(layouts.values())
+
+
+def _late_looks(designs: list[Design], mids: NDArray[np.float64], prior: Prior,
+                rho: NDArray[np.float64]) -> list[LateLook | None]:  # fmt: skip
+    """The late look of every design that has one (``None`` for the others)."""
+    out: list[LateLook | None] = [None] * len(designs)
+    have = [i for i, d in enumerate(designs) if d.late is not None]
+    late = [d.late for d in designs if d.late is not None]
+    for rows in _grouped(late):
+        post, _ = _posterior([late[r] for r in rows], prior, rho)
+        idx = [have[r] for r in rows]
+        summary = _effect_summaries(post.weights, post, mids[idx], column=3)
+        for k, i in enumerate(idx):
+            effect, lo, hi, p_below, p_above, *_ = (float(v) for v in summary[k])
+            harm = p_above if DIARY_OUTCOMES[designs[i].outcome].lower_is_better else p_below
+            out[i] = LateLook(effect, (lo, hi), harm)
     return out
 
 
@@ -293,17 +439,27 @@ def _summaries(
     designs: list[Design], mids: list[float], prior: Prior, rho: NDArray[np.float64]
 ) -> list[Comparison]:
     """Posterior summaries of the effect for a batch of designs that passed the checks."""
-    stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
-    post = _ar1.grid_posterior(stats, prior.precision, prior.a0, prior.b0, rho)
     mid = np.asarray(mids, dtype=np.float64)
-    summary = _effect_summaries(post.weights, post, mid)
+    summary = np.empty((len(designs), 7))
+    meaningful = np.array([_meaningful(d) for d in designs])
+    p_weekday: list[float | None] = [None] * len(designs)
+    for rows in _grouped(designs):
+        post, pw = _posterior([designs[i] for i in rows], prior, rho)
+        summary[rows] = _effect_summaries(post.weights, post, mid[rows], meaningful=meaningful[rows])
+        if pw is not None:
+            for k, i in enumerate(rows):
+                p_weekday[i] = float(pw[k])
+    late = _late_looks(designs, mid, prior, rho)
     out = []
     for i, d in enumerate(designs):
-        effect, lo, hi, p_below, p_above, rho_mean = (float(v) for v in summary[i])
-        benefit, harm = (
-            (p_below, p_above) if DIARY_OUTCOMES[d.outcome].lower_is_better else (p_above, p_below)
-        )
-        exposed = int(d.X[:, 2].sum())
+        effect, lo, hi, p_below, p_above, rho_mean, p_meaningful = (float(v) for v in summary[i])
+        lower_is_better = DIARY_OUTCOMES[d.outcome].lower_is_better
+        benefit, harm = (p_below, p_above) if lower_is_better else (p_above, p_below)
+        exposed = int(np.count_nonzero(d.X[:, 2]))
+        change = None
+        if np.isfinite(meaningful[i]):
+            points = float(meaningful[i])
+            change = MeaningfulChange(points, p_meaningful, max(0.0, -effect) / points)
         out.append(
             Comparison(
                 outcome=d.outcome,
@@ -319,6 +475,9 @@ def _summaries(
                 free_days=len(d.days) - exposed,
                 baseline_days=d.baseline_days,
                 episodes=d.episodes,
+                late=late[i],
+                p_weekday=p_weekday[i],
+                meaningful=change,
             )
         )
     return out

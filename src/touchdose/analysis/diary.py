@@ -5,6 +5,11 @@ A check-in belongs to the calendar day on which it was made *in the client's tim
 day by UTC. Several entries on one day are averaged (a person who logs twice has not had
 two days). Days inside the diary span without an entry are ``NaN``, never guessed.
 
+The check-in asks for the average over the last 24 hours (:data:`RECALL_HOURS`), so what an
+entry *describes* is the 24 h before its time: ``covered=True`` (the n-of-1 comparison) puts
+each entry on the day it describes, :func:`covered_date`, so a morning entry describes the day
+before (docs/design.md, "What a diary entry covers").
+
 Everything here is pure: records in, arrays out.
 
 Examples
@@ -24,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,8 +40,10 @@ from touchdose.records import ClientFile
 
 __all__ = [
     "DIARY_FIELDS",
+    "RECALL_HOURS",
     "DailySeries",
     "baseline_days",
+    "covered_date",
     "daily_series",
     "daily_values",
     "diary_dates",
@@ -56,6 +63,10 @@ DIARY_FIELDS: tuple[str, ...] = (
     "rescue_doses",
     "activity_minutes",
 )
+
+#: Hours a check-in's pain describes: the check-in asks for "the average over the last 24 hours"
+#: (docs/formats.md and docs/design.md, "Domain"; the 24 h recall of daily pain diaries).
+RECALL_HOURS = 24.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +117,25 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
     datetime.date(2026, 1, 2)
     """
     return moment.astimezone(zone).date()
+
+
+def covered_date(moment: datetime, zone: ZoneInfo) -> date:
+    """The calendar day (in ``zone``) an entry made at ``moment`` describes.
+
+    The entry covers the :data:`RECALL_HOURS` before ``moment``; the day holding most of them is
+    the day of the window's middle, 12 h before: an entry made before noon describes the day
+    before, one made from noon on describes its own day.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> utc = ZoneInfo("UTC")
+    >>> covered_date(datetime(2026, 1, 5, 8, tzinfo=timezone.utc), utc).isoformat()
+    '2026-01-04'
+    >>> covered_date(datetime(2026, 1, 5, 20, tzinfo=timezone.utc), utc).isoformat()
+    '2026-01-05'
+    """
+    return (moment.astimezone(zone) - timedelta(hours=RECALL_HOURS / 2)).date()
 
 
 def diary_dates(cf: ClientFile) -> tuple[date, ...]:
@@ -165,7 +195,11 @@ def daily_series(cf: ClientFile, field: str = "pain") -> DailySeries:
 
 
 def daily_values(
-    cf: ClientFile, fields: tuple[str, ...] = ("pain",)
+    cf: ClientFile,
+    fields: tuple[str, ...] = ("pain",),
+    *,
+    covered: bool = False,
+    ords: NDArray[np.int64] | None = None,
 ) -> tuple[date | None, dict[str, NDArray[np.float64]]]:
     """Daily means of several fields at once, without building the dates (the fast path).
 
@@ -175,6 +209,11 @@ def daily_values(
         The client.
     fields : tuple of str
         Fields of :data:`DIARY_FIELDS`.
+    covered : bool
+        Put each entry on the day it describes (:func:`covered_date`) instead of the day it
+        was written.
+    ords : array, optional
+        The entries' day ordinals already computed (:func:`entry_ordinals`); overrides ``covered``.
 
     Returns
     -------
@@ -199,8 +238,7 @@ def daily_values(
         if name not in DIARY_FIELDS:
             allowed = ", ".join(DIARY_FIELDS)
             raise ValueError(f"daily_series: field = {name!r} is not allowed (allowed: one of {allowed})")
-    zone = cf.client.zone
-    ords = np.array([c.time.astimezone(zone).toordinal() for c in cf.checkins], dtype=np.int64)
+    ords = entry_ordinals(cf, covered=covered) if ords is None else ords
     if len(ords) == 0:
         return None, {name: np.empty(0, dtype=np.float64) for name in fields}
     lo = int(ords.min())
@@ -220,8 +258,51 @@ def daily_values(
     return date.fromordinal(lo), out
 
 
-def baseline_days(cf: ClientFile, dates: tuple[date, ...] | None = None) -> int:
-    """Number of diary days (with any entry) before the first session's local day.
+#: Date ordinal of 1 January 1970 (the Unix epoch), to turn local seconds into date ordinals.
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def entry_clock(cf: ClientFile) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each check-in's time in hours since the epoch: absolute (UTC) and on the local clock.
+
+    The local clock (UTC plus the zone's offset at that moment, so daylight saving time is
+    followed) gives the days; the absolute hours give the hours between entries and sessions.
+    """
+    zone = cf.client.zone
+    local = [c.time.astimezone(zone) for c in cf.checkins]
+    utc = np.array([t.timestamp() for t in local], dtype=np.float64) / 3600.0
+    offsets = [t.utcoffset() for t in local]  # never None: astimezone gives an aware time
+    offset = np.array([o.total_seconds() if o is not None else 0.0 for o in offsets]) / 3600.0
+    return utc, utc + offset
+
+
+def entry_ordinals(
+    cf: ClientFile,
+    *,
+    covered: bool = False,
+    clock: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+) -> NDArray[np.int64]:
+    """Each check-in's day as a date ordinal: written (local date) or described (:func:`covered_date`).
+
+    ``clock`` is :func:`entry_clock` already computed.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> from touchdose.records import CheckIn, ClientFile, ClientProfile
+    >>> cf = ClientFile(ClientProfile(id="c-1", timezone="Asia/Tokyo"),
+    ...                 checkins=(CheckIn(datetime(2026, 1, 1, 23, 30, tzinfo=timezone.utc), pain=5),))
+    >>> written, described = entry_ordinals(cf)[0], entry_ordinals(cf, covered=True)[0]
+    >>> date.fromordinal(int(written)).isoformat(), date.fromordinal(int(described)).isoformat()
+    ('2026-01-02', '2026-01-01')
+    """
+    local = (entry_clock(cf) if clock is None else clock)[1]
+    shift = RECALL_HOURS / 2 if covered else 0.0
+    return (np.floor((local - shift) / 24.0).astype(np.int64) + EPOCH_ORDINAL).astype(np.int64)
+
+
+def baseline_days(cf: ClientFile) -> int:
+    """Number of diary days described by entries made before the first session.
 
     Parameters
     ----------
@@ -233,21 +314,21 @@ def baseline_days(cf: ClientFile, dates: tuple[date, ...] | None = None) -> int:
     Returns
     -------
     int
-        Distinct local days with a check-in strictly before the day of the first session.
-        Without sessions every diary day is a baseline day.
+        Distinct days (:func:`covered_date`) described by check-ins made no later than the start
+        of the first session: the 24 h each of them covers lies wholly before any massage, so a
+        morning entry on the day of a later session still counts. Without sessions every diary
+        day is a baseline day.
 
     Examples
     --------
     >>> from datetime import datetime, timezone
     >>> from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
-    >>> t = lambda d: datetime(2026, 1, d, 9, tzinfo=timezone.utc)
-    >>> cf = ClientFile(ClientProfile(id="c-1"), sessions=(Session(start=t(4), pressure=2, minutes=30),),
+    >>> t = lambda d, h=9: datetime(2026, 1, d, h, tzinfo=timezone.utc)
+    >>> cf = ClientFile(ClientProfile(id="c-1"), sessions=(Session(start=t(4, 10), pressure=2, minutes=30),),
     ...                 checkins=tuple(CheckIn(t(d), pain=5) for d in (1, 2, 2, 4, 5)))
     >>> baseline_days(cf)
-    2
+    3
     """
-    days = diary_dates(cf) if dates is None else dates
-    if not cf.sessions:
-        return len(days)
-    first_session = local_date(cf.sessions[0].start, cf.client.zone)
-    return sum(1 for d in days if d < first_session)
+    zone = cf.client.zone
+    first = cf.sessions[0].start if cf.sessions else None
+    return len({covered_date(c.time, zone) for c in cf.checkins if first is None or c.time <= first})

@@ -213,10 +213,10 @@ def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
 def data_summary(cf: ClientFile, responses: tuple[SessionResponse, ...] | None = None) -> DataSummary:
     """Diary days, baseline days before the first session, sessions, sessions with a follow-up."""
     responses = session_responses(cf) if responses is None else responses
-    dates = diary_dates(cf)  # once: the baseline count reads the same days
+    dates = diary_dates(cf)
     return DataSummary(
         checkin_days=len(dates),
-        baseline_days=baseline_days(cf, dates),
+        baseline_days=baseline_days(cf),
         sessions=len(cf.sessions),
         sessions_with_followup=sum(r.has_followup for r in responses),
     )
