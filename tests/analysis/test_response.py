@@ -96,3 +96,52 @@ def test_outcome_is_always_a_known_class_and_consistent(
 def test_no_aggravation_seen_with_a_follow_up_missing_stays_unknown(followups: dict[float, int]) -> None:
     r = session_responses(_client(_session(pain_before=6, pain_after=6), followups))[0]
     assert r.outcome == "unknown"
+
+
+# --- Issue 17: relief at 2 points or 30 %, the 72 h look, morning and evening diarists ---------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "relieved"),
+    [
+        (8, 7, False),  # 1 point = 12.5 %: within one rating's measurement error (about 1.8 points)
+        (8, 6, True),  # 2 points (Farrar 2001, Mease 2011)
+        (5, 4, False),  # 1 point = 20 %
+        (5, 3, True),  # 2 points = 40 %
+        (3, 2, True),  # 1 point = 33 %: 30 % of a low pain
+        (2, 2, False),
+    ],
+)
+def test_one_session_relief_is_2_points_or_30_percent(before: int, after: int, relieved: bool) -> None:
+    cf = _client(_session(pain_before=before, pain_after=after), {24: before, 48: before})
+    r = session_responses(cf)[0]
+    assert r.relieved is relieved
+    assert r.outcome == ("helped" if relieved else "no_effect")
+
+
+def test_the_72_hour_look_catches_harm_that_shows_late() -> None:
+    # Pain 5 before; the same at 24 h and 48 h; 2 points up at 72 h: aggravation, "harmed".
+    r = session_responses(_client(_session(pain_before=5, pain_after=5), {24: 5, 48: 5, 72: 7}))[0]
+    assert (r.change_72h, r.aggravated, r.outcome) == (2, True, "harmed")
+    assert r.to_dict()["change_72h"] == 2
+    # Without the 72 h entry the session is judged on 24 h and 48 h, as before.
+    r = session_responses(_client(_session(pain_before=5, pain_after=5), {24: 5, 48: 5}))[0]
+    assert (r.change_72h, r.outcome) == (None, "no_effect")
+    # A flare reported 80 h after counts; one 90 h after is outside the last window.
+    assert session_responses(_client(_session(pain_before=5), {24: 5, 48: 5, 80: 5}, flare_at=80))[0].flare
+    late = _client(_session(pain_before=5), {24: 5, 48: 5, 90: 5}, flare_at=90)
+    assert not session_responses(late)[0].flare
+
+
+@pytest.mark.parametrize("diary_hour", [8, 20])
+def test_follow_ups_work_for_morning_and_evening_diarists(diary_hour: int) -> None:
+    # A 10:00 session; entries every day at the diarist's hour: the morning diarist's 24 h
+    # follow-up is the next morning (22 h: it covers the 22 h since the session), the evening
+    # diarist's the next evening (34 h). Each window holds exactly one entry.
+    first = T0.replace(hour=diary_hour) - timedelta(days=1)
+    pains = [5, 5, 4, 3, 6, 5, 5]
+    checkins = tuple(CheckIn(first + timedelta(days=d), pain=p) for d, p in enumerate(pains))
+    cf = ClientFile(ClientProfile(id="c"), sessions=(_session(pain_before=5),), checkins=checkins)
+    r = session_responses(cf)[0]
+    # Entry 1 is on the session day (2 h before it, or 10 h after): no follow-up either way.
+    assert (r.change_24h, r.change_48h, r.change_72h) == tuple(pains[i] - 5 for i in (2, 3, 4))

@@ -1,11 +1,18 @@
-"""Per-session response: immediately after, and at the 24 h and 48 h follow-ups.
+"""Per-session response: immediately after, at the 24 h and 48 h follow-ups, and a 72 h look.
 
 A session *helped* (meaningful relief, no aggravation), was *mixed* (relief, then
 aggravation), had *no effect*, or *harmed* (aggravation without relief).
-Aggravation is a follow-up pain at least :data:`AGGRAVATION_POINTS` above the
-before-pain, a flare, or an immediate worsening of that size. An outcome is
-never guessed: without both follow-ups (and no aggravation already seen) it is
-``unknown``.
+Relief is at least :data:`RELIEF_POINTS` or :data:`RELIEF_PERCENT` less pain than before
+(immediately or at 24 h). Aggravation is a follow-up pain at least :data:`AGGRAVATION_POINTS`
+above the before-pain (at 24 h, 48 h, or the 72 h look that catches harm showing late), a
+flare, or an immediate worsening of that size. An outcome is never guessed: without both the
+24 h and 48 h follow-ups (and no aggravation already seen) it is ``unknown``; the 72 h look only
+adds what it sees.
+
+Follow-ups are found by the hours between the session and the entry: an entry reports the 24 h
+before it, so the one 18-36 h after a session covers the day after it whether it is written in
+the evening (34 h after a 10:00 session) or the next morning (22 h), and likewise for 48 h and
+72 h.
 
 Examples
 --------
@@ -31,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from touchdose.analysis.diary import baseline_days, diary_dates
-from touchdose.instruments.change import MID_POINTS
+from touchdose.instruments.change import MODERATE_PERCENT, MODERATE_POINTS
 from touchdose.records import CheckIn, ClientFile, Session
 
 #: Follow-up windows in hours after the session start (docs/design.md "Domain"): a check-in
@@ -39,11 +46,25 @@ from touchdose.records import CheckIn, ClientFile, Session
 #: sensitized clients describe peaks a day or two after (docs/sources.md; Cambron 2007).
 FOLLOWUP_24H_HOURS: tuple[float, float] = (18.0, 36.0)
 FOLLOWUP_48H_HOURS: tuple[float, float] = (36.0, 60.0)
+#: The 72 h look (docs/design.md, "What a diary entry covers": "a 72 h look catches harm that
+#: shows late"): the entry 60-84 h after, the next 24 h window, for aggravation only.
+FOLLOWUP_72H_HOURS: tuple[float, float] = (60.0, 84.0)
+#: Every follow-up window, in order; a flare reported before the last one closes counts.
+FOLLOWUP_WINDOWS: tuple[tuple[float, float], ...] = (
+    FOLLOWUP_24H_HOURS,
+    FOLLOWUP_48H_HOURS,
+    FOLLOWUP_72H_HOURS,
+)
 #: Aggravation: pain at least this many points above the before-pain. Two points on the
 #: 0-10 scale is IMMPACT's "moderately important" change (Dworkin 2008; Farrar 2001).
 AGGRAVATION_POINTS = 2
-#: Relief: at least the minimally important difference (IMMPACT, 1 point) below before.
-RELIEF_POINTS = MID_POINTS
+#: Relief of one session: at least 2 points or at least 30 % less pain than before, either one
+#: (docs/design.md, "Thresholds"; Farrar 2001 in chronic pain, Mease 2011 in fibromyalgia). A
+#: smaller change in one pair of ratings is within a person's measurement error, about 1.8
+#: points on the 0-10 scale (issue 17's review); the diary comparison, which averages many
+#: days, keeps the 1-point MID.
+RELIEF_POINTS = MODERATE_POINTS
+RELIEF_PERCENT = MODERATE_PERCENT
 #: When a session has no before-pain, the diary's last pain within this many hours
 #: before the session stands in for it (measured, not guessed; the source is reported).
 BEFORE_FROM_DIARY_HOURS = 36.0
@@ -76,6 +97,7 @@ class SessionResponse:
     aggravated: bool
     relieved: bool
     outcome: str
+    change_72h: int | None = None
 
     @property
     def has_followup(self) -> bool:
@@ -91,6 +113,7 @@ class SessionResponse:
             "immediate_change": self.immediate_change,
             "change_24h": self.change_24h,
             "change_48h": self.change_48h,
+            "change_72h": self.change_72h,
             "flare": self.flare,
             "outcome": self.outcome,
         }
@@ -143,30 +166,55 @@ def _before_pain(session: Session, diary: _Diary) -> tuple[int | None, str | Non
 
 
 def _flare_after(session: Session, diary: _Diary) -> bool:
-    """A flare reported with the session or in a check-in up to the end of the 48 h window."""
-    end = session.start + timedelta(hours=FOLLOWUP_48H_HOURS[1])
+    """A flare reported with the session or in a check-in up to the end of the last window."""
+    end = session.start + timedelta(hours=FOLLOWUP_WINDOWS[-1][1])
     return session.flare_reported or any(
         c.flare for c in diary.between(session.start, end) if c.time > session.start
     )
 
 
+def is_relief(change: int | None, before: int | None) -> bool:
+    """Whether ``change`` (after - before) is a session's relief: :data:`RELIEF_POINTS` or
+    :data:`RELIEF_PERCENT` of ``before``, either one.
+
+    >>> is_relief(-2, 8), is_relief(-1, 8), is_relief(-2, 7), is_relief(-1, 3), is_relief(-1, None)
+    (True, False, True, True, False)
+    """
+    if change is None:
+        return False
+    share = before is not None and before > 0 and -change >= RELIEF_PERCENT / 100 * before
+    return -change >= RELIEF_POINTS or share
+
+
 def classify(
-    immediate: int | None, change_24h: int | None, change_48h: int | None, flare: bool
+    immediate: int | None,
+    change_24h: int | None,
+    change_48h: int | None,
+    flare: bool,
+    change_72h: int | None = None,
+    before: int | None = None,
 ) -> tuple[str, bool, bool]:
     """The outcome class and whether the session aggravated and relieved.
+
+    ``before`` is the pain before the session (for the 30 % relief); without it relief needs
+    :data:`RELIEF_POINTS`.
 
     >>> classify(-2, 2, None, False)
     ('mixed', True, True)
     >>> classify(-2, None, None, False)
     ('unknown', False, True)
+    >>> classify(-1, 0, 0, False), classify(-1, 0, 0, False, before=3)
+    (('no_effect', False, False), ('helped', False, True))
+    >>> classify(0, 0, 1, False, change_72h=2)
+    ('harmed', True, False)
     """
-    follow = [c for c in (change_24h, change_48h) if c is not None]
+    follow = [c for c in (change_24h, change_48h, change_72h) if c is not None]
     aggravated = (
         flare
         or any(c >= AGGRAVATION_POINTS for c in follow)
         or (immediate is not None and immediate >= AGGRAVATION_POINTS)
     )
-    relieved = any(c is not None and c <= -RELIEF_POINTS for c in (immediate, change_24h))
+    relieved = is_relief(immediate, before) or is_relief(change_24h, before)
     if aggravated:
         return ("mixed" if relieved else "harmed"), True, relieved
     if change_24h is None or change_48h is None:
@@ -182,12 +230,11 @@ def session_response(session: Session, checkins: tuple[CheckIn, ...] | _Diary) -
     def change(pain: int | None) -> int | None:
         return None if pain is None or before is None else pain - before
 
-    f24 = _in_window(diary, session.start, FOLLOWUP_24H_HOURS)
-    f48 = _in_window(diary, session.start, FOLLOWUP_48H_HOURS)
+    f24, f48, f72 = (_in_window(diary, session.start, w) for w in FOLLOWUP_WINDOWS)
     immediate = change(session.pain_after)
-    c24, c48 = change(f24.pain if f24 else None), change(f48.pain if f48 else None)
+    c24, c48, c72 = (change(f.pain if f else None) for f in (f24, f48, f72))
     flare = _flare_after(session, diary)
-    outcome, aggravated, relieved = classify(immediate, c24, c48, flare)
+    outcome, aggravated, relieved = classify(immediate, c24, c48, flare, c72, before)
     return SessionResponse(
         start=session.start,
         pressure=session.pressure,
@@ -201,6 +248,7 @@ def session_response(session: Session, checkins: tuple[CheckIn, ...] | _Diary) -
         aggravated=aggravated,
         relieved=relieved,
         outcome=outcome,
+        change_72h=c72,
     )
 
 
