@@ -194,7 +194,7 @@ def test_to_dict_is_exactly_the_formats_object() -> None:
     assert list(out) == [*formats, "meaningful", "late"]
     assert out["mid"] == MID_POINTS  # IMMPACT 1 point, owned by instruments.change
     assert out["ci95"][0] < out["effect"] < out["ci95"][1]
-    assert list(out["late"]) == ["effect", "ci95", "p_harm"]
+    assert list(out["late"]) == ["effect", "ci95", "p_harm", "p_benefit_early"]
 
 
 def test_the_meaningful_change_is_2_points_or_30_percent_of_usual_pain() -> None:
@@ -331,11 +331,12 @@ def test_a_bad_prior_names_the_field() -> None:
 
 
 def test_entry_labels_come_from_the_hours_since_the_last_session() -> None:
-    # Window 3 days, washout 3: exposed < 72 h after a session, washout 72-96 h, free from 96 h;
-    # with the late look 72-144 h is late (2) and free starts at 144 h.
-    since = np.array([np.inf, 0.5, 71.9, 72.0, 95.9, 96.0, 143.9, 144.0])
-    assert _labels(since, 3, 3).tolist() == [0, 1, 1, -1, -1, 0, 0, 0]
-    assert _labels(since, 3, 3, True).tolist() == [0, 1, 1, 2, 2, 2, 2, 0]
+    # Main comparison (window 3 days, washout 3): exposed < 72 h after a session, washout 72-96 h,
+    # free from 96 h. Late look: < 60 h its own, 60-144 h late (the caller then leaves out 84-144 h),
+    # free from 144 h.
+    since = np.array([np.inf, 0.5, 59.9, 71.9, 72.0, 95.9, 96.0, 143.9, 144.0])
+    assert _labels(since, 72, 96).tolist() == [0, 1, 1, 1, -1, -1, 0, 0, 0]
+    assert _labels(since, 60, 144, 60).tolist() == [0, 1, 1, 2, 2, 2, 2, 2, 0]
 
 
 def _entries_at(hour: int, days: int, session_day: int, session_hour: int = 10) -> ClientFile:

@@ -109,12 +109,22 @@ def test_helping_reports_the_effect_in_points() -> None:
     assert "(95 % interval -2.4 to -1.4)" in text and "96 %" in text
 
 
-def test_soothing_when_pain_is_unchanged_but_mood_is_credibly_better() -> None:
+def test_soothing_when_pain_is_unchanged_but_mood_is_meaningfully_better() -> None:
+    comps = {
+        "pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0),
+        "mood": comparison("mood", 1.4, (0.9, 1.9), 0.93, 0.0),
+    }
+    assert reach_verdict(sessions(*["no_effect"] * 6), comps, QUIET).state == "soothing"
+
+
+def test_soothing_needs_a_minimum_effect_not_only_an_interval_above_zero() -> None:
+    # Mood 0.7 points better, interval 0.2-1.2: credibly better, but P(at least the 1-point MID)
+    # is only 20 %: not a change anyone would feel (issue 17 item 5).
     comps = {
         "pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0),
         "mood": comparison("mood", 0.7, (0.2, 1.2), 0.2, 0.0),
     }
-    assert reach_verdict(sessions(*["no_effect"] * 6), comps, QUIET).state == "soothing"
+    assert reach_verdict(sessions(*["no_effect"] * 6), comps, QUIET).state == "no_effect"
 
 
 def test_no_effect_when_nothing_is_measurable() -> None:
@@ -148,12 +158,18 @@ def _diary(pains: list[int], sessions_on: tuple[int, ...] = ()) -> ClientFile:
 def test_background_counts_spontaneous_rises() -> None:
     pains = [5] * 30
     pains[10] = 7
-    # Windows may not overlap: one every 3 days (0, 3, ..., 27), 10 windows; the rise on day 10
-    # is 2 points above day 9, the before-pain of the window whose 24 h follow-up it is: 1 event.
-    assert background_aggravation(_diary(pains)) == Background(1, 10)
-    # A session on day 20 at 10:00 removes the entries within 60 h of it (days 18-22):
-    # windows 0, 3, ..., 15, then 23 and 26.
-    assert background_aggravation(_diary(pains, (20,))) == Background(1, 8)
+    # Windows may not overlap and reach the 72 h look (84 h): one every 4 days (0, 4, ..., 24; 28
+    # lacks its 48 h entry), 7 windows; the rise on day 10 is 2 points above day 8, the
+    # before-pain of the window whose 48 h follow-up it is: 1 event.
+    assert background_aggravation(_diary(pains)) == Background(1, 7)
+    # A session on day 20 at 10:00 removes the entries (at 20:00) within 60 h after it (days
+    # 20-22) or 84 h before it (days 17-19): windows 0, 4, ..., 16, then 23 and 27.
+    assert background_aggravation(_diary(pains, (20,))) == Background(1, 7)
+    # The 72 h look counts as it does for a session: a rise on day 11 is the 72 h follow-up of
+    # the window starting on day 8.
+    late = [5] * 30
+    late[11] = 7
+    assert background_aggravation(_diary(late)) == Background(1, 7)
 
 
 def test_tally_and_to_dict() -> None:

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from touchdose.analysis.diary import RECALL_HOURS, daily_values, entry_clock, entry_ordinals
+from touchdose.analysis.response import FOLLOWUP_72H_HOURS
 from touchdose.records import ClientFile
 
 #: Days counted as exposed: the day of the massage and the 2 days after (docs/design.md item 2,
@@ -49,11 +50,19 @@ EXPOSURE_WINDOW_DAYS = 3
 #: item 2: "days with no massage in the previous 3 days"): in hours, the last session started at
 #: least 96 h before the entry; an entry 72-96 h after a session is washout.
 WASHOUT_DAYS = 3
-#: The late look (docs/design.md, "a 72 h look catches harm that shows late"): entries made in
-#: the 72 h after the exposure window (72-144 h after a session, days 3-5) get their own
-#: coefficient, so harm on days 2-4 or 3-5 is seen instead of being counted as massage-free
-#: (then it made massage days look better). 72 h: the same span as the exposure window.
-LATE_HOURS = 72.0
+#: The late look at pain (docs/design.md, "What a diary entry covers": "a 72 h look catches harm
+#: that shows late"): a second regression in which the entries of the 72 h follow-up window
+#: (60-84 h after a session, response.FOLLOWUP_72H_HOURS) have their own coefficient against
+#: entries at least :data:`LATE_FREE_HOURS` after any session (and the baseline); entries before
+#: 60 h have theirs, those 84-144 h after are left out. Harm on days 2-4 is then compared with
+#: days that are free of it, instead of being counted as massage-free where it made massage days
+#: look better. Tried on simulated clients (docs/validation.md): wider late windows (48-144 h,
+#: 72-144 h) caught late harm less often, because a step coefficient fits a harm that ends inside
+#: its window badly.
+LATE_HOURS: tuple[float, float] = FOLLOWUP_72H_HOURS
+#: Entries this long after every session are free of late effects in the late look: six days,
+#: the longest a weekly client goes without massage (our choice).
+LATE_FREE_HOURS = 144.0
 #: Outcomes that get the late look: harm is judged on pain (docs/design.md, "Safety first").
 LATE_LOOK_OUTCOMES: tuple[str, ...] = ("pain",)
 #: Diary days without massage needed before the comparison is made (docs/design.md item 2,
@@ -109,23 +118,18 @@ class Design:
 
 
 def _labels(
-    hours_since: NDArray[np.float64], window: int, washout: int, late: bool = False
+    hours_since: NDArray[np.float64], exposed: float, free: float, late: float | None = None
 ) -> NDArray[np.int8]:
-    """Per entry, from the hours since the last session before it: 1 exposed, 0 free, -1 washout.
-
-    With the late look the entries 72-144 h after a session are not washout but late (2).
-    """
+    """Per entry, from the hours since the last session before it: 1 exposed (< ``exposed``),
+    0 massage-free (>= ``free``), -1 washout in between, or 2 late from ``late`` on."""
     labels = np.zeros(len(hours_since), dtype=np.int8)
-    if late:
-        labels[hours_since < 24.0 * window + LATE_HOURS] = 2
-    else:
-        labels[hours_since < 24.0 * (washout + 1)] = -1
-    labels[hours_since < 24.0 * window] = 1
+    labels[hours_since < free] = -1 if late is None else 2
+    labels[hours_since < exposed] = 1
     return labels
 
 
 def exposure_share(
-    entries: NDArray[np.float64], sessions: NDArray[np.float64], before: NDArray[np.int64], window: int
+    entries: NDArray[np.float64], sessions: NDArray[np.float64], before: NDArray[np.int64], window: float
 ) -> NDArray[np.float64]:
     """Share of the 24 h each entry covers that lies within ``24 * window`` hours after a session.
 
@@ -186,12 +190,13 @@ def _days(
     idx: NDArray[np.int64],
     first: int,
     n: int,
-    labelling: tuple[int, int, bool],
+    labelling: tuple[float, float, float | None],
+    late_end: float | None = None,
 ) -> _Days:
     """Label each described day from the hours between its entries and the sessions before them.
 
     ``entries`` and ``sessions`` are times in hours (sessions sorted), ``idx`` each entry's
-    described day (0 = ``first``, a date ordinal), ``labelling`` (window, washout, late look).
+    described day (0 = ``first``, a date ordinal), ``labelling`` the hours of :func:`_labels`.
     Several entries describing one day keep its label only when they agree; otherwise the day
     is washout (left out) rather than guessed. Their exposed shares are averaged.
     """
@@ -199,13 +204,15 @@ def _days(
     before = np.searchsorted(s, t, side="left")  # sessions strictly before each entry
     since = np.where(before > 0, t - s[np.maximum(before - 1, 0)] if len(s) else 0.0, np.inf)
     label = _labels(since, *labelling)
+    if late_end is not None:
+        label[(label == 2) & (since >= late_end)] = -1
     low = np.full(n, 9, dtype=np.int8)
     high = np.full(n, -9, dtype=np.int8)
     np.minimum.at(low, idx, label)
     np.maximum.at(high, idx, label)
     day_label = np.where(low == high, low, -1).astype(np.int8)
     counts = np.bincount(idx, minlength=n)
-    exposed_share = exposure_share(t, s, before, labelling[0])
+    exposed_share = exposure_share(t, s, before, labelling[0] / 24.0)
     shares = np.bincount(idx, weights=np.where(label == 1, exposed_share, 0.0), minlength=n)
     share = np.divide(shares, counts, out=np.zeros(n), where=counts > 0)
     stretch = np.zeros(n, dtype=np.int64)
@@ -235,8 +242,11 @@ def designs(
         See :data:`EXPOSURE_WINDOW_DAYS` and :data:`WASHOUT_DAYS`; ``washout_days`` must be at
         least ``window_days - 1`` so that no day is both exposed and massage-free.
     late_look : bool
-        Also build the late-look design (``Design.late``): the entries 72-144 h after a session
-        get their own coefficient (:data:`LATE_HOURS`) and massage-free starts 144 h after.
+        Also build the late-look design (``Design.late``) for the outcomes of
+        :data:`LATE_LOOK_OUTCOMES`: the entries 60-84 h after a session get their own
+        coefficient (:data:`LATE_HOURS`), massage-free starts 144 h after
+        (:data:`LATE_FREE_HOURS`). It never takes the weekday term: with sessions on one
+        weekday, harm on days 2-4 is itself a weekly rhythm the weekday columns would absorb.
     weekday : bool or None
         Offer the weekday columns: ``None`` (default) when there are enough weeks
         (:data:`MIN_WEEKDAY_WEEKS`), ``True`` / ``False`` to force it.
@@ -254,22 +264,24 @@ def designs(
     base = first.toordinal() if first is not None else 0
     sessions = np.array([s.start.timestamp() for s in cf.sessions], dtype=np.float64) / 3600.0
     where = (clock[0], sessions, ords - base, base, n)
-    main = _days(*where, (window_days, washout_days, False))
-    late_wanted = late_look and any(o in LATE_LOOK_OUTCOMES for o in outcomes)
-    late = _days(*where, (window_days, washout_days, True)) if late_wanted else None
+    main = _days(*where, (24.0 * window_days, 24.0 * (washout_days + 1), None))
+    wanted = late_look and any(o in LATE_LOOK_OUTCOMES for o in outcomes)
+    labelling = (LATE_HOURS[0], LATE_FREE_HOURS, LATE_HOURS[0])
+    late = _days(*where, labelling, LATE_HOURS[1]) if wanted else None
     out = []
     for name in outcomes:
         d = _design(name, table[name], main, weekday)
-        wanted = late is not None and name in LATE_LOOK_OUTCOMES
-        look = _design(name, table[name], late, weekday) if late is not None and wanted else None
-        if look is not None and look.X.shape[1] == 4 and _late_estimable(look):
-            d = replace(d, late=look)
+        if late is not None and name in LATE_LOOK_OUTCOMES:
+            look = _design(name, table[name], late, False)
+            d = replace(d, late=look) if _late_estimable(look) else d
         out.append(d)
     return out
 
 
 def _late_estimable(d: Design) -> bool:
-    """The late look needs late days, massage-free days and exposed days among the kept days."""
+    """The late look needs late, exposed and enough massage-free days among the kept days."""
+    if d.X.shape[1] < 4:
+        return False
     late, exposed = d.X[:, 3] > 0, d.X[:, 2] > 0
     return bool(late.any() and exposed.any() and (~late & ~exposed).sum() >= MIN_BASELINE_DAYS)
 

@@ -56,8 +56,10 @@ from scipy.special import expit
 from touchdose.analysis import _ar1
 from touchdose.analysis._exposure import (
     EXPOSURE_WINDOW_DAYS,
+    LATE_HOURS,
     MIN_BASELINE_DAYS,
     MIN_EXPOSURE_EPISODES,
+    MIN_WEEKDAY_WEEKS,
     WASHOUT_DAYS,
     Design,
     check_window,
@@ -74,13 +76,20 @@ __all__ = [
     "DEFAULT_PRIOR",
     "DIARY_OUTCOMES",
     "EXPOSURE_WINDOW_DAYS",
+    "LATE_HOURS",
+    "MEANINGFUL_PERCENT",
+    "MEANINGFUL_POINTS",
     "MIN_BASELINE_DAYS",
     "MIN_EXPOSURE_EPISODES",
+    "MIN_WEEKDAY_WEEKS",
     "WASHOUT_DAYS",
+    "WEEKDAY_PRIOR",
     "CompareOptions",
     "Comparison",
     "ComparisonSet",
     "Design",
+    "LateLook",
+    "MeaningfulChange",
     "Outcome",
     "Prior",
     "Refusal",
@@ -202,19 +211,27 @@ class MeaningfulChange:
 
 @dataclass(frozen=True)
 class LateLook:
-    """Days 3-5 after a session (72-144 h) against massage-free days: harm that shows late.
+    """The 72 h look: entries 60-84 h after a session against entries at least 6 days after any
+    (and the baseline): harm that shows late (:data:`~touchdose.analysis._exposure.LATE_HOURS`).
 
     ``effect`` in the outcome's units (the same sign convention as the comparison's),
-    ``p_harm`` = P(a harm of at least the MID on those days).
+    ``p_harm`` = P(a harm of at least the MID then). ``p_benefit_early`` = P(a benefit of at
+    least the MID in the first 60 h against those same clean days): a check that the
+    comparison's benefit does not come from massage-free days that late harm made worse.
     """
 
     effect: float
     ci95: tuple[float, float]
     p_harm: float
+    p_benefit_early: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"effect": round(self.effect, 4), "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
-                "p_harm": round(self.p_harm, 4)}  # fmt: skip
+        return {
+            "effect": round(self.effect, 4),
+            "ci95": [round(self.ci95[0], 4), round(self.ci95[1], 4)],
+            "p_harm": round(self.p_harm, 4),
+            "p_benefit_early": round(self.p_benefit_early, 4),
+        }
 
 
 @dataclass(frozen=True)
@@ -418,23 +435,6 @@ def _grouped(designs: list[Design]) -> list[list[int]]:
     return list(layouts.values())
 
 
-def _late_looks(designs: list[Design], mids: NDArray[np.float64], prior: Prior,
-                rho: NDArray[np.float64]) -> list[LateLook | None]:  # fmt: skip
-    """The late look of every design that has one (``None`` for the others)."""
-    out: list[LateLook | None] = [None] * len(designs)
-    have = [i for i, d in enumerate(designs) if d.late is not None]
-    late = [d.late for d in designs if d.late is not None]
-    for rows in _grouped(late):
-        post, _ = _posterior([late[r] for r in rows], prior, rho)
-        idx = [have[r] for r in rows]
-        summary = _effect_summaries(post.weights, post, mids[idx], column=3)
-        for k, i in enumerate(idx):
-            effect, lo, hi, p_below, p_above, *_ = (float(v) for v in summary[k])
-            harm = p_above if DIARY_OUTCOMES[designs[i].outcome].lower_is_better else p_below
-            out[i] = LateLook(effect, (lo, hi), harm)
-    return out
-
-
 def _summaries(
     designs: list[Design], mids: list[float], prior: Prior, rho: NDArray[np.float64]
 ) -> list[Comparison]:
@@ -443,13 +443,27 @@ def _summaries(
     summary = np.empty((len(designs), 7))
     meaningful = np.array([_meaningful(d) for d in designs])
     p_weekday: list[float | None] = [None] * len(designs)
+    late: list[LateLook | None] = [None] * len(designs)
     for rows in _grouped(designs):
         post, pw = _posterior([designs[i] for i in rows], prior, rho)
         summary[rows] = _effect_summaries(post.weights, post, mid[rows], meaningful=meaningful[rows])
         if pw is not None:
             for k, i in enumerate(rows):
                 p_weekday[i] = float(pw[k])
-    late = _late_looks(designs, mid, prior, rho)
+    have = [i for i, d in enumerate(designs) if d.late is not None]
+    looks = [d.late for d in designs if d.late is not None]
+    for rows in _grouped(looks):
+        post, _ = _posterior([looks[r] for r in rows], prior, rho)
+        idx = [have[r] for r in rows]
+        early = (post.weights, post.mean[..., 2], post.scale[..., 2], post.df)
+        early_below = _ar1.mixture_cdf(-mid[idx], *early)
+        early_above = 1.0 - _ar1.mixture_cdf(mid[idx], *early)
+        summaries = _effect_summaries(post.weights, post, mid[idx], column=3)
+        for k, (i, row) in enumerate(zip(idx, summaries, strict=True)):
+            effect, lo, hi, p_below, p_above, *_ = (float(v) for v in row)
+            lower = DIARY_OUTCOMES[designs[i].outcome].lower_is_better
+            harm, first = (p_above, early_below[k]) if lower else (p_below, early_above[k])
+            late[i] = LateLook(effect, (lo, hi), harm, float(first))
     out = []
     for i, d in enumerate(designs):
         effect, lo, hi, p_below, p_above, rho_mean, p_meaningful = (float(v) for v in summary[i])
@@ -506,6 +520,11 @@ class CompareOptions:
         Normal-inverse-gamma prior (:data:`DEFAULT_PRIOR`).
     rho_grid : array, optional
         Grid over the AR(1) coefficient, uniform prior (default 200 midpoints over (-1, 1)).
+    late_look : bool
+        Also look at days 3-5 after a session for pain (``Comparison.late``).
+    weekday : bool or None
+        The weekday term: ``None`` averages the models with and without it once there are
+        enough weeks (:data:`MIN_WEEKDAY_WEEKS`); ``False`` never, ``True`` whenever possible.
 
     Examples
     --------
@@ -524,6 +543,8 @@ class CompareOptions:
     washout_days: int = WASHOUT_DAYS
     prior: Prior = DEFAULT_PRIOR
     rho_grid: NDArray[np.float64] | None = None
+    late_look: bool = True
+    weekday: bool | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.mids) - set(DIARY_OUTCOMES))
@@ -543,6 +564,12 @@ class CompareOptions:
                 raise ValueError(
                     "compare: rho_grid is not allowed (allowed: a non-empty list of values in (-1, 1))"
                 )
+        if not isinstance(self.late_look, bool):
+            raise ValueError(f"compare: late_look = {self.late_look!r} is not allowed (allowed: a bool)")
+        weekday: object = self.weekday
+        if not (weekday is None or isinstance(weekday, bool)):
+            allowed = "True, False or None"
+            raise ValueError(f"compare: weekday = {self.weekday!r} is not allowed (allowed: {allowed})")
 
     def mid(self, outcome: str) -> float:
         """The MID used for ``outcome``: the one given, else the outcome's default."""
@@ -575,7 +602,8 @@ def _run(
     pending: list[tuple[int, int, Design]] = []
     for i, cf in enumerate(cfs):
         row: list[Comparison | Refusal | None] = []
-        made = designs(cf, outcomes, window_days=opt.window_days, washout_days=opt.washout_days)
+        made = designs(cf, outcomes, window_days=opt.window_days, washout_days=opt.washout_days,
+                       late_look=opt.late_look, weekday=opt.weekday)  # fmt: skip
         for j, d in enumerate(made):
             refusal = _refusal(d, opt.min_baseline_days, opt.min_episodes)
             row.append(refusal)

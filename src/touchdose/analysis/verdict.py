@@ -35,8 +35,10 @@ from scipy.stats import beta as beta_dist
 from touchdose.analysis.comparison import DIARY_OUTCOMES, Comparison, Refusal
 from touchdose.analysis.response import (
     AGGRAVATION_POINTS,
-    FOLLOWUP_24H_HOURS,
     FOLLOWUP_48H_HOURS,
+    FOLLOWUP_WINDOWS,
+    RELIEF_PERCENT,
+    RELIEF_POINTS,
     SessionResponse,
 )
 from touchdose.analysis.safety import Safety
@@ -52,6 +54,7 @@ __all__ = [
     "MIN_AGGRAVATIONS",
     "MIN_JUDGED_SESSIONS",
     "MIXED_SHARE",
+    "SOOTHING_P",
     "VERDICT_LABELS",
     "VERDICT_STATES",
     "Background",
@@ -105,6 +108,16 @@ HELPING_P = 0.8
 #: Posterior probability of a meaningful harm (>= MID more pain on massage days) that makes
 #: the diary alone say "more pain".
 HARM_P = 0.8
+#: "Soothing" needs mood or sleep better on massage days by at least its MID (mood 1 point,
+#: sleep 0.5 h; comparison.DIARY_OUTCOMES) with this posterior probability, the same 4 to 1 odds
+#: as "helping": an interval that merely excludes zero is not a change anyone would feel
+#: (docs/design.md, "Thresholds").
+SOOTHING_P = 0.8
+#: "Helping" also needs P(benefit >= MID) of at least this against the days at least 6 days after
+#: any massage (the late look's clean days): more likely than not, so a benefit that exists
+#: only because late harm made the other massage-free days worse is not called helping. Our
+#: choice, checked on simulated clients (docs/validation.md).
+HELPING_CHECK_P = 0.5
 
 
 @dataclass(frozen=True)
@@ -206,25 +219,32 @@ def _nearest(times: FloatArray, t0: float, window: tuple[float, float]) -> int |
     return min(range(i, j), key=lambda k: abs(times[k] - middle))
 
 
-def _near_any(times: FloatArray, sessions: FloatArray, reach: float) -> NDArray[np.bool_]:
-    """For each time, whether a session (sorted times) lies within ``reach`` seconds of it."""
+def _near_any(
+    times: FloatArray, sessions: FloatArray, reach: float, ahead: float | None = None
+) -> NDArray[np.bool_]:
+    """For each time, whether a session (sorted times) lies within ``reach`` seconds before it
+    or within ``ahead`` seconds after it (default ``reach``)."""
     if sessions.size == 0:
         return np.zeros(times.shape, dtype=bool)
+    ahead = reach if ahead is None else ahead
     i = np.searchsorted(sessions, times)
-    before = np.abs(times - sessions[np.clip(i - 1, 0, sessions.size - 1)])
-    after = np.abs(sessions[np.clip(i, 0, sessions.size - 1)] - times)
-    return np.minimum(before, after) <= reach
+    last = sessions.size - 1
+    before = np.where(i > 0, times - sessions[np.clip(i - 1, 0, last)], np.inf)
+    after = np.where(i <= last, sessions[np.clip(i, 0, last)] - times, np.inf)
+    return (before <= reach) | (after <= ahead)
 
 
 def background_aggravation(cf: ClientFile) -> Background:
     """Count spontaneous aggravations in the diary, away from massage.
 
-    A diary entry with no session within 60 h before or after it is treated like a
-    session's before-pain: its "follow-ups" are the entries 18-36 h and 36-60 h later
-    (the windows of :mod:`touchdose.analysis.response`). It is an aggravation when either
-    follow-up is at least 2 points higher or a flare is reported in between. Windows do
-    not overlap (the next starts after the previous one's 60 h), so they are separate
-    observations, as the sessions are, and the Beta posterior is not overconfident.
+    A diary entry with no session within 60 h before it or 84 h after it is treated like a
+    session's before-pain: its "follow-ups" are the entries 18-36 h, 36-60 h and (the 72 h
+    look) 60-84 h later, the windows of :mod:`touchdose.analysis.response`, and like a
+    session it counts when the first two are there. It is an aggravation when any follow-up
+    is at least 2 points higher or a flare is reported before the last window closes: the
+    same looks a session gets, so the two rates are comparable. Windows do not overlap (the
+    next starts after the previous one's 84 h), so they are separate observations, as the
+    sessions are, and the Beta posterior is not overconfident.
 
     Examples
     --------
@@ -236,23 +256,23 @@ def background_aggravation(cf: ClientFile) -> Background:
     times = np.array([c.time.timestamp() for c in checkins])
     pains = [c.pain for c in checkins]
     flares = np.array([c.flare for c in checkins], dtype=bool)
-    reach = FOLLOWUP_48H_HOURS[1] * 3600.0
-    near_session = _near_any(times, np.array([s.start.timestamp() for s in cf.sessions]), reach)
+    reach = FOLLOWUP_WINDOWS[-1][1] * 3600.0
+    sessions = np.array([s.start.timestamp() for s in cf.sessions])
+    near_session = _near_any(times, sessions, FOLLOWUP_48H_HOURS[1] * 3600.0, ahead=reach)
     events = windows = 0
     free_from = -np.inf
     for k in np.flatnonzero(~near_session):
         t0 = times[k]
         if t0 < free_from:
             continue
-        f24 = _nearest(times, t0, FOLLOWUP_24H_HOURS)
-        f48 = _nearest(times, t0, FOLLOWUP_48H_HOURS)
-        if f24 is None or f48 is None:
+        follow = [_nearest(times, t0, w) for w in FOLLOWUP_WINDOWS]
+        if follow[0] is None or follow[1] is None:
             continue
         windows += 1
         free_from = t0 + reach
-        end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the 48 h window closes
+        end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the last window closes
         flare = bool(flares[k + 1 : end].any())
-        rise = max(pains[f24], pains[f48]) - pains[k]
+        rise = max(pains[f] for f in follow if f is not None) - pains[k]
         events += int(flare or rise >= AGGRAVATION_POINTS)
     return Background(events, windows)
 
@@ -329,7 +349,8 @@ def _session_reasons(t: SessionTally) -> list[str]:
     ]
     if t.helped:
         out.append(
-            f"{t.helped} of {t.judged} brought relief of at least 1 point without more pain afterwards."
+            f"{t.helped} of {t.judged} brought relief of at least {RELIEF_POINTS:g} points or "
+            f"{RELIEF_PERCENT:g} % without more pain afterwards."
         )
     if t.unknown:
         out.append(
@@ -346,10 +367,31 @@ def _comparison_reason(c: Comparison) -> str:
     if c.outcome == "sleep_hours":
         word = "longer" if higher else "shorter"
     lo, hi = c.ci95
-    return (
+    text = (
         f"{o.label.capitalize()} was {_num(c.effect)} {unit} {word} on massage days than on days without "
         f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful benefit (at least "
         f"{c.mid:g} {unit}): {percent(c.p_benefit)}, of a meaningful harm: {percent(c.p_harm)}."
+    )
+    m = c.meaningful
+    if m is not None and m.share > 0:
+        text += (
+            f" That is {_pct(m.share)} of the change studies in fibromyalgia call clearly meaningful "
+            f"({m.points:.1f} points for you: 2 points or 30 %); chance of at least that much: "
+            f"{_pct(m.p_benefit)}."
+        )
+    return text
+
+
+def _late_reason(c: Comparison) -> str | None:
+    """Days 3-5 after massage, said when they look worse than days without massage."""
+    late = c.late
+    if late is None or not (late.ci95[0] > 0.0 or late.p_harm >= HARM_P):
+        return None
+    lo, hi = late.ci95
+    return (
+        f"Pain was {_num(late.effect)} points higher 3 to 5 days after massage than on days without "
+        f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful harm showing late: "
+        f"{_pct(late.p_harm)}."
     )
 
 
@@ -373,10 +415,15 @@ def _worth_saying(c: Comparison) -> bool:
     return c.outcome == "pain" or lo > 0.0 or hi < 0.0
 
 
-def _credibly_better(c: Comparison) -> bool:
-    """The 95 % interval lies wholly on the side of benefit."""
-    lo, hi = c.ci95
-    return hi < 0.0 if DIARY_OUTCOMES[c.outcome].lower_is_better else lo > 0.0
+def _not_from_late_harm(c: Comparison) -> bool:
+    """The benefit holds against the days free of any late effect too (when the late look was
+    made): P(benefit >= MID in the first 60 h against days 6+ after massage) >= 1/2."""
+    return c.late is None or c.late.p_benefit_early >= HELPING_CHECK_P
+
+
+def _meaningfully_better(c: Comparison) -> bool:
+    """A benefit of at least the outcome's MID with probability :data:`SOOTHING_P`."""
+    return c.p_benefit >= SOOTHING_P
 
 
 def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
@@ -429,10 +476,11 @@ def reach_verdict(
     sessions when fewer than 3 are complete), and "a pattern" meaning
     ``a >= 2`` and P(rate after sessions > background rate) >= 0.95 (:func:`p_excess`):
     ``more_pain`` if 3 or more sessions are judged and (a pattern with ``a / n >= 0.5``, or pain
-    P(harm >= MID) >= 0.8); ``mixed`` if 3 or more are judged and a pattern with ``a / n >= 0.2``;
-    ``gathering_data`` if fewer than 3 are judged or the pain comparison was refused;
-    ``helping`` if pain P(benefit >= MID) >= 0.8;
-    ``soothing`` if the 95 % interval for mood or sleep hours lies wholly on the side of benefit;
+    P(harm >= MID) >= 0.8, or the late look's P(harm >= MID on days 3-5) >= 0.8 without
+    P(benefit >= MID) >= 0.8 on days 0-2); ``mixed`` if 3 or more are judged and (a pattern with
+    ``a / n >= 0.2``, or that late harm after relief); ``gathering_data`` if fewer than 3 are
+    judged or the pain comparison was refused; ``helping`` if pain P(benefit >= MID) >= 0.8;
+    ``soothing`` if mood or sleep hours P(benefit >= MID) >= 0.8 (:data:`SOOTHING_P`);
     otherwise ``no_effect``.
 
     References
@@ -451,6 +499,8 @@ def reach_verdict(
     made = {k: v for k, v in comps.items() if isinstance(v, Comparison)}
     reasons = _session_reasons(t)
     reasons += [_comparison_reason(made[k]) for k in DIARY_OUTCOMES if k in made and _worth_saying(made[k])]
+    late = _late_reason(made["pain"]) if "pain" in made else None
+    reasons += [late] if late else []
     reasons += _refusal_reasons(comps)
     caution = CAUTION
     enough = t.judged >= MIN_JUDGED_SESSIONS
@@ -463,21 +513,24 @@ def reach_verdict(
         pattern = excess >= EXCESS_P
         reasons.append(_background_reason(a, n, background, excess))
 
+    late_harm = pain_made is not None and pain_made.late is not None and pain_made.late.p_harm >= HARM_P
+    relief_first = pain_made is not None and pain_made.p_benefit >= HELPING_P
     state: str
     if enough and (
         (pattern and share >= MAINLY_SHARE)
         or (pain_made is not None and pain_made.p_harm >= HARM_P)
+        or (late_harm and not relief_first)
     ):
         state, caution = "more_pain", CAUTION + CAUTION_MORE_PAIN
-    elif enough and pattern and share >= MIXED_SHARE:
+    elif enough and ((pattern and share >= MIXED_SHARE) or late_harm):
         state = "mixed"
     elif not enough or pain_made is None:
         missing = _missing(t, pain)
         headline = "Not enough data for a verdict yet. Still needed: " + "; ".join(missing) + "."
         return Verdict("gathering_data", (headline, *reasons), caution, tuple(missing))
-    elif pain_made.p_benefit >= HELPING_P:
+    elif pain_made.p_benefit >= HELPING_P and _not_from_late_harm(pain_made):
         state = "helping"
-    elif any(_credibly_better(made[k]) for k in ("mood", "sleep_hours") if k in made):
+    elif any(_meaningfully_better(made[k]) for k in ("mood", "sleep_hours") if k in made):
         state = "soothing"
     else:
         state = "no_effect"
