@@ -13,10 +13,12 @@ from touchdose.painmodel.simulate import simulate_clients
 DAYS = 70
 
 
-def test_the_default_scenario_changes_nothing() -> None:
+def test_the_default_is_the_evening_diarist_answering_for_the_last_24_hours() -> None:
     a = simulate_clients(6, seed=5, days=DAYS)
-    b = simulate_clients(6, seed=5, days=DAYS, scenario=Scenario())
+    b = simulate_clients(6, seed=5, days=DAYS, scenario=Scenario(checkin_hour=20, recall_hours=24))
+    c = simulate_clients(6, seed=5, days=DAYS, scenario=Scenario(recall_hours=0))
     assert [dumps(x) for x in a.clients] == [dumps(x) for x in b.clients]
+    assert [dumps(x) for x in a.clients] != [dumps(x) for x in c.clients]
 
 
 def test_a_morning_diarist_writes_at_8_and_the_same_noise_is_drawn() -> None:

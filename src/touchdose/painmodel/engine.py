@@ -41,8 +41,10 @@ from touchdose.painmodel.gate import (
     gate_response,
 )
 from touchdose.painmodel.population import LATE_HOURS, RATING_ADHERENCE, Traits
+from touchdose.painmodel.scenario import DEFAULT_SCENARIO, Scenario
+from touchdose.painmodel.scenario import DIARY_HOUR as DIARY_HOUR  # re-exported: engine's names since issue 3
+from touchdose.painmodel.scenario import SESSION_HOUR as SESSION_HOUR
 from touchdose.types import BoolArray, FloatArray, IntArray
-from touchdose.painmodel.scenario import DEFAULT_SCENARIO, DIARY_HOUR, SESSION_HOUR, Scenario
 
 # SESSION_HOUR and DIARY_HOUR (10:00 and the evening diary at 20:00) live in painmodel.scenario,
 # where a Scenario can move the diary to another hour.

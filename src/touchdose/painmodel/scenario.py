@@ -1,13 +1,14 @@
 """How a simulated client keeps the diary, when sessions fall, and patterns added on top of the gate.
 
-The default :class:`Scenario` is the simulator as it always was: the diary written at 20:00
-reporting the pain of that moment, sessions on whichever weekday the baseline ends, no
-weekly rhythm, no after-effect besides the gate's. The options let the benchmarks build the
-clients the diary attribution has to get right (docs/validation.md, issue 17):
+The default :class:`Scenario` is an evening diarist: the diary written at 20:00 answering the
+check-in's question, the average pain over the last 24 hours (:data:`RECALL_HOURS`), sessions
+on whichever weekday the baseline ends, no weekly rhythm, no after-effect besides the gate's.
+(Until issue 17 the entry reported the pain of its moment: ``recall_hours=0``.) The options
+let the benchmarks build the clients the diary attribution has to get right
+(docs/validation.md, issue 17):
 
-* ``checkin_hour`` and ``recall_hours``: a morning diarist (08:00) answering the check-in's
-  question "average pain over the last 24 hours" (``recall_hours=24``) describes the day
-  before; an evening diarist mostly the same day.
+* ``checkin_hour`` and ``recall_hours``: a morning diarist (08:00) describes mostly the day
+  before, an evening diarist mostly the same day.
 * ``session_weekday``: every session on the same weekday (0 = Monday).
 * ``weekend_rise``: pain this many points higher on Saturdays and Sundays (a weekly rhythm
   that has nothing to do with massage).
@@ -36,6 +37,11 @@ FloatArray = NDArray[np.float64]
 
 #: Local hour the evening diary is written (the simulator's default diarist).
 DIARY_HOUR = 20
+#: Hours a diary entry's pain describes: the check-in asks for "the average over the last 24
+#: hours" (docs/formats.md), so by default an entry reports the mean pain of the 24 h before it.
+#: (The analysis side names the same question analysis.diary.RECALL_HOURS; painmodel does not
+#: import analysis.)
+RECALL_HOURS = 24.0
 #: Local hour a session starts.
 SESSION_HOUR = 10
 #: Hours between the points at which pain is averaged over a recall window (midpoints): the
@@ -78,7 +84,7 @@ class Scenario:
     """Diary habit, session weekday and added patterns of a simulation (see the module text)."""
 
     checkin_hour: float = DIARY_HOUR
-    recall_hours: float = 0.0
+    recall_hours: float = RECALL_HOURS  # 0: the pain of the moment
     session_weekday: int | None = None
     weekend_rise: float = 0.0
     added_effect: AddedEffect | None = None
@@ -119,5 +125,5 @@ class Scenario:
         return np.asarray((weekday >= 5).mean(axis=1), dtype=np.float64)
 
 
-#: The simulator as it always was: evening diary of the moment, no rhythm, no added effect.
+#: The default: the evening diarist answering for the last 24 h, no rhythm, no added effect.
 DEFAULT_SCENARIO = Scenario()

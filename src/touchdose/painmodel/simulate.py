@@ -418,8 +418,8 @@ def simulate_clients(
     progress : called with the number of clients finished so far.
     scenario : :class:`~touchdose.painmodel.scenario.Scenario`: the diary's hour and recall
         window (e.g. a morning diarist at 08:00 reporting the last 24 h), every session on
-        one weekday, a weekend rise, an after-effect added to the gate's. The default changes
-        nothing; the draws are the same whatever the scenario.
+        one weekday, a weekend rise, an after-effect added to the gate's. The default is the
+        evening diarist answering for the last 24 h; the draws are the same whatever the scenario.
 
     Returns
     -------
