@@ -109,7 +109,7 @@ def synthetic_client(
     sigma: float = 1.0, level: float = 6.0, trend_per_year: float = -0.5, baseline: int = 14,
     missing: float = 0.1, timezone: str = "Europe/Stockholm", integer: bool = True,
 ) -> ClientFile:
-    """A simulated client: daily pain with AR(1) noise, a trend, and ``effect`` on days 0-2 after massage.
+    """A simulated client: daily pain with AR(1) noise, a trend, and ``effect`` for 72 h after massage.
 
     Sessions fall on ``sessions`` distinct random days after a ``baseline`` of massage-free days;
     each diary day is missing with probability ``missing``; pain is rounded to whole points and
@@ -120,9 +120,13 @@ def synthetic_client(
     start = datetime(2026, 1, 1, 9, tzinfo=zone)
     chosen = rng.choice(np.arange(baseline, days), size=min(sessions, days - baseline), replace=False)
     sdays = np.sort(chosen)
-    exposed = np.zeros(days, dtype=bool)
+    # The effect lasts the 72 h after each session (at 10:00); each entry (at 20:00) reports the
+    # average of the 24 h before it, so it carries the effect for the hours of those 24 that fall
+    # in a 72 h span: counted hour by hour here.
+    hourly = np.zeros(24 * (days + 4), dtype=bool)
     for s in sdays:
-        exposed[s : s + 3] = True
+        hourly[24 * s + 10 : 24 * s + 10 + 72] = True
+    exposed = np.array([hourly[24 * d + 20 - 24 : 24 * d + 20].mean() if d > 0 else 0.0 for d in range(days)])
     e = np.empty(days)
     e[0] = rng.normal(0.0, sigma / np.sqrt(1 - rho**2))
     for t in range(1, days):

@@ -11,7 +11,12 @@ and the same day-to-day noise), under the titration policy. It runs the whole en
 3. flares per client and relief per session under both policies, by kind and pooled;
 4. each goal of the issue with PASS or FAIL.
 
+``--part issue17`` runs issue 17's kinds instead (benchmarks/diary_kinds.py: morning and
+evening diarists, late harm, Monday sessions with a weekend rise) under the fixed routine,
+with their goals; ``--part all`` runs both.
+
 Usage: .venv/bin/python benchmarks/verdicts.py [--n 200] [--seed 2026] [--days 120] [--json FILE]
+       [--part issue4|issue17|all]
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from diary_kinds import DIARY_KINDS, diary_goals
 
 from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.policy import titration_policy
 from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.painmodel import KINDS, SimulationResult, fixed, simulate_clients
+from touchdose.painmodel.scenario import DEFAULT_SCENARIO, Scenario
 
 MODERATE = 3
 
@@ -65,10 +72,15 @@ class Arm:
         }  # fmt: skip
 
 
-def run_arm(kind: str, policy: Any, n: int, seed: int, days: int) -> Arm:
+def run_arm(
+    kind: str, policy: Any, n: int, seed: int, days: int, scenario: Scenario = DEFAULT_SCENARIO,
+    name: str | None = None,
+) -> Arm:
     t0 = time.perf_counter()
-    run: SimulationResult = simulate_clients(n, seed=seed, kind=kind, policy=policy, days=days)
-    arm = Arm(kind, run.policy, seconds_sim=time.perf_counter() - t0)
+    run: SimulationResult = simulate_clients(
+        n, seed=seed, kind=kind, policy=policy, days=days, scenario=scenario
+    )
+    arm = Arm(name or kind, run.policy, seconds_sim=time.perf_counter() - t0)
     t1 = time.perf_counter()
     for cf, truth in zip(run.clients, run.truths, strict=True):
         a = analyze_client(cf)
@@ -162,8 +174,42 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--days", type=int, default=120, help="diary days per client (default 120)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--part", choices=("issue4", "issue17", "all"), default="issue4",
+                        help="issue 4's kinds and titration (default), issue 17's diary kinds, or both")
     args = parser.parse_args()
+    out: dict[str, Any] = {"n": args.n, "seed": args.seed, "days": args.days}
+    if args.part in ("issue4", "all"):
+        out.update(issue4(args))
+    if args.part in ("issue17", "all"):
+        out.update(issue17(args))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(out, fh, indent=1)
 
+
+def print_goals(title: str, results: list[tuple[str, float, str, bool]]) -> None:
+    print(f"\n## Goals ({title})\n")
+    for name, value, goal, ok in results:
+        print(f"- {name}: {100 * value:.1f} % (goal {goal}) {'PASS' if ok else 'FAIL'}")
+
+
+def issue17(args: argparse.Namespace) -> dict[str, Any]:
+    """Issue 17's kinds under the fixed moderate routine: verdict table and goals."""
+    arms = []
+    for k in DIARY_KINDS:
+        arms.append(run_arm(k.physiology, fixed(MODERATE), args.n, args.seed, args.days, k.scenario, k.name))
+        print(f"# {k.name} ({k.what}): {arms[-1].seconds_sim + arms[-1].seconds_engine:.0f} s", flush=True)
+    title = f"issue 17's kinds, fixed moderate routine, seed {args.seed}, days {args.days}"
+    print(f"\n## True kind x verdict, {title}\n")
+    print(verdict_table(arms))
+    results = diary_goals({a.kind: a for a in arms})
+    print_goals("issue 17", results)
+    goals_out = [{"goal": g[0], "value": g[1], "target": g[2], "pass": g[3]} for g in results]
+    return {"issue17": [a.to_dict() for a in arms], "issue17_goals": goals_out}
+
+
+def issue4(args: argparse.Namespace) -> dict[str, Any]:
+    """Issue 4's kinds under the fixed routine and under titration."""
     fixed_arms, titrated = [], []
     for kind in KINDS:
         fixed_arms.append(run_arm(kind, fixed(MODERATE), args.n, args.seed, args.days))
@@ -182,20 +228,12 @@ def main() -> None:
     print(verdict_table(titrated))
     print("\n## Flares and relief: fixed moderate routine vs titration\n")
     print(policy_table(fixed_arms, titrated))
-    print("\n## Goals (issue 4)\n")
     results = goals(fixed_arms, titrated)
-    for name, value, goal, ok in results:
-        print(f"- {name}: {100 * value:.1f} % (goal {goal}) {'PASS' if ok else 'FAIL'}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(
-                {
-                    "n": args.n, "seed": args.seed, "days": args.days,
-                    "fixed": [a.to_dict() for a in fixed_arms], "titration": [a.to_dict() for a in titrated],
-                    "goals": [{"goal": g[0], "value": g[1], "target": g[2], "pass": g[3]} for g in results],
-                },
-                fh, indent=1,
-            )  # fmt: skip
+    print_goals("issue 4", results)
+    return {
+        "fixed": [a.to_dict() for a in fixed_arms], "titration": [a.to_dict() for a in titrated],
+        "goals": [{"goal": g[0], "value": g[1], "target": g[2], "pass": g[3]} for g in results],
+    }  # fmt: skip
 
 
 if __name__ == "__main__":

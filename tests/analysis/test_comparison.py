@@ -289,7 +289,9 @@ def test_exposure_that_never_varies_is_refused() -> None:
 
 def test_massage_days_without_diary_entries_do_not_count() -> None:
     pain, sessions = _weekly(baseline=10, weeks=6)
-    blanked: list[int | None] = [None if any(0 <= d - s < 3 for s in sessions[1:]) else p
+    # Entries 0-3 days after a session cover hours within the 72 h after it (day 3's 24 h reach
+    # back into them): blanking all four leaves no exposed entry after the first session.
+    blanked: list[int | None] = [None if any(0 <= d - s < 4 for s in sessions[1:]) else p
                                  for d, p in enumerate(pain)]  # fmt: skip
     r = compare(_client(blanked, sessions))
     assert isinstance(r, Refusal) and "alternated 1 time" in r.reasons[0]
@@ -347,20 +349,22 @@ def _entries_at(hour: int, days: int, session_day: int, session_hour: int = 10) 
 
 
 def test_an_entry_is_read_for_the_24_hours_it_covers() -> None:
-    # Session on day 10 at 10:00. The evening diarist (20:00) describes days 10-12 after it
-    # (10 h, 34 h, 58 h: the 20:00 entry of the session day covers 10 h of massage, so counts
-    # 10/24 exposed) and day 13 is washout. The morning diarist (08:00) describes the day
-    # before each entry: the entry on the session day (2 h before it) describes day 9 without
-    # massage; those of days 11-13 (22 h, 46 h, 70 h) describe days 10-12 after it.
+    # Session on day 10 at 10:00. An entry is exposed by the share of the 24 h it covers that
+    # falls in the 72 h after the session. Evening diarist (20:00): day 10 (10 h after: 10/24),
+    # days 11-12 (whole), day 13 (82 h: 14/24), then massage-free. Morning diarist (08:00): the
+    # entry on the session day, 2 h before it, describes day 9 without massage; the entries of
+    # days 11-14 (22, 46, 70, 94 h) describe days 10-13: 22/24, 1, 1, 2/24.
     evening = design(_entries_at(20, 20, 10), late_look=False, weekday=False)
     morning = design(_entries_at(8, 21, 10), late_look=False, weekday=False)
     # Described day (days after 2 Feb) -> exposed share; the morning diary starts by describing 1 Feb.
     exposed_e = dict(zip(evening.days.tolist(), evening.X[:, 2].tolist(), strict=True))
     exposed_m = dict(zip((morning.days - 1).tolist(), morning.X[:, 2].tolist(), strict=True))
-    for exposed in (exposed_e, exposed_m):
-        assert exposed[9] == 0 and exposed[11] == exposed[12] == 1
-        assert 13 not in exposed and exposed[14] == 0  # washout, then massage-free
-    assert exposed_e[10] == pytest.approx(10 / 24) and exposed_m[10] == pytest.approx(22 / 24)
+    expected_e = {9: 0, 10: 10 / 24, 11: 1, 12: 1, 13: 14 / 24, 14: 0}
+    expected_m = {9: 0, 10: 22 / 24, 11: 1, 12: 1, 13: 2 / 24, 14: 0}
+    for exposed, expected in ((exposed_e, expected_e), (exposed_m, expected_m)):
+        assert {d: exposed[d] for d in expected} == pytest.approx(expected)
+    # The same exposure in all: 3 whole days' worth for either diarist.
+    assert sum(exposed_e.values()) == pytest.approx(3) and sum(exposed_m.values()) == pytest.approx(3)
     assert evening.baseline_days == 10 and morning.baseline_days == 11  # the morning one also describes 1 Feb
 
 
@@ -379,10 +383,10 @@ def test_days_are_local_to_the_client() -> None:
     cf_tokyo = ClientFile(ClientProfile(id="a", timezone="Asia/Tokyo"), sessions=sessions, checkins=checkins)
     utc, tokyo = design(cf_utc, late_look=False), design(cf_tokyo, late_look=False)
     assert utc.baseline_days == tokyo.baseline_days == 1
-    # Before, 3.5 h, 27.5 h, 51.5 h after, 75.5 h (washout), 99.5 h (massage-free).
-    np.testing.assert_allclose(utc.X[:, 2], [0, 3.5 / 24, 1, 1, 0])
+    # Before, 3.5 h, 27.5 h, 51.5 h, 75.5 h (its 24 h reach 20.5 h into the 72 h), 99.5 h after.
+    np.testing.assert_allclose(utc.X[:, 2], [0, 3.5 / 24, 1, 1, 20.5 / 24, 0])
     np.testing.assert_allclose(tokyo.X[:, 2], utc.X[:, 2])
-    assert utc.days.tolist() == tokyo.days.tolist() == [0, 1, 2, 3, 5]
+    assert utc.days.tolist() == tokyo.days.tolist() == [0, 1, 2, 3, 4, 5]
     # ... but the days described differ: 31 Jan-5 Feb in UTC, 1-6 Feb in Tokyo.
     assert daily_series_first(cf_utc) == date(2026, 1, 31)
     assert daily_series_first(cf_tokyo) == date(2026, 2, 1)

@@ -1,4 +1,4 @@
-"""Diary days labelled exposed / massage-free / washout, and the n-of-1 design matrix.
+"""Diary entries labelled exposed / massage-free / washout, and the n-of-1 design matrix.
 
 A check-in reports the average over the 24 h before it (:data:`~touchdose.analysis.diary.RECALL_HOURS`),
 so each entry is read for the hours it covers, not for its calendar date (docs/design.md, "What
@@ -6,26 +6,24 @@ a diary entry covers"):
 
 * it is put on the day it describes (:func:`~touchdose.analysis.diary.covered_date`: a morning
   entry describes the day before);
-* it is **exposed** when a session started less than ``24 * window_days`` hours before it (the
-  session falls inside the 24 h it covers, or in the two days before them), **massage-free**
-  when the last session started at least ``24 * (washout_days + 1)`` hours before it (or there
-  was none), and **washout** in between (left out);
-* with the **late look** it is also *late* when a session started between ``24 * window_days``
-  and ``24 * window_days + LATE_HOURS`` hours before it: harm that shows on days 3-5 gets its
-  own coefficient instead of hiding among the massage-free days.
+* its **exposure** is the share of its 24 h that falls within ``24 * window_days`` hours after a
+  session (:func:`exposure_share`): an evening entry 10 h after a 10:00 session counts 10/24,
+  the next two evenings 1 each, the evening 82 h after 14/24; a morning diarist (08:00) gets
+  22/24, 1, 1 and 2/24 on the four mornings after, the same three days' worth;
+* it is **massage-free** when the last session started at least ``24 * (washout_days + 1)``
+  hours before it (or there was none) and its 24 h hold no exposure, **washout** otherwise.
 
-An evening diarist (20:00) with a 10:00 session is exposed on the session day and the two
-days after, as before; a morning diarist (08:00) on the three mornings after the session, and
-the morning entry on the session day (written before it) describes a day without massage.
-
-The model's columns: intercept, trend (years, centred), exposed (0/1), then, when used, late
-(0/1) and six weekday columns (sum-to-zero coding of the described day's weekday, Monday to
-Saturday; Sunday is minus their sum), so the effect stays column 2.
+The model's columns are intercept, trend (years, centred) and the exposure share, so the
+effect is column 2 and means "a whole day of the 72 h after a massage against a day free of
+it". ``Design.weekday`` offers six weekday columns (sum-to-zero coding) when every weekday has
+been massage-free often enough (:data:`MIN_WEEKDAY_WEEKS`); ``Design.late`` is the late look
+(:data:`LATE_HOURS`): a second regression for pain in which the entries of the 72 h follow-up
+window have their own coefficient against days at least 6 days after any session.
 
 Examples
 --------
 >>> import numpy as np
->>> _labels(np.array([np.inf, 10.0, 34.0, 58.0, 82.0, 106.0]), EXPOSURE_WINDOW_DAYS, WASHOUT_DAYS).tolist()
+>>> _labels(np.array([np.inf, 10.0, 34.0, 58.0, 82.0, 106.0]), 72, 96).tolist()
 [0, 1, 1, 1, -1, 0]
 """
 
@@ -74,10 +72,11 @@ MIN_BASELINE_DAYS = 7
 #: repeated crossover (Kravitz RL, Duan N, eds. Design and Implementation of N-of-1 Trials:
 #: A User's Guide. AHRQ 2014, ch. 3). Three is our documented choice.
 MIN_EXPOSURE_EPISODES = 3
-#: The weekday term enters when every weekday has at least this many diary days (about three
-#: weeks of diary) and at least one of them massage-free, so each weekday's level can be told
-#: apart from massage. Our choice: a weekly rhythm (work days, weekends) can only be estimated
-#: from several weeks, and a weekday seen only on massage days would be confounded with it.
+#: The weekday term enters when every weekday has been massage-free on at least this many diary
+#: days (three weeks' worth), so each weekday's level is estimated apart from massage. Our
+#: choice, checked on simulated clients (docs/validation.md): with sessions always on the same
+#: weekday, a weekday seen without massage only once or twice lets the weekday columns absorb
+#: the massage's own weekly pattern (helpers were judged helping 10 points less often).
 MIN_WEEKDAY_WEEKS = 3
 #: Trend regressor unit: the slope is in points per year (days / 365.25).
 DAYS_PER_YEAR = 365.25
@@ -204,7 +203,10 @@ def _days(
     before = np.searchsorted(s, t, side="left")  # sessions strictly before each entry
     since = np.where(before > 0, t - s[np.maximum(before - 1, 0)] if len(s) else 0.0, np.inf)
     label = _labels(since, *labelling)
-    if late_end is not None:
+    exposed_share = exposure_share(t, s, before, labelling[0] / 24.0)
+    if late_end is None:
+        label[exposed_share > 0] = 1  # the 24 h it covers reach into the exposure span
+    else:
         label[(label == 2) & (since >= late_end)] = -1
     low = np.full(n, 9, dtype=np.int8)
     high = np.full(n, -9, dtype=np.int8)
@@ -212,7 +214,6 @@ def _days(
     np.maximum.at(high, idx, label)
     day_label = np.where(low == high, low, -1).astype(np.int8)
     counts = np.bincount(idx, minlength=n)
-    exposed_share = exposure_share(t, s, before, labelling[0] / 24.0)
     shares = np.bincount(idx, weights=np.where(label == 1, exposed_share, 0.0), minlength=n)
     share = np.divide(shares, counts, out=np.zeros(n), where=counts > 0)
     stretch = np.zeros(n, dtype=np.int64)
@@ -293,10 +294,9 @@ def _free_runs(d: _Days, observed: NDArray[np.bool_]) -> list[int]:
 
 
 def _weekday_ok(d: _Days, keep: NDArray[np.bool_]) -> bool:
-    """Every weekday seen on enough kept days, and at least once massage-free."""
-    seen = np.bincount(d.weekday[keep], minlength=7)
+    """Every weekday massage-free on at least :data:`MIN_WEEKDAY_WEEKS` kept days."""
     free = np.bincount(d.weekday[keep & (d.label == 0)], minlength=7)
-    return bool(np.all(seen >= MIN_WEEKDAY_WEEKS) and np.all(free >= 1))
+    return bool(np.all(free >= MIN_WEEKDAY_WEEKS))
 
 
 def _weekday_columns(weekday: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -354,7 +354,7 @@ def design(
     ...                 checkins=tuple(CheckIn(t0 + timedelta(days=d, hours=11), pain=5) for d in range(8)))
     >>> d = design(cf)
     >>> d.days.tolist(), [round(float(x), 3) for x in d.X[:, 2]], d.baseline_days
-    ([0, 1, 2, 3, 4, 6, 7], [0.0, 0.0, 0.458, 1.0, 1.0, 0.0, 0.0], 2)
+    ([0, 1, 2, 3, 4, 5, 6, 7], [0.0, 0.0, 0.458, 1.0, 1.0, 0.542, 0.0, 0.0], 2)
     """
     return designs(cf, (outcome,), window_days=window_days, washout_days=washout_days,
                    late_look=late_look, weekday=weekday)[0]  # fmt: skip

@@ -38,7 +38,7 @@ Examples
 ...     checkins=tuple(CheckIn(time=t0 + timedelta(days=d, hours=11), pain=p) for d, p in zip(days, pain)))
 >>> c = compare(cf)
 >>> round(c.effect, 1), c.p_benefit > 0.95
-(-2.0, True)
+(-1.9, True)
 >>> compare(cf, options=CompareOptions(min_baseline_days=20)).needs
 ('17 more diary days without massage before the next session',)
 """
@@ -139,9 +139,10 @@ class Prior:
     100 sigma, flat for any diary. Effect: precision 0.25, a prior SD of 2 sigma (sigma is the
     day-to-day innovation SD, about 1 point of pain), so effects beyond about +/-4 points are
     a priori unlikely while anything a massage could plausibly do is left to the data (the
-    late look's coefficient has the same prior). Weekday differences from the weekly mean:
-    precision 1, a prior SD of 1 sigma; this also sets how readily the weekday term is taken
-    up (:data:`WEEKDAY_PRIOR`). sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail.
+    late look's coefficient has the same prior), and so do the weekday differences from the
+    weekly mean (precision 0.25); that width also sets how readily the weekday term is taken
+    up (:data:`WEEKDAY_PRIOR`): a narrower prior was taken up as often but shrank a real
+    weekend rise too far to undo its bias (docs/validation.md). sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail.
     rho ~ uniform(-1, 1) (the grid).
     """
 
@@ -150,7 +151,7 @@ class Prior:
     effect_precision: float = 0.25
     a0: float = 1.0
     b0: float = 1.0
-    weekday_precision: float = 1.0
+    weekday_precision: float = 0.25
 
     def __post_init__(self) -> None:
         for name in ("intercept_precision", "trend_precision", "effect_precision", "b0", "weekday_precision"):
@@ -167,8 +168,8 @@ class Prior:
 
     def precision_for(self, columns: int, weekday: bool = False) -> NDArray[np.float64]:
         """The diagonal for a design's columns: a late-look column gets the effect's precision;
-        the six weekday columns ``weekday_precision`` (default 1: a prior SD of one day-to-day
-        sigma for each weekday's difference from the weekly mean)."""
+        the six weekday columns ``weekday_precision`` (default 0.25: a prior SD of two
+        day-to-day sigmas for each weekday's difference from the weekly mean, as the effect)."""
         late = columns - 3 - (6 if weekday else 0)
         extra = [np.full(late, self.effect_precision), np.full(6 if weekday else 0, self.weekday_precision)]
         return np.concatenate([self.precision, *extra])
