@@ -61,6 +61,9 @@ DIARY_KINDS: tuple[DiaryKind, ...] = (
     _kind("monday_weekend_morning", "no_effect", MORNING, "the same, diary at 08:00",
           session_weekday=MONDAY, weekend_rise=WEEKEND_RISE),
     _kind("no_effect_morning", "no_effect", MORNING, "no effect at all, diary at 08:00"),
+    DiaryKind("monday_weekend_moment", "no_effect",
+              Scenario(session_weekday=MONDAY, weekend_rise=WEEKEND_RISE, recall_hours=0.0),
+              "Monday sessions, weekend +1.5, the 20:00 entry reporting the pain of that moment"),
 )  # fmt: skip
 
 

@@ -88,7 +88,7 @@ def run_arm(
         arm.states[a.verdict.state] += 1
         hurt = {s.pressure for s in truth.sessions if s.flare}
         if hurt:
-            arm.plan_avoids_hurt.append(a.plan.pressure < min(hurt))
+            arm.plan_avoids_hurt.append(a.plan.pressure is None or a.plan.pressure < min(hurt))
         arm.flares.append(truth.flares)
         arm.relief.extend(-s.effect for s in truth.sessions)
         arm.pressures.update(s.pressure for s in truth.sessions)

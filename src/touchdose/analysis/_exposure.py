@@ -101,6 +101,17 @@ class Design:
     when there are enough weeks to estimate them (the comparison averages the models with and
     without them), else ``None``. ``late`` is the late-look design of the same outcome, when
     it can be made.
+
+    Notes
+    -----
+    ``X[:, 2]`` is a share in [0, 1], not a 0/1 flag: an entry is exposed when it is above 0
+    (an evening entry on the session day is 10/24), massage-free when it is 0. Code that counts
+    exposed days or phases should test ``> 0``. A power calculation for a planned pause (how
+    precisely the effect would be known after D more massage-free days) can build the design of
+    a hypothetical diary with :func:`designs` and read the effect's posterior SD given rho from
+    :func:`touchdose.analysis._ar1.grid_posterior` (column 2); the weekday term does not enter
+    until every weekday has been massage-free in :data:`MIN_WEEKDAY_WEEKS` weeks, and the late
+    look (``late``) never changes the effect.
     """
 
     outcome: str
