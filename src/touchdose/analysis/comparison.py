@@ -142,8 +142,8 @@ class Prior:
     late look's coefficient has the same prior), and so do the weekday differences from the
     weekly mean (precision 0.25); that width also sets how readily the weekday term is taken
     up (:data:`WEEKDAY_PRIOR`): a narrower prior was taken up as often but shrank a real
-    weekend rise too far to undo its bias (docs/validation.md). sigma^2 ~ IG(1, 1): mode 0.5 points^2, a heavy right tail.
-    rho ~ uniform(-1, 1) (the grid).
+    weekend rise too far to undo its bias (docs/validation.md). sigma^2 ~ IG(1, 1): mode 0.5
+    points^2, a heavy right tail. rho ~ uniform(-1, 1) (the grid).
     """
 
     intercept_precision: float = 1e-4

@@ -375,9 +375,9 @@ def _comparison_reason(c: Comparison) -> str:
     m = c.meaningful
     if m is not None and m.share > 0:
         text += (
-            f" That is {_pct(m.share)} of the change studies in fibromyalgia call clearly meaningful "
+            f" That is {percent(m.share)} of the change studies in fibromyalgia call clearly meaningful "
             f"({m.points:.1f} points for you: 2 points or 30 %); chance of at least that much: "
-            f"{_pct(m.p_benefit)}."
+            f"{percent(m.p_benefit)}."
         )
     return text
 
@@ -391,7 +391,7 @@ def _late_reason(c: Comparison) -> str | None:
     return (
         f"Pain was {_num(late.effect)} points higher 3 to 5 days after massage than on days without "
         f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful harm showing late: "
-        f"{_pct(late.p_harm)}."
+        f"{percent(late.p_harm)}."
     )
 
 

@@ -31,9 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from touchdose.types import FloatArray
 
 #: Local hour the evening diary is written (the simulator's default diarist).
 DIARY_HOUR = 20
