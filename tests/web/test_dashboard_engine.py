@@ -64,16 +64,6 @@ def test_the_therapist_sees_the_recommended_pressure_with_its_reasons(
         assert escape(why) in page
 
 
-def test_results_are_cached_by_the_records(world: World, simulated: ClientFile, monkeypatch: Any) -> None:
-    cf = selectors.client_file_for(world.client_b)
-    first = selectors.cached_analysis(cf)
-    monkeypatch.setattr(selectors, "_analysis_of", lambda cf: pytest.fail("analysed twice"))
-    assert selectors.cached_analysis(selectors.client_file_for(world.client_b)) == first
-    services.checkin_record(actor=None, client=world.client_b, time=cf.checkins[-1].time, pain=9)
-    with pytest.raises(pytest.fail.Exception):  # new records: a new fingerprint, a fresh analysis
-        selectors.cached_analysis(selectors.client_file_for(world.client_b))
-
-
 def test_the_engines_warnings_are_shown_in_words(world: World, monkeypatch: Any) -> None:
     real = selectors.analyze_client
 

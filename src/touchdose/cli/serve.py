@@ -21,6 +21,7 @@ def setup_django(*, migrate: bool = True, collect_static: bool = True) -> None:
     django.setup()
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # only with TOUCHDOSE_CACHE=database
     if collect_static:
         call_command("collectstatic", interactive=False, verbosity=0)
 

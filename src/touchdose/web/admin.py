@@ -1,8 +1,11 @@
 """Django admin for staff: accounts, sharing and the audit trail. Health records are not listed
 here on purpose: every read of them goes through the audited pages."""
 
+from typing import Any
+
 from django.contrib import admin
 
+from touchdose.web import services
 from touchdose.web.models import AuditEvent, Client, Share, Therapist
 
 
@@ -11,6 +14,10 @@ class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("id", "user", "timezone", "intake_done", "created_at")
     fields = ("user", "timezone", "intake_done")
     readonly_fields = ("user",)
+
+    def save_model(self, request: Any, obj: Client, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.records_changed(client_id=obj.pk)  # the time zone dates the charts
 
 
 @admin.register(Therapist)

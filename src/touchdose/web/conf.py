@@ -6,8 +6,10 @@ setting the app reads is documented in ``docs/settings.md``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -104,3 +106,38 @@ def database_from_url(url: str) -> dict[str, object]:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+#: Entries each local cache keeps before culling: two per client (analysis and charts) for a
+#: clinic of a few thousand clients, with room for the old versions that are about to expire.
+CACHE_MAX_ENTRIES = 20_000
+CACHE_CHOICES = "file, database, memory, or a redis:// URL"
+
+
+def cache_from_setting(value: str, data_dir: Path) -> dict[str, object]:
+    """Django ``CACHES['default']`` for ``TOUCHDOSE_CACHE``: ``file`` (a directory in the data
+    directory, shared by every process on the machine), ``database`` (a table in the app's
+    database, shared by every machine), ``memory`` (per process), or ``redis://host:port/db``."""
+    choice = value.strip()
+    options = {"MAX_ENTRIES": CACHE_MAX_ENTRIES}
+    if choice in ("", "file"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(data_dir / "cache"),
+            "OPTIONS": options,
+        }
+    if choice == "database":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "touchdose_cache",
+            "OPTIONS": options,
+        }
+    if choice == "memory":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": options}
+    if urlsplit(choice).scheme in ("redis", "rediss", "unix"):
+        if importlib.util.find_spec("redis") is None:
+            raise ImproperlyConfigured(
+                f"TOUCHDOSE_CACHE = {choice!r} needs the redis client: pip install 'touchdose[redis]'"
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": choice}
+    raise ImproperlyConfigured(f"TOUCHDOSE_CACHE = {choice!r} is not allowed (allowed: {CACHE_CHOICES})")

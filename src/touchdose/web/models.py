@@ -7,6 +7,8 @@ Vocabularies and ranges are not repeated here: the services build a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,9 +30,24 @@ class Client(models.Model):
     goals = models.TextField(blank=True, default="")
     intake_done = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Goes up by one with every write to this client's records (profile, sessions, check-ins),
+    #: in the same transaction (``services``). The cached analysis and charts are keyed by it, so a
+    #: write makes the next page compute afresh and nothing else ever does (docs/performance.md).
+    records_version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:  # never a health value: the admin and logs show this
         return f"client {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save every column but ``records_version``, which only ``services`` moves (with an
+        UPDATE ... + 1): saving a row read before another request's write must not put an older
+        version back, or that write's results would be served as current."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            fields = self._meta.concrete_fields
+            kwargs["update_fields"] = [
+                f.attname for f in fields if not f.primary_key and f.attname != "records_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Therapist(models.Model):

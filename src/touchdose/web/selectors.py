@@ -5,15 +5,12 @@ The functions that return health data take the ``actor`` (the signed-in user) fo
 
 from __future__ import annotations
 
-import hashlib
-import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,17 +19,17 @@ from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.io import client_file_to_dict
 from touchdose.records import ClientFile, ClientProfile
+from touchdose.reports.charts import Chart, web_charts
 from touchdose.reports.clinician import ClinicianReport, build_report
-from touchdose.web import audit, convert
+from touchdose.web import audit, convert, results
 from touchdose.web.audit import Action
 from touchdose.web.models import ApiToken, Client, MassageSession, Share, Therapist
 from touchdose.web.models import CheckIn as CheckInRow
+from touchdose.web.results import ClientResults
 
 #: A follow-up stays on the home page until answered, but not for ever: after this many days
 #: past the session it is no longer asked for (a week-old memory of "24 h after" is not data).
 FOLLOWUP_ASK_DAYS = 7
-#: Results depend only on the records, so they are cached by the records' fingerprint.
-ANALYSIS_CACHE_SECONDS = 24 * 3600
 
 
 # --- Lookups used by the access module (no audit: they decide access, they show nothing) ------
@@ -119,40 +116,82 @@ def followups_due(*, client: Client, now: datetime | None = None) -> list[Follow
     return due
 
 
-# --- Dashboard ---------------------------------------------------------------------------------
+# --- The engine's results (one selector for every page, the API and the report) -----------------
 
 
-def records_digest(cf: ClientFile) -> str:
-    """A fingerprint of everything the engine sees: equal records give equal results."""
-    text = json.dumps(client_file_to_dict(cf), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+def client_analysis(*, actor: Any, client: Client) -> ClientResults:
+    """The engine's analysis of the client and its warnings in words (audited as a results view).
 
-
-def _analysis_of(cf: ClientFile) -> tuple[dict[str, Any], list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = analyze_client(cf).to_dict()
-    return result, sorted({str(w.message) for w in caught})
-
-
-def cached_analysis(cf: ClientFile) -> tuple[dict[str, Any], list[str]]:
-    key = f"analysis:{records_digest(cf)}"
-    found = cache.get(key)
-    if found is None:
-        found = _analysis_of(cf)
-        cache.set(key, found, ANALYSIS_CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
-
-
-def client_analysis(*, actor: Any, client: Client) -> tuple[ClientFile, dict[str, Any], list[str]]:
-    """The client's records, the engine's analysis as docs/formats.md JSON, and its warnings in words.
-
-    Cached by the records' fingerprint: a page shown twice without new data is not analysed twice.
+    From the cache when nothing was written to the client's records since it was computed
+    (:mod:`touchdose.web.results`); otherwise computed now and kept for the next page.
     """
     audit.record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
-    cf = client_file_for(client)
-    result, notes = cached_analysis(cf)
-    return cf, result, notes
+    return _results_of([client.pk])[client.pk]
+
+
+def client_analyses(
+    *, actor: Any, clients: Iterable[Client], action: Action = Action.CLIENT_LISTED
+) -> dict[int, ClientResults]:
+    """:func:`client_analysis` for many clients at once, by client id: one query for their
+    versions, one cache round trip, and the records of only those not cached (a caseload)."""
+    ids = [c.pk for c in clients]
+    for client_id in ids:
+        audit.record(actor=actor, client_ref=client_id, action=action)
+    return _results_of(ids)
+
+
+def _results_of(ids: list[int]) -> dict[int, ClientResults]:
+    # The rows are read afresh, version and profile in one query, before the records: an entry
+    # stored under version v is then never older than v (a write commits records and version together).
+    rows = {c.pk: c for c in Client.objects.filter(pk__in=ids)}
+    keys = {pk: _key("analysis", row) for pk, row in rows.items()}
+    found = results.get_many(keys.values())
+    out = {pk: found[k] for pk, k in keys.items() if isinstance(found.get(k), ClientResults)}
+    missing = [rows[pk] for pk in ids if pk in rows and pk not in out]
+    fresh = {row.pk: _analysed(row, cf) for row, cf in _client_files(missing)}
+    results.put_many({keys[pk]: value for pk, value in fresh.items()})
+    return {**out, **fresh}
+
+
+def _key(kind: str, row: Client) -> str:
+    return results.key(kind, client_id=row.pk, created=row.created_at, version=row.records_version)
+
+
+def _client_files(rows: list[Client]) -> list[tuple[Client, ClientFile]]:
+    """Each client's records as a ClientFile, with two queries for all of them."""
+    if not rows:
+        return []
+    sessions: dict[int, list[MassageSession]] = {row.pk: [] for row in rows}
+    checkins: dict[int, list[CheckInRow]] = {row.pk: [] for row in rows}
+    for s in MassageSession.objects.filter(client__in=rows).order_by("start", "pk"):
+        sessions[s.client_id].append(s)
+    for c in CheckInRow.objects.filter(client__in=rows).order_by("time", "pk"):
+        checkins[c.client_id].append(c)
+    return [(row, convert.client_file_of(row, sessions[row.pk], checkins[row.pk])) for row in rows]
+
+
+def _analysed(row: Client, cf: ClientFile) -> ClientResults:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        analysis = analyze_client(cf)
+    notes = tuple(sorted({str(w.message) for w in caught}))
+    return ClientResults(client_id=row.pk, version=row.records_version, analysis=analysis, notes=notes)
+
+
+def client_charts(*, client: Client, found: ClientResults) -> tuple[Chart, ...]:
+    """The results page's charts for the analysis ``found`` (cached beside it, same version)."""
+    row = Client.objects.filter(pk=client.pk).first()
+    if row is None:
+        return ()
+    entry = _key("charts", row) if row.records_version == found.version else None
+    cached = results.get_many([entry]).get(entry) if entry else None
+    if isinstance(cached, tuple):
+        return cached
+    ((_, cf),) = _client_files([row])
+    drawn = web_charts(cf, found.analysis)
+    if entry:
+        results.put_many({entry: drawn})
+    return drawn
 
 
 @dataclass(frozen=True)
@@ -169,17 +208,13 @@ class ClientRow:
 def therapist_client_rows(
     *, actor: Any, therapist: Therapist, now: datetime | None = None
 ) -> list[ClientRow]:
-    rows = []
-    for share in Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related(
-        "client__user"
-    ):
-        client = share.client
-        audit.record(actor=actor, client_ref=client.pk, action=Action.CLIENT_LISTED)
-        rows.append(_client_row(client, now or timezone.now()))
-    return rows
+    shares = Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related("client__user")
+    clients = [share.client for share in shares]
+    found = client_analyses(actor=actor, clients=clients)
+    return [_client_row(client, found[client.pk], now or timezone.now()) for client in clients]
 
 
-def _client_row(client: Client, now: datetime) -> ClientRow:
+def _client_row(client: Client, found: ClientResults, now: datetime) -> ClientRow:
     last = client.sessions.order_by("-start").first()
     flare = False
     if last is not None:
@@ -189,10 +224,9 @@ def _client_row(client: Client, now: datetime) -> ClientRow:
                 time__gte=last.start, time__lt=last.start + timedelta(hours=FOLLOWUP_48H_HOURS[1]), flare=True
             ).exists()
         )
-    result, _ = cached_analysis(client_file_for(client))
-    verdict = result.get("verdict") or {}
+    verdict = found.analysis.verdict
     missing = len(followups_due(client=client, now=now))
-    return ClientRow(client, last.start if last else None, flare, missing, verdict.get("state"))
+    return ClientRow(client, last.start if last else None, flare, missing, verdict.state if verdict else None)
 
 
 # --- Many clients at once (issue 15) -----------------------------------------------------------
@@ -262,10 +296,11 @@ def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
 def clinician_report(*, actor: Any, client: Client) -> ClinicianReport:
     """The clinician report of :mod:`touchdose.reports.clinician`."""
     audit.record(actor=actor, client_ref=client.pk, action=Action.REPORT_DOWNLOADED)
+    found = _results_of([client.pk])[client.pk]
     cf = client_file_for(client)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the report states its own limits (data summary, caution)
-        return build_report(cf, analyze_client(cf), generated=timezone.now())
+        return build_report(cf, found.analysis, generated=timezone.now())
 
 
 @transaction.atomic

@@ -48,6 +48,16 @@ class ShareCodeInvalid(ValueError):
     """The code is unknown, used or expired (one message for all three: no oracle)."""
 
 
+# --- The version of a client's records (the results cache's key) ------------------------------
+
+
+def records_changed(*, client_id: int) -> None:
+    """Note a write to the client's records: ``records_version`` + 1, in the caller's transaction,
+    so the cached analysis and charts of the old version are never served again
+    (:mod:`touchdose.web.results`). Every write below that changes what the engine reads calls it."""
+    Client.objects.filter(pk=client_id).update(records_version=F("records_version") + 1)
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -132,6 +142,7 @@ def client_intake_save(*, actor: Any, client: Client, **fields: Any) -> Client:
         setattr(client, name, value)
     client.intake_done = True
     client.save()
+    records_changed(client_id=client.pk)
     audit.record(actor=actor, client_ref=client.pk, action=Action.INTAKE_SAVED)
     return client
 
@@ -212,6 +223,7 @@ def share_revoke(*, actor: Any, client: Client, share_id: int) -> None:
 def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
     """A new check-in; fields not given take the record's default (a required one is refused)."""
     row = CheckInRow.objects.create(client=client, **convert.checkin_values(fields))
+    records_changed(client_id=client.pk)
     audit.record_about(actor=actor, row=row, action=Action.CHECKIN_RECORDED)
     return row
 
@@ -227,6 +239,7 @@ def _saved(actor: Any, row: Row, values: dict[str, Any], action: Action) -> Row:
     for name, value in values.items():
         setattr(row, name, value)
     row.save()
+    records_changed(client_id=row.client_id)
     audit.record_about(actor=actor, row=row, action=action)
     return row
 
@@ -235,6 +248,7 @@ def _saved(actor: Any, row: Row, values: dict[str, Any], action: Action) -> Row:
 def checkin_delete(*, actor: Any, checkin: CheckInRow) -> None:
     audit.record_about(actor=actor, row=checkin, action=Action.CHECKIN_DELETED)
     checkin.delete()
+    records_changed(client_id=checkin.client_id)
 
 
 # --- Sessions --------------------------------------------------------------------------------
@@ -268,6 +282,7 @@ def session_record(
     take the record's default (a required one is refused)."""
     session_fields_check(actor=actor, logged_by_therapist=therapist is not None, fields=fields)
     row = MassageSession.objects.create(client=client, therapist=therapist, **convert.session_values(fields))
+    records_changed(client_id=client.pk)
     audit.record_about(actor=actor, row=row, action=Action.SESSION_RECORDED)
     return row
 
@@ -285,6 +300,7 @@ def session_update(*, actor: Any, session: MassageSession, **fields: Any) -> Mas
 def session_delete(*, actor: Any, session: MassageSession) -> None:
     audit.record_about(actor=actor, row=session, action=Action.SESSION_DELETED)
     session.delete()
+    records_changed(client_id=session.client_id)
 
 
 # --- API tokens and file import (issue 7) ------------------------------------------------------

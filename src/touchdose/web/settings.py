@@ -12,6 +12,7 @@ import platformdirs
 from django.core.exceptions import ImproperlyConfigured
 
 from touchdose.web.conf import (
+    cache_from_setting,
     database_from_url,
     env_bool,
     env_choice,
@@ -149,6 +150,11 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: the engine's results and charts per client (touchdose.web.results) ------------------
+# Keyed by each client's records version, so any cache is always correct; the choice is only
+# about who shares it. The default needs nothing else installed.
+CACHES = {"default": cache_from_setting(env_str("TOUCHDOSE_CACHE", "file"), DATA_DIR)}
 
 # --- Accounts ---------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -9,6 +9,7 @@ Every function takes plain data (records, analysis result dicts) and returns a
 from touchdose.reports.charts._base import Chart, chart_style
 from touchdose.reports.charts.diary import pain_over_time
 from touchdose.reports.charts.sessions import AGGRAVATED_OUTCOMES, pressure_aggravation, session_changes
+from touchdose.reports.charts.web import web_charts
 
 __all__ = [
     "AGGRAVATED_OUTCOMES",
@@ -17,4 +18,5 @@ __all__ = [
     "pain_over_time",
     "pressure_aggravation",
     "session_changes",
+    "web_charts",
 ]

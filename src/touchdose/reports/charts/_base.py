@@ -109,16 +109,21 @@ class Chart:
     title: str
     alt: str
     svg: str
-    _draw: Draw = field(repr=False, compare=False)
+    _draw: Draw | None = field(repr=False, compare=False, default=None)
     _size: tuple[float, float] = field(repr=False, compare=False, default=(WIDTH_IN, 3.4))
 
     def png(self, dpi: int = 150) -> bytes:
         """Render the same chart as PNG bytes (for the PDF report).
 
-        Raises ``ValueError`` for a dpi outside 50-600.
+        Raises ``ValueError`` for a dpi outside 50-600, or for a chart drawn only as SVG (the web
+        charts of :mod:`touchdose.reports.charts.web`: the PDF draws its own with matplotlib).
         """
         if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 600:
             raise ValueError(f"png: dpi = {dpi!r} is not allowed (allowed: a whole number 50-600)")
+        if self._draw is None:
+            raise ValueError(
+                f"png: the chart {self.title!r} is drawn only as SVG (allowed: a matplotlib chart)"
+            )
         with chart_style():
             fig = Figure(figsize=self._size, layout="constrained")
             self._draw(fig)

@@ -61,8 +61,8 @@ def client_detail(request: HttpRequest, client_id: Id) -> dict[str, Any]:
 )
 def analysis(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client, _ = access.get_client_for_user(actor(request), client_id)
-    _, result, warnings = selectors.client_analysis(actor=actor(request), client=client)
-    return {"analysis": result or {}, "warnings": warnings}
+    found = selectors.client_analysis(actor=actor(request), client=client)
+    return {"analysis": found.analysis.to_dict(), "warnings": list(found.notes)}
 
 
 evidence_router = Router(tags=["evidence"])

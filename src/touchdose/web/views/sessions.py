@@ -38,10 +38,10 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     show_in_zone_of(client)
     form_class = SessionForm if can_write else TherapistSessionForm
     recommendation = _recommendation(request, client) if therapist else {}
-    plan = (recommendation.get("analysis") or {}).get("plan") or {}
+    plan = recommendation["analysis"].plan if recommendation else None
     initial = {"start": timezone.localtime().replace(second=0, microsecond=0), "technique": ["swedish"],
-               "pressure": plan.get("pressure") or client.preferred_pressure,
-               "minutes": plan.get("minutes") or DEFAULT_MINUTES}  # fmt: skip
+               "pressure": (plan.pressure if plan else None) or client.preferred_pressure,
+               "minutes": (plan.minutes if plan else None) or DEFAULT_MINUTES}  # fmt: skip
     form = form_class(request.POST or None, initial=initial)
     arguments = {"actor": request.user, "client": client, "therapist": therapist}
     if saved(request, form, "Session saved.", services.session_record, **arguments):
@@ -53,11 +53,11 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
 
 def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
     """The engine's plan for the next session (the form starts at its pressure and minutes)."""
-    _, analysis, _ = selectors.client_analysis(actor=request.user, client=client)
-    plan = analysis.get("plan") or {}
+    analysis = selectors.client_analysis(actor=request.user, client=client).analysis
+    plan = analysis.plan
     return {
         "analysis": analysis,
-        "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.get("avoid_regions") or []],
+        "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.avoid_regions] if plan else [],
     }
 
 
