@@ -44,6 +44,11 @@ def shared(ok: int) -> dict[str, int | str]:
     return {"client_a": ok, "client_b": NOT_FOUND, "therapist_linked": ok, "therapist_stranger": NOT_FOUND}
 
 
+def own_account(ok: int) -> dict[str, int | str]:
+    """A page of one's own client account: every client gets their own, therapists 403."""
+    return {"client_a": ok, "client_b": ok, "therapist_linked": FORBIDDEN, "therapist_stranger": FORBIDDEN}
+
+
 def checkin_post(w: World) -> dict[str, Any]:
     return {"pain": "4", "time": "2026-01-05T10:00"}
 
@@ -135,7 +140,39 @@ PAGES = [
         lambda w: reverse("link_client"),
         {"client_a": FORBIDDEN, "client_b": FORBIDDEN, "therapist_linked": OK, "therapist_stranger": OK},
     ),
+    # Reminders (each client's own account page; the calendar feed and the unsubscribe link carry
+    # their own secret and are tested in test_reminder_pages.py).
+    Page("reminders", "get", lambda w: reverse("reminder_settings"), own_account(OK)),
+    Page(
+        "save reminders",
+        "post",
+        lambda w: reverse("reminder_settings"),
+        own_account(REDIRECT),
+        lambda w: {
+            "email_followups": "on",
+            "email": "a@example.org",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+        },
+    ),
+    Page(
+        "new calendar link",
+        "post",
+        lambda w: reverse("calendar_link_reset"),
+        own_account(REDIRECT),
+        lambda w: {},
+    ),
+    Page(
+        "calendar link off",
+        "post",
+        lambda w: reverse("calendar_link_remove"),
+        own_account(REDIRECT),
+        lambda w: {},
+    ),
 ]
+#: Pages of the signed-in person's own account: the same for everyone, whoever shares with whom.
+OWN_ACCOUNT_PAGES = ("client list", "link client", "reminders", "save reminders", "new calendar link",
+                     "calendar link off")  # fmt: skip
 
 
 def request(w: World, persona: str, page: Page) -> Any:
@@ -163,8 +200,8 @@ def test_each_persona_gets_exactly_what_it_should(world: World, page: Page, pers
 def test_after_revocation_the_therapist_gets_404_on_every_client_page(world: World, page: Page) -> None:
     services.share_revoke(actor=world.users["client_a"], client=world.client_a, share_id=world.share.pk)
     response = request(world, "therapist_linked", page)
-    if page.name in ("client list", "link client"):  # their own pages stay open, without client A
-        assert response.status_code == OK
+    if page.name in OWN_ACCOUNT_PAGES:  # their own pages stay as they were, without client A
+        assert response.status_code == page.expect["therapist_linked"]
         assert "anna" not in response.content.decode()
     else:
         assert response.status_code == NOT_FOUND

@@ -124,8 +124,14 @@ def test_production_refuses_a_missing_or_default_secret(tmp_path: Path, secret: 
     assert not (tmp_path / "secret_key").exists()
 
 
+#: What production needs besides a secret: a real mail server (finding 13.3).
+MAIL = {"TOUCHDOSE_EMAIL_HOST": "smtp.example.org"}
+
+
 def test_production_with_a_real_secret_turns_secure_cookies_on(tmp_path: Path) -> None:
-    result = load_settings(tmp_path, TOUCHDOSE_MODE="production", TOUCHDOSE_SECRET_KEY="x" * 20 + "y" * 30)
+    result = load_settings(
+        tmp_path, TOUCHDOSE_MODE="production", TOUCHDOSE_SECRET_KEY="x" * 20 + "y" * 30, **MAIL
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[:2] == ["False", "True"]
 
@@ -141,7 +147,9 @@ def test_production_refuses_debug(tmp_path: Path) -> None:
 def test_secret_from_a_file(tmp_path: Path) -> None:
     secret = tmp_path / "key.txt"
     secret.write_text("s" * 64 + "\n")
-    result = load_settings(tmp_path, TOUCHDOSE_MODE="production", TOUCHDOSE_SECRET_KEY_FILE=str(secret))
+    result = load_settings(
+        tmp_path, TOUCHDOSE_MODE="production", TOUCHDOSE_SECRET_KEY_FILE=str(secret), **MAIL
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[3] == "64"
 
@@ -149,3 +157,40 @@ def test_secret_from_a_file(tmp_path: Path) -> None:
 def test_database_url_selects_postgresql(tmp_path: Path) -> None:
     result = load_settings(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
     assert result.stdout.split()[2] == "django.db.backends.postgresql"
+
+
+def test_finding_3_production_refuses_console_mail(tmp_path: Path) -> None:
+    """Security finding 13.3: password-reset links went to the server log in production."""
+    secret = {"TOUCHDOSE_MODE": "production", "TOUCHDOSE_SECRET_KEY": "k" * 50}
+    for env in ({}, {"TOUCHDOSE_EMAIL_BACKEND": "console"}, {**MAIL, "TOUCHDOSE_EMAIL_BACKEND": "console"}):
+        result = load_settings(tmp_path, **secret, **env)
+        assert result.returncode != 0, env
+        assert "TOUCHDOSE_MODE=production needs a real mail server" in result.stderr
+    assert load_settings(tmp_path, **secret, **MAIL).returncode == 0
+
+
+def test_mail_settings_are_typed_and_fail_loudly(tmp_path: Path) -> None:
+    code = "import touchdose.web.settings as s; "
+    code += "print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.BASE_URL)"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TOUCHDOSE_")}
+
+    def run(**env: str) -> subprocess.CompletedProcess[str]:
+        full = {**clean, "TOUCHDOSE_DATA_DIR": str(tmp_path), **env}
+        return subprocess.run(
+            [sys.executable, "-c", code], env=full, capture_output=True, text=True, check=False
+        )
+
+    assert run().stdout.split() == [
+        "django.core.mail.backends.console.EmailBackend", "25", "False", "http://localhost:8000"
+    ]  # fmt: skip
+    smtp = run(TOUCHDOSE_EMAIL_HOST="mail.example.org", TOUCHDOSE_EMAIL_TLS="yes")
+    assert smtp.stdout.split()[:3] == ["django.core.mail.backends.smtp.EmailBackend", "587", "True"]
+    for env, message in (
+        ({"TOUCHDOSE_EMAIL_BACKEND": "smtp"}, "needs TOUCHDOSE_EMAIL_HOST"),
+        ({"TOUCHDOSE_EMAIL_BACKEND": "sendgrid"}, "allowed: smtp, console"),
+        ({"TOUCHDOSE_EMAIL_TLS": "1", "TOUCHDOSE_EMAIL_SSL": "1"}, "not both"),
+        ({"TOUCHDOSE_EMAIL_PORT": "70000"}, "not a port (allowed: 1-65535)"),
+        ({"TOUCHDOSE_BASE_URL": "clinic.example"}, "is not a web address"),
+    ):
+        result = run(**env)
+        assert result.returncode != 0 and message in result.stderr, (env, result.stderr[-300:])

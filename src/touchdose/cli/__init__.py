@@ -17,6 +17,7 @@ from touchdose.cli import meta as _meta  # noqa: F401
 from touchdose.cli import report as _report  # noqa: F401
 from touchdose.cli import serve as _serve  # noqa: F401
 from touchdose.cli import simulate as _simulate  # noqa: F401
+from touchdose.cli import worker as _worker  # noqa: F401
 from touchdose.cli._app import app
 
 __all__ = ["app", "main"]

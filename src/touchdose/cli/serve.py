@@ -34,6 +34,12 @@ def serve(
         False, "--demo", help="Load a simulated client and therapist with months of history."
     ),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
+    worker: bool | None = typer.Option(
+        None,
+        "--worker/--no-worker",
+        help="Also run the one job worker that sends reminders (default: on in the embedded mode, "
+        "off in production, where `touchdose worker` runs as its own service).",
+    ),
 ) -> None:
     """Run the touchdose web app (database created and updated on start)."""
     console = Console()
@@ -53,8 +59,13 @@ def serve(
         console.print(f"  client:    {logins.client_username}  password: {logins.password}")
         console.print(f"  therapist: {logins.therapist_username}  password: {logins.password}")
     console.print(f"touchdose is running at [bold]{url}[/bold]  (data: {settings.DATA_DIR}; Ctrl+C stops it)")
+    from contextlib import nullcontext
+
     from waitress import serve as waitress_serve
 
+    from touchdose.web.reminders.worker import embedded_worker
     from touchdose.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="touchdose")
+    # Exactly one job worker for the whole server, never one per web process.
+    with embedded_worker() if (not settings.PRODUCTION if worker is None else worker) else nullcontext():
+        waitress_serve(application, host=host, port=port, threads=threads, ident="touchdose")

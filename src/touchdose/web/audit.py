@@ -45,6 +45,13 @@ class Action(models.TextChoices):
     IMPORTED = "imported", "imported a file"
     API_TOKEN_CREATED = "api_token_created", "made an API token"
     API_TOKEN_REVOKED = "api_token_revoked", "revoked an API token"
+    # reminders (docs/reminders.md): the system's own events have no actor
+    REMINDERS_CHANGED = "reminders_changed", "changed the reminders"
+    REMINDER_SENT = "reminder_sent", "sent a reminder e-mail (a link and a time, no health data)"
+    UNSUBSCRIBED = "unsubscribed", "stopped reminder e-mails from a link in one"
+    CALENDAR_LINK_MADE = "calendar_link_made", "made a new private calendar link (the old one stopped)"
+    CALENDAR_LINK_REMOVED = "calendar_link_removed", "turned the calendar link off"
+    CALENDAR_READ = "calendar_read", "a calendar app read the calendar feed (noted once an hour)"
 
 
 #: The ``object_type`` of an event about one stored record.

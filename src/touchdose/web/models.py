@@ -177,3 +177,81 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.prefix}…"
+
+
+# --- Reminders (docs/reminders.md) ---------------------------------------------------------------
+
+
+class ReminderSettings(models.Model):
+    """What a client wants to be reminded of, when, and how. Everything is off until the client
+    chooses (``chosen_at``); the calendar feed exists while ``feed_token_hash`` is set (only the
+    SHA-256 of the secret in its URL is stored, so a database leak does not open anyone's feed)."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="reminder_settings")
+    email_followups = models.BooleanField(default=False)
+    email_checkin = models.BooleanField(default=False)
+    email_rating = models.BooleanField(default=False)
+    checkin_time = models.TimeField(null=True, blank=True)  # the client's local time of day
+    quiet_start = models.TimeField(null=True, blank=True)  # local; no e-mail from here ...
+    quiet_end = models.TimeField(null=True, blank=True)  # ... to here (may wrap past midnight)
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    feed_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    feed_created_at = models.DateTimeField(null=True, blank=True)
+    feed_read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reminder settings of client {self.client_id}"
+
+
+class Reminder(models.Model):
+    """One prompt to send at ``due_at``. The state moves only forward: scheduled -> sending (claimed
+    by exactly one worker) -> sent | skipped | failed; or scheduled -> cancelled. So a restart
+    neither loses a reminder (a scheduled row gets its job back) nor sends one twice (a claimed row
+    is never claimed again)."""
+
+    class Kind(models.TextChoices):
+        FOLLOWUP_24 = "followup_24", "24-hour follow-up"
+        FOLLOWUP_48 = "followup_48", "48-hour follow-up"
+        CHECKIN = "checkin", "daily check-in"
+        RATING = "rating", "rating of a session"
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "scheduled"
+        SENDING = "sending", "being sent"
+        SENT = "sent", "sent"
+        SKIPPED = "skipped", "not sent: already answered"
+        CANCELLED = "cancelled", "cancelled"
+        FAILED = "failed", "failed"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    session = models.ForeignKey(
+        MassageSession, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    day = models.DateField(null=True, blank=True)  # the client's local day of a daily check-in
+    due_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
+    reason = models.CharField(max_length=40, blank=True, default="")  # why skipped/cancelled/failed
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("due_at", "id")
+        indexes = (models.Index(fields=["state", "due_at"]),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=["session", "kind"],
+                condition=Q(session__isnull=False) & ~Q(state="cancelled"),
+                name="one_live_reminder_per_session_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "kind", "day"],
+                condition=Q(day__isnull=False) & ~Q(state="cancelled"),
+                name="one_live_checkin_reminder_per_day",
+            ),
+        )
+
+    def __str__(self) -> str:  # never a health value
+        return f"reminder {self.pk} ({self.kind}, {self.state})"

@@ -35,6 +35,7 @@ from touchdose.web.models import (
     Therapist,
 )
 from touchdose.web.models import CheckIn as CheckInRow
+from touchdose.web.reminders import services as reminders
 
 Row = TypeVar("Row", MassageSession, CheckInRow)
 ROLES = ("client", "therapist")
@@ -284,6 +285,7 @@ def session_record(
     row = MassageSession.objects.create(client=client, therapist=therapist, **convert.session_values(fields))
     records_changed(client_id=client.pk)
     audit.record_about(actor=actor, row=row, action=Action.SESSION_RECORDED)
+    reminders.session_saved(session=row)
     return row
 
 
@@ -293,7 +295,9 @@ def session_update(*, actor: Any, session: MassageSession, **fields: Any) -> Mas
     therapist logged)."""
     session_fields_check(actor=actor, logged_by_therapist=session.therapist_id is not None, fields=fields)
     values = convert.session_values({**convert.stored_values(session, SESSION_FIELDS), **fields})
-    return _saved(actor, session, values, Action.SESSION_UPDATED)
+    row = _saved(actor, session, values, Action.SESSION_UPDATED)
+    reminders.session_saved(session=row)  # its time may have moved; a rating may have come
+    return row
 
 
 @transaction.atomic

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "touchdose.web.apps.TouchdoseWebConfig",
 ]
 # The Learn pages are a separate app built alongside; installed as soon as it exists.
@@ -177,14 +179,57 @@ LOGIN_WINDOW_MINUTES = env_int("TOUCHDOSE_LOGIN_WINDOW_MINUTES", 15, minimum=1)
 #: How long a sharing code stays valid.
 SHARE_CODE_HOURS = env_int("TOUCHDOSE_SHARE_CODE_HOURS", 24, minimum=1)
 
-# --- E-mail (password reset). Console by default: the link appears in the server's output. ---
-EMAIL_BACKEND = env_str("TOUCHDOSE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("TOUCHDOSE_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TOUCHDOSE_EMAIL_PORT", 25, minimum=1)
+# --- E-mail (password reset, reminders; docs/reminders.md) ------------------------------------
+# A mail server is configured by TOUCHDOSE_EMAIL_HOST; without one the console backend prints
+# e-mails to the server's output, which is only for development: production refuses it (security
+# finding 13.3: password-reset links must never land in a log).
+EMAIL_HOST = env_str("TOUCHDOSE_EMAIL_HOST", "")
+EMAIL_BACKEND_NAME = env_choice(
+    "TOUCHDOSE_EMAIL_BACKEND", ("smtp", "console"), "smtp" if EMAIL_HOST else "console"
+)
+if EMAIL_BACKEND_NAME == "smtp" and not EMAIL_HOST:
+    raise ImproperlyConfigured("TOUCHDOSE_EMAIL_BACKEND=smtp needs TOUCHDOSE_EMAIL_HOST (the SMTP server)")
+if PRODUCTION and EMAIL_BACKEND_NAME != "smtp":
+    raise ImproperlyConfigured(
+        "TOUCHDOSE_MODE=production needs a real mail server: set TOUCHDOSE_EMAIL_HOST (and "
+        "TOUCHDOSE_EMAIL_PORT, TOUCHDOSE_EMAIL_TLS or TOUCHDOSE_EMAIL_SSL, TOUCHDOSE_EMAIL_USER, "
+        "TOUCHDOSE_EMAIL_PASSWORD); the console backend would print password-reset links to the log"
+    )
+EMAIL_BACKEND = f"django.core.mail.backends.{EMAIL_BACKEND_NAME}.EmailBackend"
+EMAIL_USE_TLS = env_bool("TOUCHDOSE_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("TOUCHDOSE_EMAIL_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "set TOUCHDOSE_EMAIL_TLS (STARTTLS, usually port 587) or TOUCHDOSE_EMAIL_SSL (port 465), not both"
+    )
+EMAIL_PORT = env_int(
+    "TOUCHDOSE_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25, minimum=1
+)
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"TOUCHDOSE_EMAIL_PORT = {EMAIL_PORT} is not a port (allowed: 1-65535)")
 EMAIL_HOST_USER = env_str("TOUCHDOSE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("TOUCHDOSE_EMAIL_PASSWORD") or ""
-EMAIL_USE_TLS = env_bool("TOUCHDOSE_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int(
+    "TOUCHDOSE_EMAIL_TIMEOUT", 20, minimum=1
+)  # seconds; a hung server must not hang the worker
 DEFAULT_FROM_EMAIL = env_str("TOUCHDOSE_FROM_EMAIL", "touchdose@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+#: The address people reach the app at, for links in e-mails and the calendar feed (the worker has
+#: no request to take it from). Production: https:// and the first allowed host unless set.
+BASE_URL = env_str(
+    "TOUCHDOSE_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://localhost:8000"
+).rstrip("/")
+if not BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"TOUCHDOSE_BASE_URL = {BASE_URL!r} is not a web address "
+        "(allowed: https://host[:port], or http:// on one's own machine)"
+    )
+
+# --- Background jobs (reminders): django-tasks with its database backend, docs/reminders.md ----
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: How often the worker looks for jobs that have come due, in seconds.
+WORKER_INTERVAL = env_int("TOUCHDOSE_WORKER_INTERVAL", 5, minimum=1)
 
 # --- Time, language ---------------------------------------------------------------------------
 USE_TZ = True

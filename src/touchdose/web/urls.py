@@ -12,7 +12,7 @@ from django.views import View
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
-from touchdose.web.views import accounts, client, data, pages, sessions, therapist
+from touchdose.web.views import accounts, client, data, pages, reminders, sessions, therapist
 
 T = "touchdose/"
 
@@ -84,6 +84,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/tokens/", data.tokens, name="api_tokens"),
+    # reminders (docs/reminders.md)
+    path("accounts/reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("accounts/reminders/calendar/new/", reminders.calendar_link_reset, name="calendar_link_reset"),
+    path("accounts/reminders/calendar/off/", reminders.calendar_link_remove, name="calendar_link_remove"),
+    path("reminders/stop/<str:token>/", reminders.unsubscribe, name="reminder_unsubscribe"),
+    path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
 ]
 if settings.HAS_LEARN:
     urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))

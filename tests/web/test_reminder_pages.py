@@ -1,0 +1,174 @@
+"""The reminders page and the private calendar feed: it parses with ``icalendar``, has the
+follow-ups as events with alarms, a reset ends the old URL, and no token ever shows another
+client's events. Only the token's hash is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from tests.web.conftest import World
+
+from touchdose.web import services
+from touchdose.web.models import AuditEvent, Reminder, ReminderSettings
+
+
+def calendar_url(http: HttpClient) -> str:
+    """Make a new calendar link as the signed-in client; the page shows it once."""
+    page = http.post(reverse("calendar_link_reset"), follow=True).content.decode()
+    match = re.search(r"<code class=\"token\">https?://[^/]+(/calendar/[^<]+\.ics)</code>", page)
+    assert match, page[-1500:]
+    assert "webcal://" in page  # the one-tap "add to my calendar" link
+    return match.group(1)
+
+
+def events_of(body: bytes) -> list[Any]:
+    return list(Calendar.from_ical(body).walk("VEVENT"))
+
+
+@pytest.mark.django_db
+def test_the_feed_has_the_due_follow_ups_as_events_with_alarms(world: World) -> None:
+    http = world.http("client_a")
+    url = calendar_url(http)
+    # world: a session the therapist logged a day ago (its 24 h follow-up answered by the check-in
+    # of 2 hours ago, the 48 h one ahead, a rating to give) and the client's own session 3 days ago
+    # (its windows have closed).
+    response = HttpClient().get(url)  # a phone calendar: no login, no cookie
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    events = events_of(response.content)
+    summaries = sorted(str(e["SUMMARY"]) for e in events)
+    assert summaries == [
+        "touchdose: one-minute follow-up (two days after your massage)",
+        "touchdose: rate your massage",
+    ]
+    session = world.therapist_session
+    two_days = next(e for e in events if "two days" in str(e["SUMMARY"]))
+    assert two_days.decoded("DTSTART") == (session.start + timedelta(hours=48)).replace(microsecond=0)
+    assert two_days.decoded("DTEND") == (session.start + timedelta(hours=60)).replace(microsecond=0)
+    assert str(two_days["URL"]).startswith("http")
+    assert all(len(list(e.walk("VALARM"))) == 1 for e in events)
+    text = response.content.decode()
+    assert "swedish" not in text and "upper_back" not in text  # what was done is not in a calendar
+
+
+@pytest.mark.django_db
+def test_a_follow_up_is_in_the_feed_until_answered(world: World) -> None:
+    url = calendar_url(world.http("client_a"))
+    services.checkin_delete(actor=None, checkin=world.checkin)  # the 24 h follow-up is open again
+
+    def summaries() -> list[str]:
+        return [str(e["SUMMARY"]) for e in events_of(HttpClient().get(url).content)]
+
+    assert any("a day after" in s for s in summaries())
+    services.checkin_record(actor=None, client=world.client_a, time=timezone.now(), pain=3)
+    assert not any("a day after" in s for s in summaries())
+
+
+@pytest.mark.django_db
+def test_a_reset_ends_the_old_url_and_only_a_hash_is_stored(world: World) -> None:
+    http = world.http("client_a")
+    old = calendar_url(http)
+    assert HttpClient().get(old).status_code == 200
+    new = calendar_url(http)
+    assert HttpClient().get(old).status_code == 404
+    assert HttpClient().get(new).status_code == 200
+    token = new.split("/")[-1].removesuffix(".ics")
+    stored = ReminderSettings.objects.get(client=world.client_a).feed_token_hash
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
+    http.post(reverse("calendar_link_remove"))
+    assert HttpClient().get(new).status_code == 404
+    actions = list(AuditEvent.objects.filter(client_ref=world.client_a.pk).values_list("action", flat=True))
+    assert actions.count("calendar_link_made") == 2 and "calendar_link_removed" in actions
+
+
+@pytest.mark.django_db
+def test_another_clients_token_never_shows_this_clients_events(world: World) -> None:
+    url_a = calendar_url(world.http("client_a"))
+    url_b = calendar_url(world.http("client_b"))
+    b_events = events_of(HttpClient().get(url_b).content)
+    assert b_events == []  # client B has no sessions
+    a_uids = {str(e["UID"]) for e in events_of(HttpClient().get(url_a).content)}
+    assert a_uids and not a_uids & {str(e["UID"]) for e in b_events}
+    for guess in ("", "x", url_a.split("/")[-1][:-5] + "x", "a" * 43):
+        assert HttpClient().get(f"/calendar/{guess}.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_calendar_read_is_audited_once_an_hour(world: World) -> None:
+    url = calendar_url(world.http("client_a"))
+    for _ in range(3):
+        HttpClient().get(url)
+    reads = AuditEvent.objects.filter(client_ref=world.client_a.pk, action="calendar_read")
+    assert reads.count() == 1 and reads.get().actor is None
+
+
+@pytest.mark.django_db
+def test_choosing_reminders_plans_them_and_turning_off_cancels(world: World) -> None:
+    http = world.http("client_a")
+    page = http.get(reverse("reminder_settings")).content.decode()
+    assert "Nothing is sent until you choose here" in page
+    chosen = {
+        "email": "anna@example.org",
+        "email_followups": "on",
+        "email_rating": "on",
+        "email_checkin": "on",
+    }
+    chosen |= {"checkin_time": "20:00", "quiet_start": "22:00", "quiet_end": "07:30"}
+    assert http.post(reverse("reminder_settings"), chosen).status_code == 302
+    live = Reminder.objects.filter(client=world.client_a, state="scheduled")
+    assert sorted(live.values_list("kind", flat=True)) == ["checkin", "followup_24", "followup_48", "rating"]
+    assert AuditEvent.objects.filter(client_ref=world.client_a.pk, action="reminders_changed").exists()
+    http.post(reverse("reminder_settings"), {"email": "anna@example.org"})
+    assert live.count() == 0
+    assert Reminder.objects.filter(client=world.client_a, state="cancelled").count() == 4
+
+
+@pytest.mark.django_db
+def test_bad_choices_are_named(world: World) -> None:
+    http = world.http("client_a")
+    cases = [
+        ({"email_checkin": "on", "email": "a@example.org"}, "checkin_time is needed"),
+        ({"email_followups": "on"}, "Give the address the reminders should go to."),
+        ({"quiet_start": "18:00", "quiet_end": "08:00"}, "last 14 hours (allowed: at most 12)"),
+        (
+            {
+                "email_checkin": "on",
+                "email": "a@example.org",
+                "checkin_time": "23:00",
+                "quiet_start": "22:00",
+                "quiet_end": "07:00",
+            },
+            "checkin_time 23:00 is inside the quiet hours",
+        ),
+    ]
+    for data, message in cases:
+        response = http.post(reverse("reminder_settings"), data)
+        assert response.status_code == 200 and message in response.content.decode(), message
+    assert not ReminderSettings.objects.filter(client=world.client_a).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_session_is_planned_with_the_clients_choices(world: World) -> None:
+    from touchdose.web.reminders.services import Choices, choices_save
+
+    choices_save(actor=None, client=world.client_b, choices=Choices(email_followups=True))
+    session = services.session_record(
+        actor=None, client=world.client_b, start=timezone.now() - timedelta(hours=1), pressure=2, minutes=30,
+        technique=["swedish"],
+    )  # fmt: skip
+    due = dict(Reminder.objects.filter(session=session).values_list("kind", "due_at"))
+    assert due == {
+        "followup_24": session.start + timedelta(hours=24),
+        "followup_48": session.start + timedelta(hours=48),
+    }
+    services.session_update(actor=None, session=session, start=session.start - timedelta(minutes=30))
+    live = Reminder.objects.filter(session=session).exclude(state="cancelled")
+    assert sorted(r.due_at for r in live) == [session.start + timedelta(hours=h) for h in (24, 48)]
