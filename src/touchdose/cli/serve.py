@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 import typer
 from rich.console import Console
@@ -66,6 +68,9 @@ def serve(
     from touchdose.web.reminders.worker import embedded_worker
     from touchdose.web.wsgi import application
 
+    # SIGTERM (a service manager stopping us) ends the server like Ctrl+C does, so the worker
+    # below is stopped with it instead of being left behind.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     # Exactly one job worker for the whole server, never one per web process.
     with embedded_worker() if (not settings.PRODUCTION if worker is None else worker) else nullcontext():
         waitress_serve(application, host=host, port=port, threads=threads, ident="touchdose")
