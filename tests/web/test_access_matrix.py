@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from tests.web.conftest import PERSONAS, World
 
 from touchdose.web import services
@@ -64,6 +65,13 @@ PAGES = [
     Page("session form", "get", a("session_new"), shared(OK)),
     Page("log session", "post", a("session_new"), shared(REDIRECT), session_post),
     Page("check-in form", "get", a("checkin_new"), owner_only(OK)),
+    Page(
+        "check in from the offline queue",
+        "post",
+        a("checkin_queued"),
+        owner_only(201),
+        lambda w: {"pain": "4", "made_at": timezone.now().isoformat()},
+    ),
     Page("check in", "post", a("checkin_new"), owner_only(REDIRECT), checkin_post),
     Page("intake", "get", a("intake"), owner_only(OK)),
     Page("sharing", "get", a("sharing"), owner_only(OK)),

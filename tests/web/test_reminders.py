@@ -168,7 +168,7 @@ def test_a_job_running_late_into_quiet_hours_waits_for_the_morning_or_lets_it_go
     assert len(inbox.messages) == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_none_twice_after_a_worker_restart_in_the_middle(inbox: Inbox) -> None:
     now = timezone.now()
     client = client_in("Europe/Stockholm", Choices(email_followups=True, email_rating=True), now)
@@ -189,7 +189,7 @@ def test_none_twice_after_a_worker_restart_in_the_middle(inbox: Inbox) -> None:
     assert Reminder.objects.get(session=session, kind="rating").state == "sent"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_a_worker_killed_mid_job_loses_nothing_and_repeats_nothing(inbox: Inbox) -> None:
     now = timezone.now()
     client = client_in("Europe/Stockholm", FOLLOWUPS, now)
@@ -276,7 +276,7 @@ def test_the_unsubscribe_link_stops_those_emails_in_one_click(inbox: Inbox, clie
     assert AuditEvent.objects.filter(client_ref=nina.pk, action="unsubscribed").count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_nothing_is_sent_before_the_client_chooses(inbox: Inbox) -> None:
     client = make_client("otto")
     client.user.email = "otto@example.org"

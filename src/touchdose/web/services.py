@@ -230,6 +230,19 @@ def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
 
 
 @transaction.atomic
+def checkin_record_once(
+    *, actor: Any, client: Client, time: datetime, **fields: Any
+) -> tuple[CheckInRow, bool]:
+    """A check-in sent from a phone's offline queue: ``(row, created)``. The entry carries the
+    moment it was made; one already stored at that exact moment is the same entry sent again
+    (its answer was lost on the way), so it is not saved twice."""
+    found = client.checkins.filter(time=time).first()
+    if found is not None:
+        return found, False
+    return checkin_record(actor=actor, client=client, time=time, **fields), True
+
+
+@transaction.atomic
 def checkin_update(*, actor: Any, checkin: CheckInRow, **fields: Any) -> CheckInRow:
     """Change the fields given; the others stay as stored (a form sends all, an API PATCH some)."""
     values = convert.checkin_values({**convert.stored_values(checkin, CHECKIN_FIELDS), **fields})

@@ -12,7 +12,7 @@ from django.views import View
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
-from touchdose.web.views import accounts, client, data, pages, reminders, sessions, therapist
+from touchdose.web.views import accounts, client, data, pages, pwa, reminders, sessions, therapist
 
 T = "touchdose/"
 
@@ -56,6 +56,7 @@ account_patterns = [
 client_patterns = [
     path("", client.dashboard, name="dashboard"),
     path("checkin/", client.checkin_new, name="checkin_new"),
+    path("checkin/queued/", pwa.checkin_queued, name="checkin_queued"),
     path("checkins/", client.checkin_list, name="checkin_list"),
     path("sessions/", sessions.session_list, name="session_list"),
     path("sessions/new/", sessions.session_new, name="session_new"),
@@ -90,6 +91,9 @@ urlpatterns = [
     path("accounts/reminders/calendar/off/", reminders.calendar_link_remove, name="calendar_link_remove"),
     path("reminders/stop/<str:token>/", reminders.unsubscribe, name="reminder_unsubscribe"),
     path("calendar/<str:token>.ics", reminders.calendar_feed, name="calendar_feed"),
+    # the installable app: manifest and service worker (scope: the whole app)
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
 ]
 if settings.HAS_LEARN:
     urlpatterns.append(path("learn/", include("touchdose.web.learn.urls")))

@@ -46,7 +46,8 @@ def calendar_link_reset(request: HttpRequest) -> HttpResponse:
     raw = services.feed_token_reset(actor=request.user, client=client)
     # Shown once, on the next page (kept in the server-side session, never in a URL or a log).
     request.session["calendar_link"] = {
-        "https": links.calendar_link(raw), "webcal": links.calendar_subscribe_link(raw)
+        "https": links.calendar_link(raw),
+        "webcal": links.calendar_subscribe_link(raw),
     }
     return redirect("reminder_settings")
 
