@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("touchdose", "0002_apitoken"),
+        ("touchdose", "0003_client_records_version"),
     ]
 
     operations = [
