@@ -151,13 +151,14 @@ def goals(fixed_arms: list[Arm], titrated: list[Arm]) -> list[tuple[str, float, 
     helping = by["helps"].share("helping")
     false_help = by["no_effect"].share("helping")
     caught = harmed.share("more_pain", "mixed")
-    waiting = by["too_little_data"].share("gathering_data")
+    # Safety first (issue 11): harm is said at once, even on one or two sessions; benefit never.
+    waiting = 1.0 - by["too_little_data"].share("helping", "soothing", "no_effect")
     return [
         ("helpers judged helping", helping, ">= 80 %", helping >= 0.8),
         ("no-effect clients judged helping", false_help, "<= 10 %", false_help <= 0.10),
         ("harmed clients judged more_pain or mixed", caught, ">= 90 %", caught >= 0.90),
         ("harmed clients whose plan is below the pressure that hurt", avoid, ">= 95 %", avoid >= 0.95),
-        ("too-little-data clients judged gathering_data", waiting, "= 100 %", waiting == 1.0),
+        ("too-little-data clients given no verdict on benefit", waiting, "= 100 %", waiting == 1.0),
         ("titration flares / fixed flares (all kinds)", flares_t / flares_f, "<= 1/3",
          flares_t <= flares_f / 3),
         ("titration relief / fixed relief (helps)", helps, ">= 80 %", helps >= 0.8),

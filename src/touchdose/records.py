@@ -74,6 +74,9 @@ AREA_LABELS: dict[str, str] = {
 
 ADVERSE_EVENTS: tuple[str, ...] = ("soreness", "bruising", "headache", "fatigue", "dizziness", "flare")
 SENSITIVITIES: tuple[str, ...] = ("low", "typical", "high")
+#: What the client hopes massage will do (docs/design.md "Verdict and plan": less pain, better
+#: sleep, less stress, moving more), most important first; they decide which outcome leads.
+GOALS: tuple[str, ...] = ("less_pain", "better_sleep", "less_stress", "move_more")
 CONDITIONS: tuple[str, ...] = (
     "fibromyalgia",
     "low_back_pain",
@@ -307,6 +310,7 @@ class ClientProfile:
     acr2016: Acr2016Answers | None = None
     fiqr: tuple[int | None, ...] | None = None
     contraindications: tuple[str, ...] = ()
+    goals: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         c = _Checker("client")
@@ -320,6 +324,7 @@ class ClientProfile:
             c.add("sensitivity", self.sensitivity, "one of " + ", ".join(SENSITIVITIES))
         c.members("avoid_regions", self.avoid_regions, AREAS)
         c.members("contraindications", self.contraindications, CONTRAINDICATIONS, distinct=True)
+        c.members("goals", self.goals, GOALS)
         if self.fiqr is not None:
             if not isinstance(self.fiqr, tuple) or len(self.fiqr) != FIQR_ITEMS:
                 c.add("fiqr", self.fiqr, f"a list of {FIQR_ITEMS} item scores (0-10 or null)")

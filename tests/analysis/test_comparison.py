@@ -276,15 +276,40 @@ def test_a_later_break_serves_as_baseline() -> None:
 
 
 def test_exposure_that_never_varies_is_refused() -> None:
-    # A massage every other day after the baseline: exposed every day, one single switch.
+    # A massage every other day after the baseline: exposed every day, one single switch. More
+    # sessions would never help: only a planned break can (issue 11, docs/design.md item 5).
     pain = [6] * 10 + [4, 5] * 20
     r = compare(_client(pain, list(range(10, 50, 2))))
-    assert isinstance(r, Refusal)
+    assert isinstance(r, Refusal) and r.pause_needed and r.need == "alternation"
     assert r.reasons == (
-        "Massage days and massage-free days alternated 1 time (3 needed): with so few switches "
-        "a change cannot be put down to massage.",
+        "Massage days and massage-free days have not alternated: the sessions are too close "
+        "together for any massage-free days between them.",
     )
+    assert r.needs[0].startswith("one planned break from massage with at least 5 massage-free diary days")
+
+
+def test_weekly_sessions_with_too_few_switches_ask_for_more_sessions() -> None:
+    pain, sessions = _weekly(baseline=10, weeks=1)
+    r = compare(_client(pain, sessions))
+    assert isinstance(r, Refusal) and not r.pause_needed
+    assert "alternated 1 time (3 needed)" in r.reasons[0]
     assert r.needs[0].startswith("2 more sessions in different weeks")
+    assert (r.need, r.sessions) == ("alternation", 2)
+
+
+def test_an_a_b_a_b_design_with_enough_days_in_each_phase_is_accepted() -> None:
+    # Twice a week (every 3-4 days: no massage-free days), one 12-day break, twice a week again:
+    # two massage episodes only, but three phase changes of >= 5 days each (Kratochwill 2010).
+    first = [14, 17, 21, 24, 28, 31]
+    second = [43, 46, 50, 53]
+    pain = [6 - 2 * any(0 <= d - s < 3 for s in first + second) for d in range(57)]
+    r = compare(_client(pain, first + second))
+    assert isinstance(r, Comparison) and r.episodes == 2
+    assert r.effect < -1.5 and r.p_benefit > 0.9
+    # The same design cut short after the break: the last phase has too few days, and says so.
+    short = compare(_client(pain[:46], [*first, 43]))
+    assert isinstance(short, Refusal) and short.need == "phase" and short.days == 2
+    assert not short.pause_needed
 
 
 def test_massage_days_without_diary_entries_do_not_count() -> None:

@@ -212,7 +212,10 @@ def test_after_a_settled_severe_flare_restart_one_level_lighter_and_shorter() ->
     assert s.max_pressure == 2 and s.shorter
     unscreened = assess(ClientFile(cf.client, cf.sessions[:0], cf.checkins), sensitivity="typical").plan
     plan = assess(cf, sensitivity="typical").plan
-    assert plan.pressure is not None and plan.pressure <= 2
+    # One level lighter at most; or no massage at all when, after a severe flare on the only
+    # session, even the lighter pressures have an estimated risk above the target (the plan's
+    # rule never to recommend a pressure above it, issue 11, applies before the safety cap).
+    assert plan.pressure is None or plan.pressure <= 2
     assert plan.minutes < unscreened.minutes
 
 

@@ -15,6 +15,7 @@ from touchdose.analysis.titration import (
     START_PRESSURE,
     TARGET_AGGRAVATION_RISK,
     Exposure,
+    target_for,
     titrate,
 )
 
@@ -36,6 +37,11 @@ def test_recommendation_obeys_every_safety_rule(
 ) -> None:
     t = titrate(history, sensitivity=sensitivity, max_pressure=max_pressure)
     rec = t.recommended_pressure
+    target = target_for(sensitivity)  # 10 % sensitized, 15 % otherwise
+    assert t.target == target
+    if rec is None:  # no ceiling only when even very light touch is above the target
+        assert t.risk_by_pressure["1"] > target
+        return
     assert 1 <= rec <= 5
     # never above the client's own maximum
     if max_pressure is not None:
@@ -47,9 +53,8 @@ def test_recommendation_obeys_every_safety_rule(
     known = [e for e in history if e.aggravated or e.weight >= 1.0]
     if known and known[-1].aggravated:
         assert rec <= known[-1].pressure
-    # the recommended pressure's estimated risk is under the target, unless nothing is (then 1)
-    if rec > 1:
-        assert t.risk_by_pressure[str(rec)] <= TARGET_AGGRAVATION_RISK
+    # the recommended pressure's estimated risk is under the target
+    assert t.risk_by_pressure[str(rec)] <= target
     # risks are probabilities and rise with pressure
     risks = [t.risk_by_pressure[str(d)] for d in range(1, 6)]
     assert all(0.0 < r < 1.0 for r in risks)
@@ -62,7 +67,7 @@ def test_escalation_needs_overdose_control(history: list[Exposure], sensitivity:
     t = titrate(history, sensitivity=sensitivity)
     tolerated = [e.pressure for e in history if not e.aggravated and e.weight >= 1.0]
     base = max(tolerated) if tolerated else START_PRESSURE[sensitivity]
-    if t.recommended_pressure > base:
+    if t.recommended_pressure is not None and t.recommended_pressure > base:
         assert t.overdose_by_pressure[str(t.recommended_pressure)] < OVERDOSE_MAX_PROB
 
 
@@ -73,16 +78,40 @@ def test_an_extra_aggravation_never_raises_the_recommendation(
 ) -> None:
     before = titrate(history, sensitivity=sensitivity)
     pressure = before.recommended_pressure
+    if pressure is None:
+        return
     after = titrate([*history, Exposure(pressure, True)], sensitivity=sensitivity)
-    assert after.recommended_pressure <= pressure
+    assert after.recommended_pressure is None or after.recommended_pressure <= pressure
     assert after.risk_by_pressure[str(pressure)] > before.risk_by_pressure[str(pressure)]
 
 
 def test_start_pressures() -> None:
-    # docs/design.md: start at 2 (light) for a sensitized client.
-    assert titrate([], sensitivity="high").recommended_pressure == 2
-    assert titrate([], sensitivity="high").limited_by == "start"
+    # docs/design.md: start at 2 (light) or 1 (very light) for a sensitized client. Under the
+    # sensitized client's 10 % target light pressure's prior risk (12 %) is too high: very light.
+    high = titrate([], sensitivity="high")
+    assert (high.recommended_pressure, high.limited_by, high.target) == (1, "risk", 0.10)
+    assert titrate([], sensitivity="high", target=0.15).recommended_pressure == 2
+    assert titrate([], sensitivity="high", target=0.15).limited_by == "start"
     assert titrate([], sensitivity="typical").recommended_pressure == 3
+
+
+def test_no_pressure_under_the_target_gives_no_ceiling_and_says_why() -> None:
+    t = titrate([Exposure(3, True), Exposure(3, True)], sensitivity="typical")
+    assert t.recommended_pressure is None and t.risk_by_pressure["1"] > 0.15
+    assert t.why[0].startswith("Even very light touch (pressure 1) has an estimated chance of more pain")
+
+
+def test_by_pressure_counts_sessions_and_more_pain() -> None:
+    t = titrate([Exposure(2, False), Exposure(2, False), Exposure(3, True), Exposure(2, False, 0.5)])
+    assert t.by_pressure == {"2": {"sessions": 3, "more_pain": 0}, "3": {"sessions": 1, "more_pain": 1}}
+    assert t.to_dict()["by_pressure"] == t.by_pressure
+
+
+def test_an_untested_pressure_far_above_says_its_risk_is_a_guess() -> None:
+    # Issue 17 item 8: pressure 5 estimated from sessions at 3 only, without saying so.
+    t = titrate([Exposure(3, False)] * 4, sensitivity="typical")
+    assert t.untested == (5,)
+    assert any(w.startswith("Pressure 5 has not been tried, nor the level just below") for w in t.why)
 
 
 def test_no_data_risks_are_the_skeleton() -> None:
@@ -101,16 +130,24 @@ def test_risks_agree_with_the_faithful_crm() -> None:
 def test_sensitized_client_needs_several_light_sessions_before_moderate() -> None:
     # Overdose control: after two uneventful light sessions moderate is still too uncertain
     # (P(risk > 25 %) = 0.29 >= 0.25), after four it is allowed.
-    two = titrate([Exposure(2, False)] * 2, sensitivity="high")
-    four = titrate([Exposure(2, False)] * 4, sensitivity="high")
+    two = titrate([Exposure(2, False)] * 2, sensitivity="high", target=TARGET_AGGRAVATION_RISK)
+    four = titrate([Exposure(2, False)] * 4, sensitivity="high", target=TARGET_AGGRAVATION_RISK)
     assert (two.recommended_pressure, two.limited_by) == (2, "overdose")
     assert four.recommended_pressure == 3
 
 
-def test_repeated_aggravation_at_light_pressure_goes_to_very_light() -> None:
-    t = titrate([Exposure(2, True), Exposure(2, True)], sensitivity="high")
-    assert t.recommended_pressure == 1
+def test_repeated_aggravation_at_light_pressure_leaves_no_pressure_under_the_target() -> None:
+    # Issue 11 item 2: this used to give pressure 1 with an estimated risk of 53 % (limit 15 %).
+    t = titrate([Exposure(2, True), Exposure(2, True)], sensitivity="high", target=TARGET_AGGRAVATION_RISK)
+    assert t.recommended_pressure is None and t.risk_by_pressure["1"] > 0.5
     assert t.aggravations["2"] == 2
+    # One in three is what the client's own ups and downs bring 10 % of the time anyway: with that
+    # background the risk massage adds stays near the prior, and very light touch is fine.
+    one = [Exposure(2, False), Exposure(2, False), Exposure(2, True)]
+    assert titrate(one, sensitivity="high").recommended_pressure is None
+    with_background = titrate(one, sensitivity="high", background=0.10)
+    assert with_background.recommended_pressure == 1 and with_background.background == 0.10
+    assert "beyond your usual ups and downs" in " ".join(with_background.why)
 
 
 def test_client_maximum_is_respected_and_explained() -> None:

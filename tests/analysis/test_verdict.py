@@ -11,17 +11,9 @@ from hypothesis import strategies as st
 from scipy.special import beta as beta_fn
 
 from touchdose.analysis.comparison import Comparison, Refusal
+from touchdose.analysis.harm import Background, background_aggravation, p_excess, tally_sessions
 from touchdose.analysis.response import SessionResponse
-from touchdose.analysis.verdict import (
-    CAUTION,
-    VERDICT_STATES,
-    Background,
-    Verdict,
-    background_aggravation,
-    p_excess,
-    reach_verdict,
-    tally_sessions,
-)
+from touchdose.analysis.verdict import CAUTION, VERDICT_STATES, Verdict, reach_verdict
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
 T0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
@@ -161,15 +153,22 @@ def test_background_counts_spontaneous_rises() -> None:
     # Windows may not overlap and reach the 72 h look (84 h): one every 4 days (0, 4, ..., 24; 28
     # lacks its 48 h entry), 7 windows; the rise on day 10 is 2 points above day 8, the
     # before-pain of the window whose 48 h follow-up it is: 1 event.
-    assert background_aggravation(_diary(pains)) == Background(1, 7)
+    b = background_aggravation(_diary(pains))
+    assert (b.events, b.windows) == (1, 7)
     # A session on day 20 at 10:00 removes the entries (at 20:00) within 60 h after it (days
     # 20-22) or 84 h before it (days 17-19): windows 0, 4, ..., 16, then 23 and 27.
-    assert background_aggravation(_diary(pains, (20,))) == Background(1, 7)
+    b = background_aggravation(_diary(pains, (20,)))
+    assert (b.events, b.windows) == (1, 7)
+    # The diary's own noise gives the rate too (the client's own, not an assumed one): one
+    # 2-point jump in 30 flat days is a rare event.
+    assert b.own_rate is not None and b.own_rate < 0.05
+    assert b.prior_rate == b.own_rate and b.estimate == (1 + 10 * b.own_rate) / (7 + 10)
     # The 72 h look counts as it does for a session: a rise on day 11 is the 72 h follow-up of
     # the window starting on day 8.
     late = [5] * 30
     late[11] = 7
-    assert background_aggravation(_diary(late)) == Background(1, 7)
+    b = background_aggravation(_diary(late))
+    assert (b.events, b.windows) == (1, 7)
 
 
 def test_tally_and_to_dict() -> None:
@@ -221,7 +220,10 @@ def test_verdict_invariants(outcomes: list[str], pain: Comparison | Refusal | No
     assert (v.state == "gathering_data") == bool(v.missing)
     judged = [o for o in outcomes if o != "unknown"]
     if len(judged) < 3:
-        assert v.state == "gathering_data"  # never a verdict on fewer than three judged sessions
+        # Never a verdict on benefit from fewer than three judged sessions; harm is said at once
+        # (safety first: two of two sessions followed by more pain is already a warning).
+        assert v.state in ("gathering_data", "more_pain", "mixed")
+    assert v.headline and len(v.headline.split()) <= 25
     if v.state == "helping":
         assert isinstance(pain, Comparison) and pain.p_benefit >= 0.8
     # One more aggravated session never softens a warning: the share and P(excess) only grow.
@@ -249,3 +251,42 @@ def test_rate_uses_sessions_with_both_follow_ups() -> None:
     assert t.rate_sample == (1, 10)
     comps = {"pain": comparison("pain", 0.0, (-0.4, 0.4), 0.0, 0.0)}
     assert reach_verdict(rs, comps, QUIET).state == "no_effect"
+
+
+def test_two_of_two_sessions_with_more_pain_are_said_at_once() -> None:
+    # Issue 11: 2 of 2 sessions followed by more pain read "Still gathering data" before.
+    v = reach_verdict(sessions("harmed", "harmed"), {"pain": pain_refused()})
+    assert v.state == "more_pain" and v.harmful_from == 3
+    assert "more pain" in v.headline
+
+
+def test_harm_only_at_firmer_pressures_is_mixed_not_averaged_away() -> None:
+    # Fine at pressure 2, then 3 and 4 followed by more pain: not "no effect" (issue 11 item 4).
+    rs = tuple(response("no_effect", 2, d) for d in range(8)) + tuple(
+        response("harmed", p, 8 + d) for d, p in enumerate((3, 3, 4))
+    )
+    comps = {"pain": comparison("pain", 0.1, (-0.5, 0.7), 0.0, 0.01)}
+    v = reach_verdict(rs, comps, QUIET)
+    assert (v.state, v.harmful_from) == ("mixed", 3)
+    assert v.reasons[0].startswith("Sessions at pressure 3 or firmer were followed by more pain (3 of 3)")
+    assert v.headline == "Moderate pressure or firmer was followed by more pain."
+
+
+def test_the_goal_decides_which_outcome_leads() -> None:
+    pain = comparison("pain", -0.2, (-0.8, 0.4), 0.05, 0.0)
+    sleep = comparison("sleep_hours", 0.9, (0.4, 1.4), 0.9, 0.0)
+    mood = comparison("mood", 1.2, (0.5, 1.9), 0.85, 0.0)
+    comps = {"pain": pain, "sleep_hours": sleep, "mood": mood}
+    rs = sessions("no_effect", "no_effect", "no_effect", "no_effect")
+    for goals, lead, words in (
+        ((), "mood", "lift your mood"),
+        (("better_sleep",), "sleep_hours", "sleep longer"),
+        (("less_stress", "better_sleep"), "mood", "lift your mood"),
+    ):
+        v = reach_verdict(rs, comps, QUIET, goals=goals)
+        assert (v.state, v.lead) == ("soothing", lead)
+        assert words in v.headline
+    # The reasons give the goal's outcome before the others.
+    v = reach_verdict(rs, comps, QUIET, goals=("better_sleep",))
+    said = [r for r in v.reasons if r.startswith(("Sleep hours was", "Mood was", "Pain was"))]
+    assert said[0].startswith("Sleep hours")

@@ -45,6 +45,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ from scipy.special import expit
 
 from touchdose.analysis import _ar1
 from touchdose.analysis._exposure import (
+    EFFECT_COLUMN,
     EXPOSURE_WINDOW_DAYS,
     LATE_HOURS,
     MIN_BASELINE_DAYS,
@@ -104,6 +106,18 @@ __all__ = [
 
 #: Exposure window, washout and the refusal thresholds live with the day labels
 #: (:mod:`touchdose.analysis._exposure`) and are re-exported here.
+
+#: A phase of an A-B-A-B design counts when it has at least this many diary days: five data
+#: points per phase, the single-case design standard of the What Works Clearinghouse
+#: (Kratochwill TR et al. 2010; docs/design.md item 5).
+MIN_PHASE_DAYS = 5
+#: Phase changes that demonstrate an effect in a single-case design: three (A-B-A-B), the same
+#: standard. The comparison accepts them in place of :data:`MIN_EXPOSURE_EPISODES` alternations.
+ABAB_PHASE_CHANGES = 3
+#: Below this share of massage-free days since massage began, the sessions are too close
+#: together for massage-free stretches to arise on their own (twice a week gives none), and the
+#: plan proposes a break instead of waiting (our choice; weekly sessions give about 40 %).
+FREE_SHARE_FOR_PAUSE = 0.2
 
 
 @dataclass(frozen=True)
@@ -281,11 +295,22 @@ class Comparison:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A comparison that could not be made: why (``reasons``) and what would fix it (``needs``)."""
+    """A comparison that could not be made: why (``reasons``) and what would fix it (``needs``).
+
+    ``need`` is the kind of the first need (``"diary"``, ``"baseline"``, ``"alternation"`` or
+    ``"phase"``, see :data:`touchdose.analysis.wording.NEEDS`), with ``days`` (massage-free diary
+    days still needed) and ``sessions`` (separate spells of massage still needed) for the action
+    sentence; ``pause_needed`` is true when only a planned break from massage can give the
+    massage-free stretches (the sessions are too close together for any to arise on their own).
+    """
 
     outcome: str
     reasons: tuple[str, ...]
     needs: tuple[str, ...]
+    need: str | None = None
+    days: int = 0
+    sessions: int = 0
+    pause_needed: bool = False
 
     refused: bool = field(default=True, init=False)
 
@@ -313,12 +338,76 @@ class ComparisonSet:
         return self.results[outcome]
 
 
+def phases(d: Design) -> list[tuple[bool, int]]:
+    """The runs of exposed / massage-free days in the kept days: ``(exposed, observed days)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([0, 0, 1, 1, 1, 0, 1], dtype=float)
+    >>> phases(Design("pain", np.arange(7), np.zeros(7), np.column_stack([x, x, x]), 2, 0, 2, 2, True))
+    [(False, 2), (True, 3), (False, 1), (True, 1)]
+    """
+    exposed = d.X[:, EFFECT_COLUMN] > 0.0  # a share of the entry's 24 h after a session
+    out: list[tuple[bool, int]] = []
+    for flag in exposed:
+        if out and out[-1][0] == bool(flag):
+            out[-1] = (bool(flag), out[-1][1] + 1)
+        else:
+            out.append((bool(flag), 1))
+    return out
+
+
+def phase_changes(d: Design, min_days: int = MIN_PHASE_DAYS) -> int:
+    """Changes between phases of at least ``min_days`` observed days (shorter runs are skipped,
+    so a missed session inside a massage phase does not count as a phase).
+
+    An A-B-A-B withdrawal design (baseline, massage, one planned break, massage) has three.
+    """
+    long = [flag for flag, n in phases(d) if n >= min_days]
+    return sum(1 for a, b in itertools.pairwise(long) if a != b)
+
+
+def _since_massage(d: Design) -> list[tuple[bool, int]]:
+    """The phases from the first massage on."""
+    runs = phases(d)
+    started = next((i for i, (flag, _) in enumerate(runs) if flag), len(runs))
+    return runs[started:]
+
+
+def _too_close(d: Design) -> bool:
+    """Massage has started, and massage-free days are under :data:`FREE_SHARE_FOR_PAUSE` of the
+    days since: the sessions are too close together for the diary to show a difference without
+    a planned break, and no long break was taken yet."""
+    runs = _since_massage(d)
+    total = sum(n for _, n in runs)
+    free = [n for flag, n in runs if not flag]
+    return total > 0 and sum(free) < FREE_SHARE_FOR_PAUSE * total and max(free, default=0) < MIN_PHASE_DAYS
+
+
+def _after_break(d: Design) -> int | None:
+    """Diary days with massage still needed after a break of at least :data:`MIN_PHASE_DAYS`
+    massage-free days that followed as many days with massage (the A-B-A of an A-B-A-B design;
+    ``None`` when no such break was taken)."""
+    runs = _since_massage(d)
+    long_b = next((i for i, (flag, n) in enumerate(runs) if flag and n >= MIN_PHASE_DAYS), None)
+    if long_b is None:
+        return None
+    breaks = [i for i, (flag, n) in enumerate(runs) if not flag and n >= MIN_PHASE_DAYS and i > long_b]
+    if not breaks:
+        return None
+    after = sum(n for flag, n in runs[breaks[-1] + 1 :] if flag)
+    return max(0, MIN_PHASE_DAYS - after)
+
+
 def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:
     o = DIARY_OUTCOMES[d.outcome]
     reasons: list[str] = []
     needs: list[str] = []
+    kinds: list[tuple[str, int, int]] = []
     if len(d.days) == 0:
-        return Refusal(d.outcome, (f"No {o.label} entries in the diary.",), (f"daily {o.label} entries",))
+        return Refusal(d.outcome, (f"No {o.label} entries in the diary.",), (f"daily {o.label} entries",),
+                       need="diary")  # fmt: skip
     if max(d.baseline_days, d.longest_free_days) < min_baseline_days:
         reasons.append(
             f"Only {max(d.baseline_days, d.longest_free_days)} massage-free diary days with {o.label} in "
@@ -328,7 +417,28 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
         more = min_baseline_days - d.current_free_days
         when = "the next session" if d.has_sessions else "the first massage session"
         needs.append(f"{more} more diary days without massage before {when}")
-    if d.episodes < min_episodes:
+        kinds.append(("baseline", more, 0))
+    after_break = _after_break(d)
+    if d.episodes >= min_episodes or phase_changes(d) >= ABAB_PHASE_CHANGES:
+        pass  # repeated crossover, or an A-B-A-B design with enough days in each phase (Kratochwill 2010)
+    elif after_break:
+        reasons.append(
+            f"After the break from massage, {count(MIN_PHASE_DAYS - after_break, 'diary day')} with "
+            f"massage so far ({MIN_PHASE_DAYS} needed for an A-B-A-B comparison)."
+        )
+        needs.append(f"{count(after_break, 'more diary day')} with {o.label} logged after massage")
+        kinds.append(("phase", after_break, 0))
+    elif _too_close(d):
+        reasons.append(
+            "Massage days and massage-free days have not alternated: the sessions are too close "
+            "together for any massage-free days between them."
+        )
+        needs.append(
+            f"one planned break from massage with at least {MIN_PHASE_DAYS} massage-free diary days, "
+            f"then at least {MIN_PHASE_DAYS} diary days with massage again"
+        )
+        kinds.append(("alternation", 0, 1))
+    else:
         reasons.append(
             f"Massage days and massage-free days alternated {count(d.episodes, 'time')} "
             f"({min_episodes} needed): "
@@ -340,7 +450,12 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
             "and "
             "the days after, and massage-free days in between"
         )
-    return Refusal(d.outcome, tuple(reasons), tuple(needs)) if reasons else None
+        kinds.append(("alternation", 0, more))
+    if not reasons:
+        return None
+    need, days, sessions = kinds[0]
+    return Refusal(d.outcome, tuple(reasons), tuple(needs), need=need, days=days, sessions=sessions,
+                   pause_needed=_too_close(d))  # fmt: skip
 
 
 def _effect_summaries(

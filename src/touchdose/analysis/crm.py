@@ -178,6 +178,7 @@ def posterior(
     prior_var: float = DEFAULT_PRIOR_VAR,
     intercept: float = DEFAULT_INTERCEPT,
     weights: Sequence[float] | None = None,
+    background: float = 0.0,
 ) -> Posterior:
     """Posterior of the CRM parameter beta on a quadrature grid.
 
@@ -198,6 +199,10 @@ def posterior(
         a0 of the logistic model.
     weights : sequence of float, optional
         TITE weights in [0, 1] for observations without the event (1 = fully observed).
+    background : float
+        Probability of the event without any dose, in [0, 1): an observation has the event
+        with probability ``b + (1 - b) F(d, beta)``, so the model's ``F`` is the risk the dose
+        adds. 0 (the default) is the plain CRM.
 
     Returns
     -------
@@ -206,7 +211,8 @@ def posterior(
 
     Notes
     -----
-    ``pi(beta | data) ∝ N(beta; 0, prior_var) * prod_i F_i^{y_i} (1 - w_i F_i)^{1 - y_i}``,
+    ``pi(beta | data) ∝ N(beta; 0, prior_var) * prod_i P_i^{y_i} (1 - w_i P_i)^{1 - y_i}`` with
+    ``P_i = b + (1 - b) F_i``,
     evaluated in log space on ``_GRID_NODES`` points over +-12 prior SDs and
     normalised with the trapezoid rule (events ignore their weight: w = 1).
 
@@ -221,7 +227,9 @@ def posterior(
     True
     """
     _check_inputs(skeleton, 0.5, levels, events, model, prior_var, weights)
-    return _posterior(skeleton, levels, events, model, prior_var, intercept, weights)
+    if not 0.0 <= background < 1.0:
+        raise ValueError(f"background = {background!r} is not allowed (allowed: a probability in [0, 1))")
+    return _posterior(skeleton, levels, events, model, prior_var, intercept, weights, background)
 
 
 def _posterior(
@@ -232,6 +240,7 @@ def _posterior(
     prior_var: float,
     intercept: float,
     weights: Sequence[float] | None,
+    background: float = 0.0,
 ) -> Posterior:
     """:func:`posterior` on inputs already checked (each entry point checks them once)."""
     sk = np.asarray([float(p) for p in skeleton])
@@ -248,6 +257,8 @@ def _posterior(
         rows, counts = np.unique(np.column_stack([idx, y, w]), axis=0, return_counts=True)
         idx, y, w = rows[:, 0].astype(np.intp), rows[:, 1], rows[:, 2]
         log_f = _log_dose_response(sk, nodes, model, intercept)[idx, :]  # distinct observations x nodes
+        if background > 0.0:  # P = b + (1 - b) F: the event also happens without the dose
+            log_f = np.log(background + (1.0 - background) * np.exp(log_f))
         with np.errstate(divide="ignore"):
             ll = np.where(y[:, None] == 1.0, log_f, np.log1p(-w[:, None] * np.exp(log_f)))
         log_post = log_post + counts @ ll

@@ -23,7 +23,7 @@ from typing import Any
 from touchdose.analysis.comparison import DEFAULT_OPTIONS, CompareOptions, ComparisonSet, compare_all
 from touchdose.analysis.plan import Plan, assess
 from touchdose.analysis.response import DataSummary, SessionResponse, data_summary, session_responses
-from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, Titration
+from touchdose.analysis.titration import Titration
 from touchdose.analysis.verdict import Verdict
 from touchdose.instruments import InstrumentScores, score_profile
 from touchdose.records import ClientFile
@@ -64,7 +64,7 @@ def analyze_client(
     cf: ClientFile,
     *,
     options: CompareOptions = DEFAULT_OPTIONS,
-    target: float = TARGET_AGGRAVATION_RISK,
+    target: float | None = None,
 ) -> ClientAnalysis:
     """Analyse one client's records.
 
@@ -75,8 +75,9 @@ def analyze_client(
     options : CompareOptions
         How the n-of-1 comparison is made (MIDs, baseline days needed, ...; the defaults of
         :class:`~touchdose.analysis.comparison.CompareOptions`).
-    target : float
-        Target aggravation risk per session for the titration (default 15 %).
+    target : float, optional
+        Target aggravation risk per session for the titration (default 10 % for a sensitized
+        client, 15 % otherwise).
 
     Returns
     -------
@@ -99,6 +100,7 @@ def analyze_client(
         comparisons=comparison.results,
         sensitivity=instruments.sensitivity.level,
         target=target,
+        options=options,
     )
     return ClientAnalysis(
         client_id=cf.client.id,

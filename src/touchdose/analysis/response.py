@@ -55,9 +55,10 @@ FOLLOWUP_WINDOWS: tuple[tuple[float, float], ...] = (
     FOLLOWUP_48H_HOURS,
     FOLLOWUP_72H_HOURS,
 )
-#: Aggravation: pain at least this many points above the before-pain. Two points on the
-#: 0-10 scale is IMMPACT's "moderately important" change (Dworkin 2008; Farrar 2001).
-AGGRAVATION_POINTS = 2
+#: Aggravation: pain at least this many points above the before-pain: IMMPACT's "moderately
+#: important" change on the 0-10 scale (Dworkin 2008; Farrar 2001), defined once in
+#: :mod:`touchdose.instruments.change`.
+AGGRAVATION_POINTS = MODERATE_POINTS
 #: Relief of one session: at least 2 points or at least 30 % less pain than before, either one
 #: (docs/design.md, "Thresholds"; Farrar 2001 in chronic pain, Mease 2011 in fibromyalgia). A
 #: smaller change in one pair of ratings is within a person's measurement error, about 1.8
@@ -70,6 +71,9 @@ RELIEF_PERCENT = MODERATE_PERCENT
 BEFORE_FROM_DIARY_HOURS = 36.0
 
 SESSION_OUTCOMES: tuple[str, ...] = ("helped", "mixed", "no_effect", "harmed", "unknown")
+#: The outcomes that mean the session aggravated (:func:`classify`: "mixed" when it also
+#: relieved, otherwise "harmed"), for readers of an older file without ``aggravated``.
+AGGRAVATED_OUTCOMES: frozenset[str] = frozenset({"harmed", "mixed"})
 #: Each session outcome in plain words: the one wording the pages, the report, the CLI and the
 #: charts show (the clinician and the client read the same words).
 OUTCOME_WORDS: dict[str, str] = {
@@ -104,7 +108,8 @@ class SessionResponse:
         return self.change_24h is not None or self.change_48h is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """The docs/formats.md ``sessions[]`` object (and a few more keys)."""
+        """The docs/formats.md ``sessions[]`` object (and a few more keys: ``aggravated`` is the
+        one reading of "followed by more pain" that charts and reports use)."""
         return {
             "start": self.start.isoformat(),
             "pressure": self.pressure,
@@ -114,6 +119,7 @@ class SessionResponse:
             "change_24h": self.change_24h,
             "change_48h": self.change_48h,
             "change_72h": self.change_72h,
+            "aggravated": self.aggravated,
             "flare": self.flare,
             "outcome": self.outcome,
         }
@@ -137,27 +143,40 @@ class DataSummary:
         }
 
 
-class _Diary:
-    """The check-ins with their times, searchable by time (check-ins are kept in time order)."""
+class Diary:
+    """The check-ins with their times, searchable by time (check-ins are kept in time order).
+
+    ``seconds`` are the check-in times as POSIX seconds, for the window searches.
+    """
 
     def __init__(self, checkins: tuple[CheckIn, ...]) -> None:
         self.checkins = checkins
         self.times = [c.time for c in checkins]
+        self.seconds = [t.timestamp() for t in self.times]
 
     def between(self, lo: datetime, hi: datetime, *, include_hi: bool = False) -> tuple[CheckIn, ...]:
         side = bisect_right if include_hi else bisect_left
         return self.checkins[bisect_left(self.times, lo) : side(self.times, hi)]
 
 
-def _in_window(diary: _Diary, start: datetime, window: tuple[float, float]) -> CheckIn | None:
+    def nearest(self, t0: float, window: tuple[float, float]) -> int | None:
+        """Index of the check-in in ``[t0 + lo, t0 + hi)`` hours (``t0`` in POSIX seconds)
+        closest to the window's middle: the one follow-up search of the engine."""
+        lo, hi = t0 + window[0] * 3600.0, t0 + window[1] * 3600.0
+        i, j = bisect_left(self.seconds, lo), bisect_left(self.seconds, hi)
+        if i >= j:
+            return None
+        middle = (lo + hi) / 2
+        return min(range(i, j), key=lambda k: abs(self.seconds[k] - middle))
+
+
+def _in_window(diary: Diary, start: datetime, window: tuple[float, float]) -> CheckIn | None:
     """The check-in in ``[start + lo, start + hi)`` closest to the window's middle."""
-    lo, hi = (start + timedelta(hours=h) for h in window)
-    middle = lo + (hi - lo) / 2
-    inside = diary.between(lo, hi)
-    return min(inside, key=lambda c: abs(c.time - middle)) if inside else None
+    k = diary.nearest(start.timestamp(), window)
+    return None if k is None else diary.checkins[k]
 
 
-def _before_pain(session: Session, diary: _Diary) -> tuple[int | None, str | None]:
+def _before_pain(session: Session, diary: Diary) -> tuple[int | None, str | None]:
     if session.pain_before is not None:
         return session.pain_before, "session"
     earliest = session.start - timedelta(hours=BEFORE_FROM_DIARY_HOURS)
@@ -165,7 +184,7 @@ def _before_pain(session: Session, diary: _Diary) -> tuple[int | None, str | Non
     return (earlier[-1].pain, "diary") if earlier else (None, None)
 
 
-def _flare_after(session: Session, diary: _Diary) -> bool:
+def _flare_after(session: Session, diary: Diary) -> bool:
     """A flare reported with the session or in a check-in up to the end of the last window."""
     end = session.start + timedelta(hours=FOLLOWUP_WINDOWS[-1][1])
     return session.flare_reported or any(
@@ -222,9 +241,9 @@ def classify(
     return ("helped" if relieved else "no_effect"), False, relieved
 
 
-def session_response(session: Session, checkins: tuple[CheckIn, ...] | _Diary) -> SessionResponse:
+def session_response(session: Session, checkins: tuple[CheckIn, ...] | Diary) -> SessionResponse:
     """The response to one session, given the client's check-ins (time ordered)."""
-    diary = checkins if isinstance(checkins, _Diary) else _Diary(checkins)
+    diary = checkins if isinstance(checkins, Diary) else Diary(checkins)
     before, source = _before_pain(session, diary)
 
     def change(pain: int | None) -> int | None:
@@ -254,7 +273,7 @@ def session_response(session: Session, checkins: tuple[CheckIn, ...] | _Diary) -
 
 def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
     """The response to every session of a client, in time order."""
-    diary = _Diary(cf.checkins)  # built once: each session then finds its follow-ups by bisection
+    diary = Diary(cf.checkins)  # built once: each session then finds its follow-ups by bisection
     return tuple(session_response(s, diary) for s in cf.sessions)
 
 

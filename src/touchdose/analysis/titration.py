@@ -6,16 +6,20 @@ a skeleton of prior risks per pressure, steeper for a sensitized client, the
 power model, the posterior by quadrature. On top of it the clinical rules of
 docs/design.md ("How gentle?"):
 
-* recommend the highest pressure whose estimated aggravation risk (dfcrm's plug-in
-  estimate) is at most the target (default 15 %), and,
+* the ceiling is the highest pressure whose estimated aggravation risk (dfcrm's plug-in
+  estimate) is at most the target (10 % for a sensitized client, 15 % otherwise), and,
 * when that is a step up, whose overdose probability P(risk > target + 10 points) is
-  below 25 %;
+  below 25 %; when even very light touch is above the target there is no ceiling (``None``);
 * never more than one level above the highest pressure already tolerated
   (no skipping); before anything is tolerated, start at 2 (light) for a
   sensitized client and 3 (moderate) otherwise;
 * never up right after an aggravation (coherence);
 * never above the client's own stated maximum.
 
+The ceiling is the firmest pressure these rules allow, not the advice: the plan
+(:mod:`touchdose.analysis.plan`) looks for the gentlest pressure that helps under it.
+A pressure two or more levels above any pressure tried is estimated only from the prior and
+the gentler sessions; :attr:`Titration.untested` lists them and the reasons say so.
 Examples
 --------
 >>> t = titrate([Exposure(2, False), Exposure(2, False), Exposure(3, False)], sensitivity="typical")
@@ -26,7 +30,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from touchdose.analysis.crm import DEFAULT_PRIOR_VAR, Model, posterior
@@ -42,10 +46,12 @@ __all__ = [
     "SKELETONS",
     "START_PRESSURE",
     "TARGET_AGGRAVATION_RISK",
+    "TARGET_AGGRAVATION_RISK_SENSITIZED",
     "Exposure",
     "Titration",
     "crm",
     "exposures_from_responses",
+    "target_for",
     "titrate",
 ]
 
@@ -53,6 +59,9 @@ __all__ = [
 #: (Cochrane, massage for low-back pain) reports increased pain in 1.5-25 % of participants;
 #: 15 % sits inside that range of what trial participants accepted.
 TARGET_AGGRAVATION_RISK = 0.15
+#: The target for a sensitized pain system (fibromyalgia, docs/design.md "How gentle?"): 10 %,
+#: the lower end of the same range, because a flare costs such a client more (our choice).
+TARGET_AGGRAVATION_RISK_SENSITIZED = 0.10
 #: Overdose control (escalation with overdose control, Babb 1998; the 25 % bound as in
 #: Neuenschwander 2008): a pressure is allowed only if P(risk > target + 10 points) < 25 %.
 OVERDOSE_MARGIN = 0.10
@@ -111,8 +120,9 @@ class Titration:
     ----------
     current_pressure : int or None
         Pressure of the latest session.
-    recommended_pressure : int
-        Pressure for the next session (1-5).
+    recommended_pressure : int or None
+        The ceiling: the firmest pressure the safety rules allow for the next session (1-5),
+        ``None`` when no pressure has an estimated risk under the target.
     risk_by_pressure : dict
         Estimated aggravation risk per pressure ("1".."5"), dfcrm's plug-in F(d, E[beta]).
     overdose_by_pressure : dict
@@ -127,12 +137,19 @@ class Titration:
     limited_by : str
         The rule that set the recommendation: ``risk``, ``overdose``, ``no_skipping``, ``start``,
         ``after_aggravation`` or ``client_max``.
+    by_pressure : dict
+        For each pressure given so far ("1".."5"): ``{"sessions": n, "more_pain": k}``.
+    untested : tuple of int
+        Pressures two or more levels above every pressure tried: their risk is the prior's,
+        carried up from gentler sessions, not something the client's sessions showed.
+    background : float
+        The client's own chance of a rise in pain without massage that the risks are over.
     why : tuple of str
         Plain-language reasons, each with its numbers.
     """
 
     current_pressure: int | None
-    recommended_pressure: int
+    recommended_pressure: int | None
     risk_by_pressure: dict[str, float]
     overdose_by_pressure: dict[str, float]
     highest_tolerated: int | None
@@ -142,6 +159,18 @@ class Titration:
     target: float
     limited_by: str
     why: tuple[str, ...] = field(default=())
+    by_pressure: dict[str, dict[str, int]] = field(default_factory=dict)
+    untested: tuple[int, ...] = ()
+    background: float = 0.0
+
+    def allows(self, pressure: int) -> bool:
+        """Whether ``pressure`` is at or under the ceiling (so its risk is under the target)."""
+        return self.recommended_pressure is not None and pressure <= self.recommended_pressure
+
+    def tolerated_at(self, pressure: int) -> int:
+        """Sessions at ``pressure`` not followed by more pain (fully observed or not)."""
+        row = self.by_pressure.get(str(pressure), {"sessions": 0, "more_pain": 0})
+        return row["sessions"] - row["more_pain"]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (the docs/formats.md ``titration`` keys first, then the extras)."""
@@ -157,6 +186,9 @@ class Titration:
             "target": self.target,
             "limited_by": self.limited_by,
             "why": list(self.why),
+            "by_pressure": {k: dict(v) for k, v in self.by_pressure.items()},
+            "untested": list(self.untested),
+            "background": round(self.background, 4),
         }
 
 
@@ -185,8 +217,9 @@ def exposures_from_responses(responses: Sequence[SessionResponse]) -> tuple[Expo
 
 def _model_ceiling(risk: FloatArray, overdose: FloatArray, target: float, base: int) -> tuple[int, str]:
     """Highest pressure, counting up from 1, whose estimated risk is at most ``target`` and,
-    when it is above ``base`` (an escalation), whose overdose probability is below the bound."""
-    best = PRESSURE_MIN
+    when it is above ``base`` (an escalation), whose overdose probability is below the bound
+    (0 when even pressure 1 is above the target)."""
+    best = PRESSURE_MIN - 1
     for level in _LEVELS:
         if risk[level - 1] > target:
             return best, "risk"
@@ -196,14 +229,25 @@ def _model_ceiling(risk: FloatArray, overdose: FloatArray, target: float, base: 
     return best, "risk"
 
 
-def _check_options(sensitivity: str, max_pressure: int | None, target: float) -> None:
+def target_for(sensitivity: str) -> float:
+    """The aggravation-risk target for a client: 10 % when sensitized (``"high"``), else 15 %.
+
+    Examples
+    --------
+    >>> target_for("high"), target_for("typical")
+    (0.1, 0.15)
+    """
+    return TARGET_AGGRAVATION_RISK_SENSITIZED if sensitivity == "high" else TARGET_AGGRAVATION_RISK
+
+
+def _check_options(sensitivity: str, max_pressure: int | None, target: float | None) -> None:
     if sensitivity not in SENSITIVITIES:
         raise ValueError(
             f"sensitivity = {sensitivity!r} is not allowed (allowed: {', '.join(SENSITIVITIES)})"
         )
     if max_pressure is not None and (isinstance(max_pressure, bool) or max_pressure not in _LEVELS):
         raise ValueError(f"max_pressure = {max_pressure!r} is not allowed (allowed: a whole number 1-5)")
-    if not 0.0 < target < 1.0 - OVERDOSE_MARGIN:
+    if target is not None and not 0.0 < target < 1.0 - OVERDOSE_MARGIN:
         raise ValueError(f"target = {target!r} is not allowed (allowed: a probability in (0, 0.9))")
 
 
@@ -212,9 +256,10 @@ def titrate(
     *,
     sensitivity: str = "typical",
     max_pressure: int | None = None,
-    target: float = TARGET_AGGRAVATION_RISK,
+    target: float | None = None,
     model: Model = "empiric",
     prior_var: float = DEFAULT_PRIOR_VAR,
+    background: float = 0.0,
 ) -> Titration:
     """Recommend the pressure for the next session from the sessions so far.
 
@@ -226,12 +271,18 @@ def titrate(
         Chooses the skeleton (:data:`SKELETONS`) and the start (:data:`START_PRESSURE`).
     max_pressure : int, optional
         The client's own stated maximum (1-5).
-    target : float
-        Target aggravation risk per session (default :data:`TARGET_AGGRAVATION_RISK`).
+    target : float, optional
+        Target aggravation risk per session; default by sensitivity (:func:`target_for`).
     model : {"empiric", "logistic"}
         CRM dose-response model.
     prior_var : float
         Prior variance of the CRM parameter.
+    background : float
+        The client's own chance of such a rise in pain without massage
+        (:attr:`touchdose.analysis.harm.Background.estimate`): an aggravation after a session is
+        then ``background + (1 - background) * risk``, and each pressure's ``risk`` is what the
+        massage adds to the client's usual ups and downs. 0 treats every aggravation as caused
+        by the massage (the plain CRM).
 
     Returns
     -------
@@ -258,18 +309,22 @@ def titrate(
 
     Examples
     --------
-    A sensitized client starts at light pressure:
+    A sensitized client starts at light pressure, very light under the 10 % target:
 
-    >>> titrate([], sensitivity="high").recommended_pressure
+    >>> titrate([], sensitivity="high", target=0.15).recommended_pressure
     2
+    >>> titrate([], sensitivity="high").recommended_pressure
+    1
 
-    An aggravation at 3 right now: never up, and the risk at 3 rises above the target.
+    An aggravation at 3 right now: the risk at 3 rises above the target, and with it, in this
+    one-parameter model, the risk at every pressure: even very light touch is above 10 %.
 
     >>> t = titrate([Exposure(2, False), Exposure(3, True)], sensitivity="high")
-    >>> t.recommended_pressure <= 3, t.risk_by_pressure["3"] > 0.15
+    >>> t.recommended_pressure is None, t.risk_by_pressure["3"] > 0.15
     (True, True)
     """
     _check_options(sensitivity, max_pressure, target)
+    target = target_for(sensitivity) if target is None else target
     used = [e for e in exposures if e.aggravated or e.weight > 0.0]
     post = posterior(
         SKELETONS[sensitivity],
@@ -278,6 +333,7 @@ def titrate(
         model,
         prior_var,
         weights=[e.weight for e in used],
+        background=background,
     )
     risk = post.curve(post.mean())[:, 0]  # dfcrm's plug-in estimate F(d, beta_hat)
     overdose = post.prob_risk_above(target + OVERDOSE_MARGIN)
@@ -299,12 +355,20 @@ def titrate(
     if highest is not None:
         ceilings.append((highest + 1, "no_skipping"))
     rec, rule = min(ceilings, key=lambda c: c[0])
-    rec = max(PRESSURE_MIN, min(PRESSURE_MAX, rec))
+    recommended = None if rec < PRESSURE_MIN else min(PRESSURE_MAX, rec)
 
     counts = {str(lv): sum(1 for e in used if e.aggravated and e.pressure == lv) for lv in _LEVELS}
+    given = sorted({e.pressure for e in exposures})
+    by_pressure = {
+        str(p): {"sessions": sum(e.pressure == p for e in exposures),
+                 "more_pain": sum(e.pressure == p and e.aggravated for e in exposures)}
+        for p in given
+    }  # fmt: skip
+    tried = max((e.pressure for e in used), default=None)
+    untested = tuple(lv for lv in _LEVELS if tried is not None and lv >= tried + 2)
     result = Titration(
         current_pressure=current,
-        recommended_pressure=rec,
+        recommended_pressure=recommended,
         risk_by_pressure={str(lv): float(risk[lv - 1]) for lv in _LEVELS},
         overdose_by_pressure={str(lv): float(overdose[lv - 1]) for lv in _LEVELS},
         highest_tolerated=highest,
@@ -314,21 +378,34 @@ def titrate(
         target=target,
         limited_by=rule,
         why=(),
+        by_pressure=by_pressure,
+        untested=untested,
+        background=background,
     )
     return _with_reasons(result, used)
 
 
 def _with_reasons(t: Titration, used: Sequence[Exposure]) -> Titration:
     rec = t.recommended_pressure
+    why: list[str] = []
+    if rec is None:
+        why.append(
+            f"Even very light touch (pressure {PRESSURE_MIN}) has an estimated chance of more pain of "
+            f"{percent(t.risk_by_pressure[str(PRESSURE_MIN)])}, above the limit of {percent(t.target)}."
+        )
+        return replace(t, why=tuple(why + _untested_reasons(t)))
     name = PRESSURE_NAMES[rec]
     risk = t.risk_by_pressure[str(rec)]
-    why: list[str] = []
     at_rec = [e for e in used if e.pressure == rec and e.weight >= 1.0]
     bad = sum(1 for e in at_rec if e.aggravated)
     if at_rec:
         why.append(f"{bad} of {len(at_rec)} sessions at pressure {rec} ({name}) were followed by more pain.")
+    beyond = (
+        f" beyond your usual ups and downs (which bring such a rise {percent(t.background)} of the time)"
+        if t.background > 0 else ""
+    )
     why.append(
-        f"Estimated chance of more pain after a session at pressure {rec}: {percent(risk)} "
+        f"Estimated chance of more pain after a session at pressure {rec}{beyond}: {percent(risk)} "
         f"(the limit is {percent(t.target)})."
     )
     rule_text = {
@@ -353,4 +430,17 @@ def _with_reasons(t: Titration, used: Sequence[Exposure]) -> Titration:
         "client_max": f"You asked for at most pressure {rec} ({name}).",
     }[t.limited_by]
     why.append(rule_text)
-    return Titration(**{**t.__dict__, "why": tuple(why)})
+    return replace(t, why=tuple(why + _untested_reasons(t)))
+
+
+def _untested_reasons(t: Titration) -> list[str]:
+    """Say so when a pressure's risk is carried up from levels two or more below it."""
+    if not t.untested:
+        return []
+    levels = ", ".join(str(p) for p in t.untested)
+    plural = "s" if len(t.untested) > 1 else ""
+    return [
+        f"Pressure{plural} {levels} {'have' if plural else 'has'} not been tried, nor the level just "
+        "below: the estimate is the starting guess carried up from gentler sessions, not something "
+        "your sessions showed."
+    ]

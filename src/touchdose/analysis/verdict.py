@@ -1,68 +1,65 @@
-"""Is massage helping this client? The verdict, with its reasons as numbers in plain words.
+"""Is massage helping this client? The verdict, with a headline, an action and its reasons.
 
 The verdict reads two kinds of evidence a real client has: how each session went
 (:mod:`touchdose.analysis.response`: relief, aggravation, missing follow-ups) and the
 n-of-1 comparison of the diary on massage days against days without massage
 (:mod:`touchdose.analysis.comparison`). The states are those of docs/formats.md:
 
-* ``gathering_data`` — not enough to judge; says exactly what is missing;
-* ``more_pain`` — mainly more pain: most judged sessions aggravated, or the diary shows
-  pain credibly higher on massage days;
-* ``mixed`` — repeated aggravations among the sessions, but not mainly;
+* ``more_pain`` — mainly more pain: most sessions were followed by more pain than the
+  client's usual ups and downs, or the diary shows pain credibly higher on massage days;
+* ``mixed`` — repeated aggravations, but not mainly, or only at the firmer pressures;
+* ``gathering_data`` — not enough to judge benefit; says exactly what is missing;
 * ``helping`` — pain credibly lower on massage days by at least the MID;
 * ``soothing`` — pain unchanged, mood or sleep credibly better on massage days;
 * ``no_effect`` — nothing measurable.
 
-Safety comes first: the aggravation rules are checked before any benefit.
+Safety comes first (docs/design.md item 4): harm is judged per pressure
+(:func:`touchdose.analysis.harm.judge_harm`) before any benefit, and says so even while the
+comparison is still gathering data. The client's goals (:data:`touchdose.records.GOALS`) decide
+which outcome leads the headline and the reasons (docs/design.md item 6).
 
 Examples
 --------
 >>> v = reach_verdict((), None)
 >>> v.state, v.missing[0]
 ('gathering_data', 'a first massage session, rated before and after')
+>>> v.headline
+'It is too soon to tell if massage helps you.'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-from scipy.stats import beta as beta_dist
-
 from touchdose.analysis.comparison import DIARY_OUTCOMES, Comparison, Refusal
-from touchdose.analysis.response import (
-    AGGRAVATION_POINTS,
-    FOLLOWUP_48H_HOURS,
-    FOLLOWUP_WINDOWS,
-    RELIEF_PERCENT,
-    RELIEF_POINTS,
-    SessionResponse,
+from touchdose.analysis.harm import (
+    DEFAULT_BACKGROUND_RATE,
+    MIN_AGGRAVATIONS,
+    MIN_JUDGED_SESSIONS,
+    Background,
+    Harm,
+    SessionTally,
+    judge_harm,
+    p_excess,
+    tally_sessions,
 )
+from touchdose.analysis.response import AGGRAVATION_POINTS, SessionResponse
 from touchdose.analysis.safety import Safety
-from touchdose.records import ClientFile
+from touchdose.analysis.wording import headline as headline_for
+from touchdose.records import PRESSURE_NAMES
 from touchdose.text import count, percent
-from touchdose.types import FloatArray
 
 __all__ = [
     "CAUTION",
     "HARM_P",
     "HELPING_P",
-    "MAINLY_SHARE",
-    "MIN_AGGRAVATIONS",
-    "MIN_JUDGED_SESSIONS",
-    "MIXED_SHARE",
     "SOOTHING_P",
     "VERDICT_LABELS",
     "VERDICT_STATES",
-    "Background",
-    "SessionTally",
     "Verdict",
-    "background_aggravation",
     "reach_verdict",
-    "tally_sessions",
 ]
 
 VERDICT_STATES: tuple[str, ...] = ("gathering_data", "helping", "soothing", "no_effect", "mixed", "more_pain")
@@ -83,25 +80,6 @@ CAUTION_MORE_PAIN = (
     " If massage mainly brings more pain, stop, and talk to your physician before trying again."
 )
 
-#: Sessions with a known outcome needed before any verdict: three, the same number of
-#: separate massage episodes the n-of-1 comparison needs (comparison.MIN_EXPOSURE_EPISODES).
-MIN_JUDGED_SESSIONS = 3
-#: "Mainly more pain" (docs/design.md): at least half of the judged sessions aggravated.
-MAINLY_SHARE = 0.5
-#: "Mixed": at least this share of judged sessions aggravated, twice the 10 % of ordinary
-#: massage clients who report discomfort afterwards (Cambron 2007; docs/evidence.md 12),
-#: so an occasional bad day is not read as a pattern ...
-MIXED_SHARE = 0.2
-#: ... and never on a single aggravation.
-MIN_AGGRAVATIONS = 2
-#: When the diary has too few massage-free stretches to measure the client's own rate of
-#: spontaneous pain rises, this rate stands in for it: 10 % of ordinary massage clients report
-#: discomfort afterwards (Cambron 2007), weighted as this many pseudo-observations.
-DEFAULT_BACKGROUND_RATE = 0.10
-DEFAULT_BACKGROUND_WEIGHT = 10
-#: Aggravations count as a pattern only when the rate after sessions is above the client's own
-#: background rate with at least this posterior probability, 19 to 1 (Beta(1+a, 1+n-a) vs Beta(1+x, 1+m-x)).
-EXCESS_P = 0.95
 #: Posterior probability of a meaningful benefit (>= MID) needed to say "helping": 0.8,
 #: odds of 4 to 1. Checked on simulated clients (docs/validation.md, benchmarks/verdicts.py).
 HELPING_P = 0.8
@@ -121,218 +99,67 @@ HELPING_CHECK_P = 0.5
 
 
 @dataclass(frozen=True)
-class SessionTally:
-    """How the sessions went, counted.
-
-    ``judged`` sessions have a known outcome (both follow-ups, or an aggravation seen);
-    ``aggravated`` counts ``harmed`` and ``mixed`` sessions. ``complete`` sessions have both
-    follow-ups whatever happened, ``complete_aggravated`` of them aggravated: the unbiased
-    sample for a rate (among ``judged`` ones, a session missing a follow-up counts only when
-    it aggravated, which inflates the share).
-    """
-
-    sessions: int
-    judged: int
-    helped: int
-    no_effect: int
-    mixed: int
-    harmed: int
-    unknown: int
-    aggravating_pressures: tuple[int, ...]
-    last_aggravated: bool
-    complete: int = 0
-    complete_aggravated: int = 0
-
-    @property
-    def aggravated(self) -> int:
-        return self.mixed + self.harmed
-
-    @property
-    def rate_sample(self) -> tuple[int, int]:
-        """(aggravated, sessions) for the rate: the complete sessions when there are at least
-        :data:`MIN_JUDGED_SESSIONS` of them, else every judged session."""
-        if self.complete >= MIN_JUDGED_SESSIONS:
-            return self.complete_aggravated, self.complete
-        return self.aggravated, self.judged
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sessions": self.sessions, "judged": self.judged, "helped": self.helped,
-            "no_effect": self.no_effect, "mixed": self.mixed, "harmed": self.harmed,
-            "unknown": self.unknown, "aggravating_pressures": list(self.aggravating_pressures),
-        }  # fmt: skip
-
-
-def tally_sessions(responses: Sequence[SessionResponse]) -> SessionTally:
-    """Count the session outcomes.
-
-    Examples
-    --------
-    >>> tally_sessions(()).judged
-    0
-    """
-    outcomes = [r.outcome for r in responses]
-    judged = [r for r in responses if r.outcome != "unknown"]
-    complete = [r for r in responses if r.change_24h is not None and r.change_48h is not None]
-    return SessionTally(
-        sessions=len(responses),
-        judged=len(judged),
-        helped=outcomes.count("helped"),
-        no_effect=outcomes.count("no_effect"),
-        mixed=outcomes.count("mixed"),
-        harmed=outcomes.count("harmed"),
-        unknown=outcomes.count("unknown"),
-        aggravating_pressures=tuple(sorted({r.pressure for r in responses if r.aggravated})),
-        last_aggravated=bool(judged) and judged[-1].aggravated,
-        complete=len(complete),
-        complete_aggravated=sum(r.aggravated for r in complete),
-    )
-
-
-@dataclass(frozen=True)
-class Background:
-    """The client's own rate of spontaneous aggravation on days without massage.
-
-    ``windows`` diary entries far from any massage had both follow-up entries; in ``events``
-    of them pain rose by at least :data:`AGGRAVATION_POINTS` (or a flare was reported), the
-    same rule a session's aggravation follows.
-    """
-
-    events: int
-    windows: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.events / self.windows if self.windows else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"events": self.events, "windows": self.windows}
-
-
-def _nearest(times: FloatArray, t0: float, window: tuple[float, float]) -> int | None:
-    """Index of the entry inside ``[t0 + lo, t0 + hi)`` hours closest to the window's middle."""
-    lo, hi = t0 + window[0] * 3600.0, t0 + window[1] * 3600.0
-    i, j = int(np.searchsorted(times, lo, "left")), int(np.searchsorted(times, hi, "left"))
-    if i >= j:
-        return None
-    middle = (lo + hi) / 2
-    return min(range(i, j), key=lambda k: abs(times[k] - middle))
-
-
-def _near_any(
-    times: FloatArray, sessions: FloatArray, reach: float, ahead: float | None = None
-) -> NDArray[np.bool_]:
-    """For each time, whether a session (sorted times) lies within ``reach`` seconds before it
-    or within ``ahead`` seconds after it (default ``reach``)."""
-    if sessions.size == 0:
-        return np.zeros(times.shape, dtype=bool)
-    ahead = reach if ahead is None else ahead
-    i = np.searchsorted(sessions, times)
-    last = sessions.size - 1
-    before = np.where(i > 0, times - sessions[np.clip(i - 1, 0, last)], np.inf)
-    after = np.where(i <= last, sessions[np.clip(i, 0, last)] - times, np.inf)
-    return (before <= reach) | (after <= ahead)
-
-
-def background_aggravation(cf: ClientFile) -> Background:
-    """Count spontaneous aggravations in the diary, away from massage.
-
-    A diary entry with no session within 60 h before it or 84 h after it is treated like a
-    session's before-pain: its "follow-ups" are the entries 18-36 h, 36-60 h and (the 72 h
-    look) 60-84 h later, the windows of :mod:`touchdose.analysis.response`, and like a
-    session it counts when the first two are there. It is an aggravation when any follow-up
-    is at least 2 points higher or a flare is reported before the last window closes: the
-    same looks a session gets, so the two rates are comparable. Windows do not overlap (the
-    next starts after the previous one's 84 h), so they are separate observations, as the
-    sessions are, and the Beta posterior is not overconfident.
-
-    Examples
-    --------
-    >>> from touchdose.records import ClientProfile
-    >>> background_aggravation(ClientFile(ClientProfile(id="c-1"))).rate is None
-    True
-    """
-    checkins = cf.checkins
-    times = np.array([c.time.timestamp() for c in checkins])
-    pains = [c.pain for c in checkins]
-    flares = np.array([c.flare for c in checkins], dtype=bool)
-    reach = FOLLOWUP_WINDOWS[-1][1] * 3600.0
-    sessions = np.array([s.start.timestamp() for s in cf.sessions])
-    near_session = _near_any(times, sessions, FOLLOWUP_48H_HOURS[1] * 3600.0, ahead=reach)
-    events = windows = 0
-    free_from = -np.inf
-    for k in np.flatnonzero(~near_session):
-        t0 = times[k]
-        if t0 < free_from:
-            continue
-        follow = [_nearest(times, t0, w) for w in FOLLOWUP_WINDOWS]
-        if follow[0] is None or follow[1] is None:
-            continue
-        windows += 1
-        free_from = t0 + reach
-        end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the last window closes
-        flare = bool(flares[k + 1 : end].any())
-        rise = max(pains[f] for f in follow if f is not None) - pains[k]
-        events += int(flare or rise >= AGGRAVATION_POINTS)
-    return Background(events, windows)
-
-
-def p_excess(aggravated: int, judged: int, background: Background | None) -> float:
-    """P(aggravation rate after sessions > background rate), uniform Beta priors.
-
-    ``P = ∫ f_bg(y) P(theta_sessions > y) dy`` with ``theta_sessions ~ Beta(1 + a, 1 + n - a)``
-    and ``theta_bg ~ Beta(1 + x, 1 + m - x)``; the integrand is a polynomial, integrated exactly
-    by Gauss-Legendre quadrature.
-
-    Without a measured background, :data:`DEFAULT_BACKGROUND_RATE` counts as
-    :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations.
-
-    Examples
-    --------
-    >>> round(p_excess(8, 10, Background(2, 40)), 3)
-    1.0
-    >>> p_excess(0, 10, Background(4, 40)) < 0.5
-    True
-    """
-    if background is None or background.windows < DEFAULT_BACKGROUND_WEIGHT:
-        x, m = DEFAULT_BACKGROUND_RATE * DEFAULT_BACKGROUND_WEIGHT, DEFAULT_BACKGROUND_WEIGHT
-    else:
-        x, m = background.events, background.windows
-    a_bg, b_bg = 1 + x, 1 + m - x
-    a_s, b_s = 1 + aggravated, 1 + judged - aggravated
-    # Both densities are polynomials (whole-number parameters), so Gauss-Legendre with enough
-    # nodes integrates the product exactly: degree <= m + n, exact up to 2 * nodes - 1.
-    nodes, weights = np.polynomial.legendre.leggauss((m + judged) // 2 + 8)
-    y = 0.5 * (nodes + 1.0)
-    value = 0.5 * float(np.sum(weights * beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s)))
-    return float(min(1.0, max(0.0, value)))
-
-
-@dataclass(frozen=True)
 class Verdict:
-    """The verdict: a state, its reasons in plain words with numbers, a caution, what is missing.
+    """The verdict: a state, a headline and an action for a tired reader, the reasons with numbers.
 
-    ``safety`` is the screening (:func:`touchdose.analysis.safety.screen`), shown before all else.
+    Attributes
+    ----------
+    state : str
+        One of :data:`VERDICT_STATES`.
+    reasons : tuple of str
+        Plain sentences with numbers, the first one saying what the state means here.
+    caution : str
+        Self-reported data, not medical advice.
+    missing : tuple of str
+        What a verdict still needs (``gathering_data``).
+    headline, action : str
+        One sentence each: what was found, and what to do next (docs/formats.md version 2;
+        the action is filled in from the plan by :func:`touchdose.analysis.plan.assess`).
+    need : str or None
+        The kind of data still needed first (:data:`touchdose.analysis.wording.NEEDS`), and
+        ``need_count`` how many more days or sessions.
+    harmful_from : int or None
+        The gentlest pressure from which the client's own sessions show more pain.
+    lead : str
+        The diary outcome that leads the headline and the reasons (the client's goal).
+    safety : Safety or None
+        The screening (:func:`touchdose.analysis.safety.screen`), shown before all else.
     """
 
     state: str
     reasons: tuple[str, ...]
     caution: str
     missing: tuple[str, ...] = ()
+    headline: str = ""
+    action: str = ""
+    need: str | None = None
+    need_count: int = 0
+    harmful_from: int | None = None
+    lead: str = "pain"
     safety: Safety | None = None
 
     def __post_init__(self) -> None:
         if self.state not in VERDICT_STATES:
             raise ValueError(f"verdict: state = {self.state!r} is not one of {', '.join(VERDICT_STATES)}")
+        if not self.headline:
+            object.__setattr__(self, "headline", headline_for(self.state, harmful_from=self.harmful_from))
+
+    def with_action(self, action: str) -> Verdict:
+        """The same verdict with its action sentence (from the plan)."""
+        return replace(self, action=action)
 
     def to_dict(self) -> dict[str, Any]:
-        """docs/formats.md ``verdict`` (``state``, ``reasons``, ``caution``) plus ``missing``."""
+        """docs/formats.md ``verdict`` (``state``, ``headline``, ``action``, ``reasons``,
+        ``caution``, ``safety``) plus ``missing`` and ``harmful_from``."""
         return {
             "state": self.state,
+            "headline": self.headline,
+            "action": self.action,
             "reasons": list(self.reasons),
             "caution": self.caution,
             "missing": list(self.missing),
             "safety": None if self.safety is None else self.safety.to_dict(),
+            "harmful_from": self.harmful_from,
         }
 
 
@@ -345,12 +172,11 @@ def _session_reasons(t: SessionTally) -> list[str]:
         return ["No massage sessions recorded yet."]
     out = [
         f"{t.aggravated} of {t.judged} sessions with a known outcome were followed by more pain "
-        f"(at least {AGGRAVATION_POINTS} points more at a follow-up, a flare, or right after)."
+        f"(at least {AGGRAVATION_POINTS:g} points more at a follow-up, a flare, or right after)."
     ]
     if t.helped:
         out.append(
-            f"{t.helped} of {t.judged} brought relief of at least {RELIEF_POINTS:g} points or "
-            f"{RELIEF_PERCENT:g} % without more pain afterwards."
+            f"{t.helped} of {t.judged} brought relief of at least 1 point without more pain afterwards."
         )
     if t.unknown:
         out.append(
@@ -367,31 +193,10 @@ def _comparison_reason(c: Comparison) -> str:
     if c.outcome == "sleep_hours":
         word = "longer" if higher else "shorter"
     lo, hi = c.ci95
-    text = (
+    return (
         f"{o.label.capitalize()} was {_num(c.effect)} {unit} {word} on massage days than on days without "
         f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful benefit (at least "
         f"{c.mid:g} {unit}): {percent(c.p_benefit)}, of a meaningful harm: {percent(c.p_harm)}."
-    )
-    m = c.meaningful
-    if m is not None and m.share > 0:
-        text += (
-            f" That is {percent(m.share)} of the change studies in fibromyalgia call clearly meaningful "
-            f"({m.points:.1f} points for you: 2 points or 30 %); chance of at least that much: "
-            f"{percent(m.p_benefit)}."
-        )
-    return text
-
-
-def _late_reason(c: Comparison) -> str | None:
-    """Days 3-5 after massage, said when they look worse than days without massage."""
-    late = c.late
-    if late is None or not (late.ci95[0] > 0.0 or late.p_harm >= HARM_P):
-        return None
-    lo, hi = late.ci95
-    return (
-        f"Pain was {_num(late.effect)} points higher 3 to 5 days after massage than on days without "
-        f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful harm showing late: "
-        f"{percent(late.p_harm)}."
     )
 
 
@@ -415,6 +220,19 @@ def _worth_saying(c: Comparison) -> bool:
     return c.outcome == "pain" or lo > 0.0 or hi < 0.0
 
 
+def _late_reason(c: Comparison) -> str | None:
+    """Days 3-5 after massage, said when they look worse than days without massage."""
+    late = c.late
+    if late is None or not (late.ci95[0] > 0.0 or late.p_harm >= HARM_P):
+        return None
+    lo, hi = late.ci95
+    return (
+        f"Pain was {_num(late.effect)} points higher 3 to 5 days after massage than on days without "
+        f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful harm showing late: "
+        f"{percent(late.p_harm)}."
+    )
+
+
 def _not_from_late_harm(c: Comparison) -> bool:
     """The benefit holds against the days free of any late effect too (when the late look was
     made): P(benefit >= MID in the first 60 h against days 6+ after massage) >= 1/2."""
@@ -426,21 +244,53 @@ def _meaningfully_better(c: Comparison) -> bool:
     return c.p_benefit >= SOOTHING_P
 
 
-def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> list[str]:
+def _missing(t: SessionTally, pain: Comparison | Refusal | None) -> tuple[list[str], str | None, int]:
+    """What is still needed, in words, and the kind and count of the first need (wording.NEEDS)."""
     need: list[str] = []
+    kinds: list[tuple[str, int]] = []
     if t.sessions == 0:
         need.append("a first massage session, rated before and after")
+        kinds.append(("first_session", 1))
     if t.judged < MIN_JUDGED_SESSIONS:
         more = MIN_JUDGED_SESSIONS - t.judged
         need.append(
             f"{count(more, 'more session')} with pain rated before, and a diary entry "
             "24 h and 48 h after"
         )
+        kinds.append(("followups", more))
     if pain is None:
         need.append("daily pain entries in the diary")
+        kinds.append(("diary", 0))
     elif isinstance(pain, Refusal):
         need.extend(pain.needs)
-    return need
+        kinds.append((pain.need or "diary", pain.days or pain.sessions))
+    kind, how_many = kinds[0] if kinds else (None, 0)
+    return need, kind, how_many
+
+
+#: The client's goals (:data:`touchdose.records.GOALS`) and the diary outcome each one is about.
+#: "Moving more" is about activity, which the diary records but the comparison does not judge.
+GOAL_OUTCOMES: dict[str, str] = {
+    "less_pain": "pain",
+    "better_sleep": "sleep_hours",
+    "less_stress": "mood",
+    "move_more": "activity_minutes",
+}
+
+
+def _lead(goals: Sequence[str], made: Mapping[str, Comparison]) -> str:
+    """The outcome that leads: the first goal whose outcome is credibly better, else pain."""
+    for goal in goals:
+        outcome = GOAL_OUTCOMES.get(goal, "")
+        if outcome in made and _meaningfully_better(made[outcome]):
+            return outcome
+    return "pain"
+
+
+def _reason_order(goals: Sequence[str]) -> list[str]:
+    """Diary outcomes in the order the reasons give them: the client's goals first."""
+    first = [GOAL_OUTCOMES[g] for g in goals if GOAL_OUTCOMES.get(g) in DIARY_OUTCOMES]
+    return list(dict.fromkeys([*first, *DIARY_OUTCOMES]))
 
 
 def reach_verdict(
@@ -449,6 +299,7 @@ def reach_verdict(
     background: Background | None = None,
     *,
     tally: SessionTally | None = None,
+    goals: Sequence[str] = (),
 ) -> Verdict:
     """Decide the verdict from the session responses and the n-of-1 comparisons.
 
@@ -460,33 +311,36 @@ def reach_verdict(
         Outcome name -> :class:`Comparison` or :class:`Refusal`
         (``compare_all(cf).results``); ``None`` when no comparison was attempted.
     background : Background, optional
-        The client's own spontaneous aggravation rate (:func:`background_aggravation`);
-        ``None`` uses the published 10 % (Cambron 2007) as 10 pseudo-observations.
+        The client's own spontaneous aggravation rate
+        (:func:`touchdose.analysis.harm.background_aggravation`); ``None`` assumes 10 %, said
+        to be assumed, as 10 pseudo-observations.
     tally : SessionTally, optional
         ``tally_sessions(responses)`` when the caller already has it (not counted twice).
+    goals : sequence of str
+        The client's goals (:data:`touchdose.records.GOALS`), most important first.
 
     Returns
     -------
     Verdict
-        ``state`` (one of :data:`VERDICT_STATES`), ``reasons``, ``caution``, ``missing``.
+        ``state`` (one of :data:`VERDICT_STATES`), ``headline``, ``reasons``, ``caution``,
+        ``missing``, ``need``, ``harmful_from``, ``lead``.
 
     Notes
     -----
-    In order, with ``a`` aggravated of ``n`` sessions with both follow-ups (all judged
-    sessions when fewer than 3 are complete), and "a pattern" meaning
-    ``a >= 2`` and P(rate after sessions > background rate) >= 0.95 (:func:`p_excess`):
-    ``more_pain`` if 3 or more sessions are judged and (a pattern with ``a / n >= 0.5``, or pain
-    P(harm >= MID) >= 0.8, or the late look's P(harm >= MID on days 3-5) >= 0.8 without
-    P(benefit >= MID) >= 0.8 on days 0-2); ``mixed`` if 3 or more are judged and (a pattern with
-    ``a / n >= 0.2``, or that late harm after relief); ``gathering_data`` if fewer than 3 are
-    judged or the pain comparison was refused; ``helping`` if pain P(benefit >= MID) >= 0.8;
-    ``soothing`` if mood or sleep hours P(benefit >= MID) >= 0.8 (:data:`SOOTHING_P`);
-    otherwise ``no_effect``.
+    Harm first (:func:`touchdose.analysis.harm.judge_harm`, per pressure, whatever the amount
+    of data): ``more_pain`` if the sessions show a pattern of more pain in at least half of them,
+    or (with 3 or more judged sessions) the diary's P(harm >= MID) >= 0.8, or the late look's
+    P(harm >= MID on days 3-5) >= 0.8 without P(benefit >= MID) >= 0.8 on days 0-2; ``mixed``
+    if a pattern in at least a fifth of them, only at the firmer pressures, or late harm after
+    relief. Then ``gathering_data`` if fewer than 3 sessions are judged or the pain comparison
+    was refused; ``helping`` if pain P(benefit >= MID) >= 0.8 and the benefit holds against the
+    days free of any late effect; ``soothing`` if mood or sleep hours P(benefit >= MID) >= 0.8
+    (:data:`SOOTHING_P`); otherwise ``no_effect``. The lead outcome is the first goal whose
+    outcome is meaningfully better.
 
     References
     ----------
     Dworkin RH et al. J Pain 2008;9:105-21 (IMMPACT: the MID).
-    Cambron JA et al. J Altern Complement Med 2007;13:793-6 (10 % discomfort after massage).
 
     Examples
     --------
@@ -494,76 +348,110 @@ def reach_verdict(
     'gathering_data'
     """
     t = tally_sessions(responses) if tally is None else tally
+    harm = judge_harm(responses, background)
     comps = dict(comparisons or {})
     pain = comps.get("pain")
     made = {k: v for k, v in comps.items() if isinstance(v, Comparison)}
+    lead = _lead(goals, made)
     reasons = _session_reasons(t)
-    reasons += [_comparison_reason(made[k]) for k in DIARY_OUTCOMES if k in made and _worth_saying(made[k])]
+    order = [k for k in _reason_order(goals) if k in made and _worth_saying(made[k])]
+    reasons += [_comparison_reason(made[k]) for k in order]
     late = _late_reason(made["pain"]) if "pain" in made else None
     reasons += [late] if late else []
     reasons += _refusal_reasons(comps)
-    caution = CAUTION
-    enough = t.judged >= MIN_JUDGED_SESSIONS
+    reasons += _harm_reasons(harm, t)
     pain_made = pain if isinstance(pain, Comparison) else None
-    pattern = False
-    a, n = t.rate_sample
-    share = a / n if n else 0.0
-    if a >= MIN_AGGRAVATIONS:
-        excess = p_excess(a, n, background)
-        pattern = excess >= EXCESS_P
-        reasons.append(_background_reason(a, n, background, excess))
 
+    state = harm.state
+    harmful_from = harm.harmful_from
+    gentlest = min((r.pressure for r in responses), default=None)
     late_harm = pain_made is not None and pain_made.late is not None and pain_made.late.p_harm >= HARM_P
     relief_first = pain_made is not None and pain_made.p_benefit >= HELPING_P
-    state: str
-    if enough and (
-        (pattern and share >= MAINLY_SHARE)
-        or (pain_made is not None and pain_made.p_harm >= HARM_P)
-        or (late_harm and not relief_first)
-    ):
-        state, caution = "more_pain", CAUTION + CAUTION_MORE_PAIN
-    elif enough and ((pattern and share >= MIXED_SHARE) or late_harm):
-        state = "mixed"
-    elif not enough or pain_made is None:
-        missing = _missing(t, pain)
-        headline = "Not enough data for a verdict yet. Still needed: " + "; ".join(missing) + "."
-        return Verdict("gathering_data", (headline, *reasons), caution, tuple(missing))
-    elif pain_made.p_benefit >= HELPING_P and _not_from_late_harm(pain_made):
+    enough = t.judged >= MIN_JUDGED_SESSIONS
+    if enough and pain_made is not None and (pain_made.p_harm >= HARM_P or (late_harm and not relief_first)):
+        state, harmful_from = "more_pain", gentlest  # the diary itself shows more pain
+    elif enough and late_harm and state is None:
+        state, harmful_from = "mixed", gentlest  # relief first, then more pain late
+    if state == "more_pain":
+        return Verdict(state, tuple(_headline(state, t, harm) + reasons), CAUTION + CAUTION_MORE_PAIN,
+                       harmful_from=harmful_from, lead=lead)  # fmt: skip
+    if state == "mixed":
+        return Verdict(state, tuple(_headline(state, t, harm) + reasons), CAUTION,
+                       harmful_from=harmful_from, lead=lead)  # fmt: skip
+    if t.judged < MIN_JUDGED_SESSIONS or pain_made is None:
+        missing, need, how_many = _missing(t, pain)
+        first = "Not enough data for a verdict yet. Still needed: " + "; ".join(missing) + "."
+        return Verdict("gathering_data", (first, *reasons), CAUTION, tuple(missing), need=need,
+                       need_count=how_many, lead=lead)  # fmt: skip
+    if pain_made.p_benefit >= HELPING_P and _not_from_late_harm(pain_made):
         state = "helping"
     elif any(_meaningfully_better(made[k]) for k in ("mood", "sleep_hours") if k in made):
         state = "soothing"
+        if lead == "pain":
+            lead = next(k for k in ("mood", "sleep_hours") if k in made and _meaningfully_better(made[k]))
     else:
         state = "no_effect"
-    return Verdict(state, tuple(_headline(state, t) + reasons), caution)
+    words = headline_for(state, lead=lead)
+    opening = _headline(state, t, harm, lead)
+    return Verdict(state, (*opening, *reasons), CAUTION, headline=words, lead=lead)
 
 
-def _background_reason(a: int, n: int, background: Background | None, excess: float) -> str:
-    if background is not None and background.windows >= DEFAULT_BACKGROUND_WEIGHT:
+def _harm_reasons(harm: Harm, t: SessionTally) -> list[str]:
+    """Why the harm judgement came out as it did (only when there is something to say)."""
+    if harm.state is not None and harm.excess is not None:
+        at = (
+            f" at pressure {harm.harmful_from} ({PRESSURE_NAMES[harm.harmful_from]}) or firmer"
+            if harm.only_firmer and harm.harmful_from is not None else ""
+        )
+        return [_background_reason(harm.aggravated, harm.sessions, harm.background, harm.excess, at)]
+    a, n = t.rate_sample
+    if a >= MIN_AGGRAVATIONS:
+        return [_background_reason(a, n, harm.background, p_excess(a, n, harm.background), "")]
+    return []
+
+
+def _background_reason(a: int, n: int, background: Background | None, excess: float, at: str) -> str:
+    if background is not None and background.measured:
         base = (
             f"on days far from any massage pain rose that much in {background.events} of "
             f"{background.windows} two-day stretches"
         )
+    elif background is not None and background.own_rate is not None:
+        base = (
+            f"from the day-to-day ups and downs in your diary, pain rises that much on its own "
+            f"{percent(background.own_rate)} of the time"
+        )
     else:
         usual = percent(DEFAULT_BACKGROUND_RATE)
-        base = f"too few massage-free stretches to measure, so the usual {usual} was assumed"
+        base = (
+            f"your diary is too short to measure how often your pain rises on its own, so we "
+            f"assumed {usual}"
+        )
     return (
-        f"More pain followed {a} of {n} sessions with both follow-ups; {base}. Chance that sessions "
-        f"bring more pain than your usual ups and downs: {percent(excess)}."
+        f"More pain followed {a} of {n} sessions{at} with both follow-ups; {base}. Chance that these "
+        f"sessions bring more pain than your usual ups and downs: {percent(excess)}."
     )
 
 
-def _headline(state: str, t: SessionTally) -> list[str]:
-    """The first reason: what the state means for this client, in one sentence."""
+_LABEL = {"mood": "mood", "sleep_hours": "sleep"}
+
+
+def _headline(state: str, t: SessionTally, harm: Harm, lead: str = "pain") -> list[str]:
+    """The first reason: what the state means for this client, in one sentence with numbers."""
+    firmer = harm.only_firmer
     text = {
         "more_pain": f"Massage mainly brought more pain: {t.aggravated} of {t.judged} judged sessions.",
         "mixed": (
+            f"Sessions at pressure {harm.harmful_from} or firmer were followed by more pain "
+            f"({harm.aggravated} of {harm.sessions}); gentler ones were not: gentler, shorter or less often."
+            if firmer else
             f"Some relief, but {t.aggravated} of {t.judged} judged sessions were followed by more pain: "
             "gentler, shorter or less often."
         ),
         "helping": "Pain was meaningfully lower after massage; continue.",
         "soothing": (
-            "Pain did not change in a way you would feel, but mood or sleep was better after massage: "
-            "worth continuing if you value that."
+            f"Pain did not change in a way you would feel, but {_LABEL.get(lead, 'mood or sleep')} was "
+            "better after massage: worth continuing if you value that."
         ),
         "no_effect": (
             "Nothing measurable changed with massage; it may not be worth the time and cost."

@@ -48,7 +48,7 @@ ACR_TYPE = pa.struct([
 CLIENT_TYPE = pa.struct([
     ("id", pa.string()), ("timezone", pa.string()), ("conditions", _TEXTS), ("max_pressure", pa.int8()),
     ("sensitivity", pa.string()), ("avoid_regions", _TEXTS), ("acr2016", ACR_TYPE),
-    ("fiqr", pa.list_(pa.int8())), ("contraindications", _TEXTS),
+    ("fiqr", pa.list_(pa.int8())), ("contraindications", _TEXTS), ("goals", _TEXTS),
 ])  # fmt: skip
 SESSION_TYPE = pa.struct([
     ("start", _TIME), ("technique", _TEXTS), ("pressure", pa.int8()), ("minutes", pa.int16()),

@@ -163,7 +163,8 @@ def _profiles(batch: SimulatedBatch, timezone: str) -> pa.StructArray:
                 for f in ACR_TYPE} for a in batch.intake]  # fmt: skip
     rows = [{"id": batch.ids[i], "timezone": timezone, "conditions": [str(t.condition[i])],
              "max_pressure": None, "sensitivity": str(t.sensitivity[i]), "avoid_regions": None,
-             "acr2016": acr[i], "fiqr": None, "contraindications": None} for i in range(n)]  # fmt: skip
+             "acr2016": acr[i], "fiqr": None, "contraindications": None, "goals": None}
+            for i in range(n)]  # fmt: skip
     return pa.array(rows, type=CLIENT_TYPE)
 
 

@@ -52,6 +52,8 @@ def profile_to_dict(p: ClientProfile) -> dict[str, Any]:
         out["fiqr"] = list(p.fiqr)
     if p.contraindications:
         out["contraindications"] = list(p.contraindications)
+    if p.goals:
+        out["goals"] = list(p.goals)
     return out
 
 
@@ -132,7 +134,7 @@ def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | 
         problems.extend(acr_problems)
     values: dict[str, Any] = {k: raw[k] for k in PROFILE_FIELDS if k in raw and raw[k] is not None}
     values.pop("acr2016", None)
-    for key in ("conditions", "avoid_regions", "fiqr", "contraindications"):
+    for key in ("conditions", "avoid_regions", "fiqr", "contraindications", "goals"):
         if key in values:
             values[key] = as_tuple(values[key])
     if "fiqr" in values and isinstance(values["fiqr"], tuple):

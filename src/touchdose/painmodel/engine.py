@@ -64,7 +64,8 @@ FATIGUE_PER_PAIN = 0.5
 SLEEP_HOURS_PER_PAIN = -0.25
 ACTIVITY_MINUTES_PER_PAIN = -8.0
 
-#: ``choose(k, idx, cohort_so_far) -> pressures`` for the clients ``idx`` at session round k.
+#: ``choose(k, idx, cohort_so_far) -> pressures`` for the clients ``idx`` at session round k
+#: (0 for a client who gets no session that round).
 Chooser = Callable[[int, IntArray, "Cohort"], NDArray[np.integer]]
 
 
@@ -196,20 +197,27 @@ def _subset(gate: GateParams, n: int, idx: IntArray) -> GateParams:
 
 def _session_round(cohort: Cohort, k: int, choose: Chooser, state: FloatArray, last: FloatArray,
                    areas: FloatArray) -> None:  # fmt: skip
-    """Run session round ``k`` for every client who has one."""
+    """Run session round ``k`` for every client who has one (a chosen pressure 0: no session)."""
     t = cohort.traits
     days = cohort.latent.shape[0]
     idx = np.flatnonzero(cohort.session_day[k] >= 0).astype(np.int64)
     if idx.size == 0:
         return
+    pressure = np.asarray(choose(k, idx, cohort), dtype=np.int64)
+    if pressure.shape != idx.shape or np.any((pressure < 0) | (pressure > 5)):
+        raise ValueError(
+            f"simulate: the policy chose pressure {pressure!r} (allowed: whole numbers 1-5, 0 = no session)"
+        )
+    if np.any(pressure == 0):  # the therapist skips this booking (stop, or a planned break)
+        cohort.session_day[k, idx[pressure == 0]] = -1
+        idx, pressure = idx[pressure > 0], pressure[pressure > 0]
+        if idx.size == 0:
+            return
     # Most rounds include every client: plain slices are then much cheaper than fancy indexing.
     sel: slice | IntArray = slice(None) if idx.size == t.n else idx
     day = cohort.session_day[k, sel]
     hour = 24.0 * day + SESSION_HOUR
     transient = state[sel] * decay(hour - last[sel], TRANSIENT_HALF_LIFE_HOURS)
-    pressure = np.asarray(choose(k, idx, cohort), dtype=np.int64)
-    if pressure.shape != idx.shape or np.any((pressure < 1) | (pressure > 5)):
-        raise ValueError(f"simulate: the policy chose pressure {pressure!r} (allowed: whole numbers 1-5)")
     before = np.clip(cohort.latent[day, idx] + cohort.pain_effect[day, idx], 0.0, 10.0)
     gate = t.gate if idx.size == t.n else _subset(t.gate, t.n, idx)
     r = gate_response(gate, pressure, t.minutes[sel], areas[sel], before, transient)

@@ -7,9 +7,10 @@ pressure, true effect of a session at each pressure, flares caused). It is
 deterministic given the seed, and the same seed gives the same clients and the same
 day-to-day noise under any policy, so policies can be compared client by client.
 
-A policy is any callable ``policy(history, client_id) -> pressure`` (1-5), where
-``history`` is the client file as it stands just before the session. :func:`fixed`
-builds the fixed routine, which the simulator runs vectorised.
+A policy is any callable ``policy(history, client_id) -> pressure`` (1-5, or ``None`` for no
+session at this weekly booking: the plan stops or pauses massage), where ``history`` is the
+client file as it stands just before the session. :func:`fixed` builds the fixed routine,
+which the simulator runs vectorised.
 
 Examples
 --------
@@ -72,9 +73,9 @@ INTAKE_STREAM = 1
 
 
 class Policy(Protocol):
-    """A therapist policy: the pressure (1-5) for the next session of ``client_id``."""
+    """A therapist policy: the pressure (1-5) for the next session of ``client_id``, or ``None``."""
 
-    def __call__(self, history: ClientFile, client_id: str, /) -> int: ...
+    def __call__(self, history: ClientFile, client_id: str, /) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def fixed(pressure: int) -> FixedPolicy:
     return FixedPolicy(pressure)
 
 
-def policy_name(policy: Callable[..., int]) -> str:
+def policy_name(policy: Callable[..., int | None]) -> str:
     """A readable name for a policy (its ``name`` attribute, else its function name)."""
     name = getattr(policy, "name", None) or getattr(policy, "__name__", None) or type(policy).__name__
     return str(name)
@@ -299,6 +300,7 @@ class _Records:
         self.checkins: list[list[CheckIn]] = [[] for _ in range(t.n)]
         self.sessions: list[list[Session]] = [[] for _ in range(t.n)]
         self.session_cols: dict[int, SessionColumns] = {}
+        self.rounds = np.zeros(t.n, dtype=np.int64)  # session rounds turned into records so far
         self.done_days = np.zeros(t.n, dtype=np.int64)
 
     def at(self, day: int, hour: float) -> datetime:
@@ -320,6 +322,9 @@ class _Records:
         self.done_days[i] = stop
 
     def add_session(self, i: int, k: int) -> None:
+        self.rounds[i] = k + 1
+        if self.cohort.session_day[k, i] < 0:
+            return  # no session at this booking (the policy chose none)
         c = self.session_cols.get(i)
         if c is None or c.pressure[k] == 0:  # round k had not run when the columns were taken
             c = self.session_cols[i] = session_columns(self.cohort, i)
@@ -335,14 +340,14 @@ class _Records:
 
     def history(self, i: int, k: int) -> ClientFile:
         """The client file just before session round ``k`` of client ``i``."""
-        while len(self.sessions[i]) < k:
-            self.add_session(i, len(self.sessions[i]))
+        while self.rounds[i] < k:
+            self.add_session(i, int(self.rounds[i]))
         self.extend_checkins(i, int(self.cohort.session_day[k, i]))
         return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
 
     def finish(self, i: int) -> ClientFile:
         c = self.cohort
-        for k in range(len(self.sessions[i]), int(c.traits.max_sessions[i])):
+        for k in range(int(self.rounds[i]), int(c.traits.max_sessions[i])):
             self.add_session(i, k)
         self.extend_checkins(i, int(c.traits.end_day[i]))
         return ClientFile(self.profiles[i], tuple(self.sessions[i]), tuple(self.checkins[i]))
@@ -375,6 +380,7 @@ def _truths(traits: Traits, cohort: Cohort, ids: list[str]) -> list[ClientTruth]
                 effect=float(cohort.effect[k, i]), flare=bool(cohort.flare[k, i]),
             )
             for k in range(int(traits.max_sessions[i]))
+            if cohort.session_day[k, i] >= 0
         )  # fmt: skip
         out.append(ClientTruth(
             id=ids[i], kind=str(traits.kind[i]), physiology=str(traits.physiology[i]),
@@ -392,7 +398,7 @@ def simulate_clients(
     *,
     seed: int,
     kind: Kind = None,
-    policy: Callable[..., int] = FixedPolicy(3),
+    policy: Callable[..., int | None] = FixedPolicy(3),
     days: int = DEFAULT_DAYS,
     start: date = DEFAULT_START,
     timezone: str = "UTC",
@@ -531,7 +537,7 @@ def _run_batch(
     traits: Traits,
     rng: np.random.Generator,
     days: int,
-    policy: Callable[..., int],
+    policy: Callable[..., int | None],
     records: _RecordsFactory,
     on_round: Callable[[float], None],
     runner: Callable[..., Cohort] = run_cohort,
@@ -555,9 +561,13 @@ def _run_batch(
 
 
 def _checked(pressure: Any) -> int:
-    """The policy's answer, if it is a whole pressure level."""
+    """The policy's answer, if it is a whole pressure level (``None``: no session, 0)."""
+    if pressure is None:
+        return 0
     if isinstance(pressure, bool) or not isinstance(pressure, (int, np.integer)) or pressure not in PRESSURES:
-        raise ValueError(f"simulate: the policy chose pressure {pressure!r} (allowed: whole numbers 1-5)")
+        raise ValueError(
+            f"simulate: the policy chose pressure {pressure!r} (allowed: 1-5, or None for no session)"
+        )
     return int(pressure)
 
 

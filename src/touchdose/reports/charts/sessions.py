@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from touchdose.analysis.response import AGGRAVATED_OUTCOMES as _AGGRAVATED
 from touchdose.analysis.response import OUTCOME_WORDS
 from touchdose.records import NRS_MAX, NRS_MIN, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 from touchdose.text import count, percent
@@ -41,9 +42,9 @@ SESSIONS_TITLE = "Pain before and after each session"
 #: Sessions drawn in the before/after chart (the most recent ones); more would not fit a phone.
 LAST_SESSIONS = 6
 
-#: Outcomes that mean the session aggravated pain (touchdose.analysis.response.classify:
-#: an aggravated session is "mixed" when it also relieved, otherwise "harmed").
-AGGRAVATED_OUTCOMES: frozenset[str] = frozenset({"harmed", "mixed"})
+#: Outcomes that mean the session aggravated pain, defined once in analysis.response; the
+#: charts read each response's ``aggravated`` and fall back on these only for older files.
+AGGRAVATED_OUTCOMES = _AGGRAVATED
 
 _OUTCOME_COLOUR = {
     "helped": RELIEF,
@@ -73,6 +74,7 @@ class _Row:
     before: int | None
     changes: tuple[int | None, int | None, int | None]
     outcome: str
+    aggravated: bool
 
 
 def _as_mapping(r: Any) -> Mapping[str, Any]:
@@ -110,7 +112,8 @@ def _rows(responses: Sequence[Any], timezone: str | None) -> list[_Row]:
         if zone is not None:
             start = start.astimezone(zone)
         changes = (d.get("immediate_change"), d.get("change_24h"), d.get("change_48h"))
-        rows.append(_Row(start, pressure, d.get("pain_before"), changes, outcome))
+        aggravated = bool(d["aggravated"]) if "aggravated" in d else outcome in AGGRAVATED_OUTCOMES
+        rows.append(_Row(start, pressure, d.get("pain_before"), changes, outcome, aggravated))
     return rows
 
 
@@ -272,7 +275,7 @@ def _levels(rows: list[_Row]) -> list[_Level]:
         at = [r for r in rows if r.pressure == p]
         known = [r for r in at if r.outcome != "unknown"]
         out.append(
-            _Level(p, len(known), sum(r.outcome in AGGRAVATED_OUTCOMES for r in known), len(at) - len(known))
+            _Level(p, len(known), sum(r.aggravated for r in known), len(at) - len(known))
         )
     return out
 
