@@ -8,7 +8,7 @@ Uses a throw-away data directory (SQLite, WAL) and Django's test client, so it m
 app (views, services, engine, charts), not the network. Prints the median wall-clock and CPU
 time of each page over a few repeats: the check-in page and saving a check-in (the "under 30
 seconds" path must feel instant), the dashboard uncached (after new data: analysis and three
-charts) and cached, and the therapist's client list.
+SVG charts) and cached, and the therapist's client list.
 """
 
 from __future__ import annotations

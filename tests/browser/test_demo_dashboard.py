@@ -38,6 +38,12 @@ def test_demo_dashboard_shows_a_verdict_and_three_charts(live_server: Any, new_p
     phone.goto(desktop.url)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the dashboard scrolls sideways on a 375 px phone ({width} px wide)"
+    # Every word in the charts is at least 11 px as drawn on the phone (font size times the scale).
+    sizes = phone.evaluate(
+        "[...document.querySelectorAll('figure svg text')].map(t => "
+        "parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"
+    )
+    assert sizes and min(sizes) >= 11, f"chart text down to {min(sizes):.1f} px on a 375 px phone"
     shoot(phone, "demo-02-dashboard-phone")
 
     therapist = new_page()
