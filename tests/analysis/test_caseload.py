@@ -26,14 +26,14 @@ def _diary(days: int, pain: int = 5) -> tuple[CheckIn, ...]:
 def test_a_red_flag_puts_the_client_first() -> None:
     flagged = CheckIn(time=NOW - timedelta(hours=3), pain=5, red_flags=("chest_pain_breathless",))
     a = attention(analyze_client(_client((), (*_diary(10), flagged))), followups_due=0)
-    assert a.tier == "safety" and a.flags[0] == FLAG_WORDS["safety_pause"]
+    assert a.tier == "safety" and a.words[0] == FLAG_WORDS["safety_pause"]
 
 
 def test_a_flare_after_the_last_session() -> None:
     last = Session(start=NOW - timedelta(days=2), pressure=3, minutes=45, pain_before=5, pain_after=5,
                    adverse=("flare",))  # fmt: skip
     a = attention(analyze_client(_client((last,), _diary(14))), followups_due=0)
-    assert a.tier == "harm" and FLAG_WORDS["flare_after_last"] in a.flags
+    assert a.tier == "harm" and FLAG_WORDS["flare_after_last"] in a.words
     assert a.last_session == last.start
 
 
@@ -43,15 +43,15 @@ def test_more_pain_after_the_last_session_and_a_missing_rating() -> None:
     worse = CheckIn(time=start + timedelta(hours=30), pain=8)
     a = attention(analyze_client(_client((last,), (*_diary(14, pain=4), worse))), followups_due=1)
     assert a.tier == "harm"
-    assert a.flags[0] == FLAG_WORDS["more_pain_after_last"]
-    assert "1 follow-up due" in a.flags and FLAG_WORDS["rating_missing"] in a.flags
+    assert a.words[0] == FLAG_WORDS["more_pain_after_last"]
+    assert "1 follow-up due" in a.words and FLAG_WORDS["rating_missing"] in a.words
 
 
 def test_follow_ups_due_alone_and_gathering_data() -> None:
     last = Session(start=NOW - timedelta(days=1), pressure=2, minutes=45, pain_before=5, pain_after=4)
     a = attention(analyze_client(_client((last,), _diary(3))), followups_due=2)
-    assert a.tier == "missing" and a.flags[0] == "2 follow-ups due"
-    assert FLAG_WORDS["gathering_data"] in a.flags
+    assert a.tier == "missing" and a.words[0] == "2 follow-ups due"
+    assert FLAG_WORDS["gathering_data"] in a.words
     empty = attention(analyze_client(ClientFile(ClientProfile(id="new"))), followups_due=0)
     assert empty.tier == "gathering" and empty.last_session is None
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.web.conftest import World, make_client
 
+from touchdose.analysis.caseload import FLAG_WORDS, TIER_HEADINGS
 from touchdose.records import AREAS
 from touchdose.web import convert, selectors, services
 from touchdose.web.audit import Action
@@ -379,8 +380,9 @@ def test_the_therapist_list_flags_a_flare_and_missing_follow_ups(world: World) -
         adverse=["flare"],
     )  # fmt: skip
     page = text(world.http("therapist_linked").get(reverse("therapist_home")))
-    assert "Flare after last session" in page
-    assert re.search(r"\d follow-ups? missing", page)  # the older sessions' follow-ups
+    assert FLAG_WORDS["flare_after_last"] in page
+    assert re.search(r"\d follow-ups? due", page)  # the older sessions' follow-ups
+    assert TIER_HEADINGS["harm"] in page  # the flare puts the client under "more pain or a flare"
     assert "Still gathering data" in page
     assert reverse("dashboard", args=[world.client_a.pk]) in page
 

@@ -22,7 +22,7 @@ Examples
 >>> from touchdose.analysis.engine import analyze_client
 >>> from touchdose.records import ClientFile, ClientProfile
 >>> a = attention(analyze_client(ClientFile(ClientProfile(id="c-1"))), followups_due=0)
->>> a.tier, a.flags
+>>> a.tier, a.words
 ('gathering', ('No verdict yet: more data needed',))
 """
 
@@ -35,10 +35,19 @@ from typing import Any
 from touchdose.analysis.engine import ClientAnalysis
 from touchdose.text import count
 
-__all__ = ["FLAG_WORDS", "TIERS", "Attention", "attention"]
+__all__ = ["FLAG_WORDS", "TIERS", "TIER_HEADINGS", "Attention", "Flag", "attention"]
 
 #: Tiers of attention, most urgent first (the module's docstring says what puts a client in each).
 TIERS: tuple[str, ...] = ("safety", "harm", "caution", "missing", "gathering", "fine")
+#: The heading of each tier in the caseload.
+TIER_HEADINGS: dict[str, str] = {
+    "safety": "Safety first: no massage for now",
+    "harm": "More pain or a flare",
+    "caution": "Go gentler or stop",
+    "missing": "Follow-ups or ratings missing",
+    "gathering": "Still gathering data",
+    "fine": "Going to plan",
+}
 
 #: The words of each flag, as the therapist reads them in the caseload (one home for them).
 FLAG_WORDS: dict[str, str] = {
@@ -54,6 +63,14 @@ FLAG_WORDS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Flag:
+    """One thing that needs attention: its tier (how urgent) and its words."""
+
+    tier: str
+    words: str
+
+
+@dataclass(frozen=True)
 class Attention:
     """How soon a client needs the therapist, and why.
 
@@ -61,15 +78,20 @@ class Attention:
     ----------
     tier : str
         One of :data:`TIERS`.
-    flags : tuple of str
-        What needs attention, in words, most urgent first (empty when nothing does).
+    flags : tuple of Flag
+        What needs attention, most urgent first (empty when nothing does).
     last_session : datetime or None
         Start of the client's last session (orders clients within a tier).
     """
 
     tier: str
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     last_session: datetime | None
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The flags' words, most urgent first."""
+        return tuple(f.words for f in self.flags)
 
     @property
     def rank(self) -> int:
@@ -84,7 +106,7 @@ class Attention:
     def to_dict(self) -> dict[str, Any]:
         return {
             "tier": self.tier,
-            "flags": list(self.flags),
+            "flags": [{"tier": f.tier, "words": f.words} for f in self.flags],
             "last_session": None if self.last_session is None else self.last_session.isoformat(),
         }
 
@@ -129,4 +151,5 @@ def attention(analysis: ClientAnalysis, *, followups_due: int) -> Attention:
         found.append(("gathering", FLAG_WORDS["gathering_data"]))
     tier = min((t for t, _ in found), key=TIERS.index, default="fine")
     ordered = sorted(found, key=lambda item: TIERS.index(item[0]))
-    return Attention(tier, tuple(words for _, words in ordered), last.start if last is not None else None)
+    flags = tuple(Flag(t, words) for t, words in ordered)
+    return Attention(tier, flags, last.start if last is not None else None)

@@ -7,6 +7,7 @@ stored in an event: only who, when, which client, what kind of action and which 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -75,6 +76,15 @@ def record(
         action=action.value,
         object_type=object_type,
         object_ref=object_ref,
+    )
+
+
+def record_many(*, actor: Any, client_refs: Iterable[int], action: Action) -> None:
+    """Write the same event for many clients in one query (a caseload listing every client)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    name = user.get_username() if user else ""
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(actor=user, actor_name=name, client_ref=ref, action=action.value) for ref in client_refs]
     )
 
 

@@ -6,6 +6,7 @@ The functions that return health data take the ``actor`` (the signed-in user) fo
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,8 +16,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from touchdose.analysis.caseload import Attention, attention
 from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
+from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.io import client_file_to_dict
 from touchdose.records import ClientFile, ClientProfile
 from touchdose.reports.charts import Chart, web_charts
@@ -99,12 +102,28 @@ _WINDOWS = (("24 h", FOLLOWUP_24H_HOURS), ("48 h", FOLLOWUP_48H_HOURS))
 
 def followups_due(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
     """Follow-ups whose window has opened, that no check-in answers yet, newest session first."""
+    return followups_due_many(clients=[client], now=now)[client.pk]
+
+
+def followups_due_many(
+    *, clients: Iterable[Client], now: datetime | None = None
+) -> dict[int, list[FollowUp]]:
+    """:func:`followups_due` for many clients at once (two queries in all), by client id."""
     now = now or timezone.now()
     since = now - timedelta(days=FOLLOWUP_ASK_DAYS)
-    sessions = list(client.sessions.filter(start__gte=since, start__lte=now).order_by("-start"))
-    if not sessions:
-        return []
-    times = list(client.checkins.filter(time__gte=since).values_list("time", flat=True))
+    ids = [c.pk for c in clients]
+    sessions: dict[int, list[MassageSession]] = {pk: [] for pk in ids}
+    times: dict[int, list[datetime]] = {pk: [] for pk in ids}
+    recent = MassageSession.objects.filter(client_id__in=ids, start__gte=since, start__lte=now)
+    for session in recent.order_by("-start", "-pk"):
+        sessions[session.client_id].append(session)
+    answered = CheckInRow.objects.filter(client_id__in=[pk for pk in ids if sessions[pk]], time__gte=since)
+    for client_id, time in answered.values_list("client_id", "time"):
+        times[client_id].append(time)
+    return {pk: _due(sessions[pk], times[pk], now) for pk in ids}
+
+
+def _due(sessions: list[MassageSession], times: list[datetime], now: datetime) -> list[FollowUp]:
     due = []
     for session in sessions:
         for label, (low, high) in _WINDOWS:
@@ -135,8 +154,7 @@ def client_analyses(
     """:func:`client_analysis` for many clients at once, by client id: one query for their
     versions, one cache round trip, and the records of only those not cached (a caseload)."""
     ids = [c.pk for c in clients]
-    for client_id in ids:
-        audit.record(actor=actor, client_ref=client_id, action=action)
+    audit.record_many(actor=actor, client_refs=ids, action=action)
     return _results_of(ids)
 
 
@@ -195,38 +213,44 @@ def client_charts(*, client: Client, found: ClientResults) -> tuple[Chart, ...]:
 
 
 @dataclass(frozen=True)
-class ClientRow:
-    """One line of a therapist's client list: who, and what needs attention."""
+class CaseloadRow:
+    """One client of a therapist's caseload: the cached results, how soon they need attention, and
+    the follow-ups they still owe."""
 
     client: Client
-    last_session: datetime | None
-    flare_after_last: bool
-    followups_missing: int
-    verdict: str | None
+    results: ClientResults
+    attention: Attention
+    followups: tuple[FollowUp, ...]
 
 
-def therapist_client_rows(
-    *, actor: Any, therapist: Therapist, now: datetime | None = None
-) -> list[ClientRow]:
+@dataclass(frozen=True)
+class Caseload:
+    """Every client who shares with a therapist, most urgent first, and a count by verdict."""
+
+    rows: tuple[CaseloadRow, ...]
+    by_verdict: dict[str, int]
+
+
+def caseload(*, actor: Any, therapist: Therapist, now: datetime | None = None) -> Caseload:
+    """The therapist's home: each shared client from the results cache (the engine runs only for a
+    client whose records changed), ordered by :func:`touchdose.analysis.caseload.attention`.
+
+    A fixed number of queries whatever the number of clients (cache warm): the shares, the
+    clients' record versions, the recent sessions and check-ins, one audit insert.
+    """
     shares = Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related("client__user")
     clients = [share.client for share in shares]
     found = client_analyses(actor=actor, clients=clients)
-    return [_client_row(client, found[client.pk], now or timezone.now()) for client in clients]
-
-
-def _client_row(client: Client, found: ClientResults, now: datetime) -> ClientRow:
-    last = client.sessions.order_by("-start").first()
-    flare = False
-    if last is not None:
-        flare = (
-            "flare" in last.adverse
-            or client.checkins.filter(
-                time__gte=last.start, time__lt=last.start + timedelta(hours=FOLLOWUP_48H_HOURS[1]), flare=True
-            ).exists()
-        )
-    verdict = found.analysis.verdict
-    missing = len(followups_due(client=client, now=now))
-    return ClientRow(client, last.start if last else None, flare, missing, verdict.state if verdict else None)
+    due = followups_due_many(clients=clients, now=now)
+    rows = [
+        CaseloadRow(c, found[c.pk], attention(found[c.pk].analysis, followups_due=len(due[c.pk])),
+                    tuple(due[c.pk]))
+        for c in clients
+        if c.pk in found
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (*r.attention.sort_key(), r.client.user.get_username()))
+    states = Counter(r.results.analysis.verdict.state for r in rows if r.results.analysis.verdict is not None)
+    return Caseload(tuple(rows), {s: states[s] for s in VERDICT_STATES if states[s]})
 
 
 # --- Many clients at once (issue 15) -----------------------------------------------------------
