@@ -12,7 +12,7 @@ simulator):
   comparison of four outcomes, titration, verdict, plan) and of the comparison part alone;
 * 10 000 client-years in batch: ``compare_all_batch`` (all four outcomes, posteriors vectorised
   over clients) and, on the first 1 000, ``analyze_client`` one by one;
-* the same n-of-1 model fitted by MCMC (emcee, ``benchmarks/mcmc_reference.py``) on a few
+* the same n-of-1 model fitted by MCMC (emcee, ``tests/analysis/mcmc_reference.py``, a test helper) on a few
   client-years: time per fit, speed-up, and the difference in P(benefit) / P(harm).
 
 Goals (issue 4): <= 20 ms per client-year, >= 1000x faster than MCMC, P(benefit) within 0.01.
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analysis"))
 
 from mcmc_reference import fit, synthetic_client
 

@@ -5,11 +5,7 @@ The MCMC check of the posterior is in test_comparison_mcmc.py.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -36,18 +32,8 @@ from touchdose.analysis.diary import daily_values
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
+from . import mcmc_reference as REF
 
-def _load_reference() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "mcmc_reference.py"
-    spec = importlib.util.spec_from_file_location("mcmc_reference", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mcmc_reference"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _load_reference()
 FLAT = Prior(intercept_precision=0.0, trend_precision=0.0, effect_precision=0.0, a0=1e-9, b0=0.0)
 
 # nof1ins README example (docs/references.md section 3.2): 28 days, ABAB 7-day blocks, two missing.

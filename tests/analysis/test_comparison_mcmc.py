@@ -1,6 +1,6 @@
 """The exact grid posterior against an MCMC fit (emcee) of the same model and prior.
 
-The MCMC side (benchmarks/mcmc_reference.py) writes the AR(1) likelihood out directly and samples
+The MCMC side (tests/analysis/mcmc_reference.py) writes the AR(1) likelihood out directly and samples
 (beta, log sigma^2, rho) without conjugacy or a grid, so agreement checks the transform, the
 marginal likelihood weights, the grid and the mixture summaries together. Issue 4 asks for
 P(benefit) within 0.02; with about 6 000 effective draws the Monte Carlo SE is <= 0.006.
@@ -8,27 +8,11 @@ P(benefit) within 0.02; with about 6 000 effective draws the Monte Carlo SE is <
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
 from touchdose.analysis.comparison import DEFAULT_PRIOR, DIARY_OUTCOMES, Comparison, compare, design
 
-
-def _load_reference() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "mcmc_reference.py"
-    spec = importlib.util.spec_from_file_location("mcmc_reference", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mcmc_reference"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _load_reference()
+from . import mcmc_reference as REF
 
 # (outcome, seed, true effect on pain), chosen so that the probabilities checked are far from 0
 # and 1: a possible benefit (P ~ 0.42), a likely harm (P ~ 0.75), and sleep hours (higher is

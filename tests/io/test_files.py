@@ -12,12 +12,15 @@ from hypothesis import strategies as st
 from touchdose.io import (
     MAX_LISTED_PROBLEMS,
     FileRejected,
+    atomic_path,
     client_file_from_dict,
     client_file_to_dict,
     csvfile,
+    export_text,
     jsonfile,
     load_client_file,
     read_client_file,
+    write_atomically,
     write_csv,
     write_json,
 )
@@ -149,6 +152,36 @@ def test_writers_write_whole_files(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "a.json").read_text())["client"]["id"] == "c-001"
     assert read_client_file(tmp_path / "a.csv", profile=cf.client) == cf
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "a.json"]  # no temp files left
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "client.json"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half a fi", encoding="utf-8")
+        raise RuntimeError("the disk filled up")
+    with pytest.raises(TypeError):  # data that is neither bytes nor text fails while writing
+        write_atomically(target, 12)  # type: ignore[arg-type]
+    assert [p.name for p in tmp_path.iterdir()] == ["client.json"]
+    assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_a_failed_rename_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "inside").write_text("x", encoding="utf-8")  # a file cannot replace a non-empty folder
+    with pytest.raises(OSError):
+        write_atomically(target, b"data")
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_one_export_for_every_format() -> None:
+    cf = read_client_file(EXAMPLES / "fibromyalgia-client.json")
+    assert jsonfile.loads(export_text(cf, "json"))[0] == cf
+    assert csvfile.dumps(cf) == export_text(cf, "csv")
+    assert json.loads(export_text(cf, "fhir"))["resourceType"] == "Bundle"
+    with pytest.raises(ValueError, match="allowed: csv, json, fhir"):
+        export_text(cf, "xml")
 
 
 # --- issue 17: contraindications and red flags in the files ----------------------------------------

@@ -122,10 +122,7 @@ def _plot(path: Path, s: EvidenceSummary) -> None:
         xlabel="Pain change, points (0-10)" if in_points else "SMD",
         mid=s.mid_points if in_points else None,
     )
-    if path.suffix.lower() == ".svg":
-        path.write_text(chart.svg, encoding="utf-8")
-    else:
-        path.write_bytes(chart.png())
+    chart.save(path)
 
 
 @app.command()

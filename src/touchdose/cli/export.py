@@ -1,26 +1,24 @@
 """``touchdose export``: a client's data as a docs/formats.md JSON or CSV file, or as a FHIR R4 Bundle.
 
 The client comes from a file (JSON or CSV) or, with ``--client ID``, from the web app's database.
-Also holds what ``touchdose report`` shares with it: reading the client and writing the output
-atomically (a crash never leaves half a file, and a rejected input writes nothing).
+The export itself is :func:`touchdose.io.export_text` (the web app's download uses it too), written
+with :func:`touchdose.io.write_atomically`. Also holds what ``touchdose report`` shares with it:
+reading the client (a rejected input writes nothing).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from touchdose.cli._app import ExitStatus, app
-from touchdose.io import FileRejected, csvfile, jsonfile, load_client_file
-from touchdose.io.fhir import FhirInvalid, client_file_to_fhir_json
+from touchdose.io import EXPORT_FORMATS, FileRejected, export_text, load_client_file, write_atomically
+from touchdose.io.fhir import FhirInvalid
 from touchdose.records import ClientFile
-
-EXPORT_FORMATS = ("csv", "json", "fhir")
 
 
 def fail(message: str, status: ExitStatus = ExitStatus.BAD_INPUT) -> typer.Exit:
@@ -74,30 +72,6 @@ def load_client(
         raise fail(f"{file}: cannot read the file ({e.strerror or e})") from None
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it (the file is whole or absent)."""
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def export_bytes(cf: ClientFile, fmt: str) -> bytes:
-    """The export of ``cf`` in ``fmt`` (csv, json or fhir) as UTF-8 bytes (also used by the web app)."""
-    if fmt == "json":
-        return jsonfile.dumps(cf).encode("utf-8")
-    if fmt == "csv":
-        return csvfile.dumps(cf).encode("utf-8")
-    if fmt == "fhir":
-        return client_file_to_fhir_json(cf).encode("utf-8")
-    raise ValueError(f"format = {fmt!r} is not allowed (allowed: {', '.join(EXPORT_FORMATS)})")
-
-
 def _format_for(fmt: str | None, out: Path) -> str:
     chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in EXPORT_FORMATS:
@@ -133,7 +107,7 @@ def export(
     for note in notes:
         Console(stderr=True).print(f"Note: {note}", markup=False, highlight=False)
     try:
-        data = export_bytes(cf, chosen)
+        data = export_text(cf, chosen).encode("utf-8")
     except FhirInvalid as e:  # a bug, not the user's input: say so plainly
         raise fail(f"the FHIR export did not validate, nothing written: {e}", ExitStatus.ERROR) from None
     if str(out) == "-":

@@ -32,10 +32,6 @@ def _read_table(path: Path, *, log: bool, measure: str) -> MetaTable:
     return parse_meta_table(header, rows, log=log, measure=measure)
 
 
-def _exp(x: float, log_scale: bool) -> float:
-    return math.exp(x) if log_scale else x
-
-
 def _json(table: MetaTable, r: MetaResult) -> dict[str, Any]:
     d = r.to_dict()
     d["scale"] = "log" if table.log_scale else "identity"
@@ -96,10 +92,7 @@ def _plot(path: Path, table: MetaTable, r: MetaResult) -> None:
         title=f"Forest plot ({r.method}, k = {r.k})",
         xlabel="Ratio" if table.log_scale else "Effect",
     )
-    if path.suffix.lower() == ".svg":
-        path.write_text(chart.svg, encoding="utf-8")
-    else:
-        path.write_bytes(chart.png())
+    chart.save(path)
 
 
 @app.command()

@@ -11,7 +11,8 @@ from rich.console import Console
 
 from touchdose.analysis.engine import analyze_client
 from touchdose.cli._app import ExitStatus, app
-from touchdose.cli.export import fail, load_client, write_atomically
+from touchdose.cli.export import fail, load_client
+from touchdose.io import write_atomically
 from touchdose.records import ClientFile
 from touchdose.reports.clinician import build_report
 from touchdose.reports.clinician_html import render_html

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from touchdose.cli._app import ExitStatus, app
-from touchdose.io import write_json
+from touchdose.io import write_atomically, write_json
 from touchdose.painmodel.population import KINDS, Kind, check_mix
 from touchdose.painmodel.simulate import DEFAULT_DAYS, FixedPolicy, fixed, simulate_clients
 from touchdose.records import is_timezone
@@ -114,7 +114,7 @@ def simulate(
     for i, cf in enumerate(result.clients, start=1):
         write_json(cf, out / f"client-{i:0{width}d}.json")
     truth = json.dumps(result.truth_dict(), indent=2, ensure_ascii=False) + "\n"
-    (out / TRUTH_FILE).write_text(truth, encoding="utf-8")
+    write_atomically(out / TRUTH_FILE, truth)
     err.print(f"Wrote {clients} client files and {TRUTH_FILE} to {out}")
 
 

@@ -33,6 +33,7 @@ from touchdose.analysis.pooled import Z95, PooledEffects, pool_clients
 from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.cohort.dataset import Loaded, Partition, SourceError, partitions, read_partition, write_dataset
 from touchdose.evidence.meta import FewStudiesWarning
+from touchdose.io import atomic_path
 from touchdose.records import ClientFile
 
 #: One row per client in the results file.
@@ -247,12 +248,8 @@ def run_cohort(
 
 def _write_atomically(table: pa.Table, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
+    with atomic_path(out) as tmp:
         pq.write_table(table, tmp)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _summary(results: pa.Table, out: Path, options: CohortOptions, workers: int, parts: int,

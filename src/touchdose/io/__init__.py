@@ -2,6 +2,9 @@
 
 ``read_client_file`` picks the format by extension. A bad file is rejected whole
 with :class:`FileRejected`, which lists every bad row; nothing is half-read.
+:func:`export_text` is the one export of a client's data (JSON, CSV or FHIR), used by
+``touchdose export`` and the web app's download; :func:`write_atomically` is the one way
+anything is written to a file: whole or not at all, never a temporary file left behind.
 
 Examples
 --------
@@ -13,6 +16,10 @@ True
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,17 +36,21 @@ from touchdose.records import ZONE_RULE, ClientFile, ClientProfile, is_timezone
 from touchdose.text import count
 
 __all__ = [
+    "EXPORT_FORMATS",
     "MAX_LISTED_PROBLEMS",
     "FileRejected",
     "LoadedFile",
     "RowProblem",
+    "atomic_path",
     "client_file_from_dict",
     "client_file_to_dict",
+    "export_text",
     "load_client_file",
     "load_text",
     "profile_from_dict",
     "profile_to_dict",
     "read_client_file",
+    "write_atomically",
     "write_csv",
     "write_json",
 ]
@@ -150,18 +161,78 @@ def read_client_file(
     return load_client_file(path, timezone=timezone, profile=profile).client_file
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    # Write beside the target and rename, so a crash never leaves half a file.
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+#: What a client's data can be exported as: the two client-file formats and a FHIR R4 Bundle.
+EXPORT_FORMATS = ("csv", "json", "fhir")
+
+
+def export_text(cf: ClientFile, fmt: str) -> str:
+    """A client's data as ``fmt``: the docs/formats.md JSON or CSV file, or a FHIR R4 Bundle (JSON).
+
+    JSON and CSV re-import unchanged; CSV holds the sessions and check-ins, not the profile. The
+    FHIR Bundle is validated before it is returned (:class:`touchdose.io.fhir.FhirInvalid` if not).
+
+    Examples
+    --------
+    >>> from touchdose.records import ClientFile, ClientProfile
+    >>> export_text(ClientFile(client=ClientProfile(id="c-1")), "csv").splitlines()[0][:12]
+    'record,time,'
+    >>> export_text(ClientFile(client=ClientProfile(id="c-1")), "pdf")
+    Traceback (most recent call last):
+    ...
+    ValueError: format = 'pdf' is not allowed (allowed: csv, json, fhir)
+    """
+    if fmt == "json":
+        return jsonfile.dumps(cf)
+    if fmt == "csv":
+        return csvfile.dumps(cf)
+    if fmt == "fhir":
+        from touchdose.io.fhir import client_file_to_fhir_json  # fhir.resources loads only when asked
+
+        return client_file_to_fhir_json(cf)
+    raise ValueError(f"format = {fmt!r} is not allowed (allowed: {', '.join(EXPORT_FORMATS)})")
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A fresh temporary file beside ``path`` to write to; it replaces ``path`` when the block ends.
+
+    Whatever goes wrong inside the block (or in the rename), the temporary file is removed and
+    ``path`` is left as it was: a reader sees the old file or the whole new one, never half a file.
+    For writers that want a path (``pyarrow.parquet.write_table``); :func:`write_atomically` for
+    bytes or text.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_path(folder / "a.txt") as tmp:
+    ...     _ = tmp.write_text("whole")
+    >>> sorted(p.name for p in folder.iterdir()), (folder / "a.txt").read_text()
+    (['a.txt'], 'whole')
+    """
+    target = Path(path)
+    fd, name = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)  # gone after the rename; removed here after a failure
+
+
+def write_atomically(path: str | Path, data: bytes | str) -> None:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` whole or not at all (see :func:`atomic_path`)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(payload)
 
 
 def write_json(cf: ClientFile, path: str | Path) -> None:
     """Write the docs/formats.md JSON client file."""
-    _write_atomically(Path(path), jsonfile.dumps(cf))
+    write_atomically(path, jsonfile.dumps(cf))
 
 
 def write_csv(cf: ClientFile, path: str | Path) -> None:
     """Write the docs/formats.md CSV client file (sessions and check-ins; the profile is not part of it)."""
-    _write_atomically(Path(path), csvfile.dumps(cf))
+    write_atomically(path, csvfile.dumps(cf))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -20,6 +21,8 @@ import matplotlib
 matplotlib.use("Agg")  # before any canvas is made: the web server and PDFs have no display
 
 from matplotlib.figure import Figure
+
+from touchdose.io import write_atomically
 
 # Okabe & Ito (2008) "Color Universal Design": the eight-colour palette that stays distinct
 # for the common colour-vision deficiencies. Named by role so every chart uses them the same way.
@@ -130,6 +133,11 @@ class Chart:
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         return buf.getvalue()
+
+    def save(self, path: str | Path) -> None:
+        """Write the chart to ``path``: SVG for a ``.svg`` name, PNG otherwise, whole or not at all."""
+        path = Path(path)
+        write_atomically(path, self.svg if path.suffix.lower() == ".svg" else self.png())
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready: title, alt and the SVG text."""

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from touchdose.io import FileRejected, RowProblem, csvfile, jsonfile, load_text
+from touchdose.io import FileRejected, RowProblem, export_text, load_text
 from touchdose.records import RecordError
 from touchdose.reports.clinician_html import render_html
 from touchdose.reports.clinician_pdf import render_pdf
@@ -202,15 +202,7 @@ def download(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
     if fmt not in DOWNLOADS:
         raise Http404
     client = access.require_client_rw(request.user, client_id)
-    cf = selectors.client_file_download(actor=request.user, client=client)
-    if fmt == "csv":
-        body = csvfile.dumps(cf)
-    elif fmt == "json":
-        body = jsonfile.dumps(cf)
-    else:
-        from touchdose.io.fhir import client_file_to_fhir_json
-
-        body = client_file_to_fhir_json(cf)
+    body = export_text(selectors.client_file_download(actor=request.user, client=client), fmt)
     content_type, suffix = DOWNLOADS[fmt]
     return _attachment(body, content_type, f"touchdose-{client.pk}.{suffix}")
 

@@ -6,10 +6,11 @@ observed one, ``rho**gap``), no Prais-Winsten transform, no conjugacy, no grid; 
 affine-invariant ensemble sampler draws (beta, log sigma^2, rho). The tests and
 ``benchmarks/engine.py`` compare its P(benefit) with the exact grid posterior.
 
-emcee is a dev-only dependency (``pip install .[test]``); this file is not part of the package.
-Also holds ``synthetic_client``, the simple simulated diary used by the tests and benchmarks.
+emcee is a dev-only dependency (``pip install .[test]``), so this is a test helper, not part of the
+package: the tests import it (``from . import mcmc_reference``), ``benchmarks/engine.py`` puts its
+folder on the path. Also holds ``synthetic_client``, the simple simulated diary of both.
 
-Run ``python benchmarks/mcmc_reference.py`` for a side-by-side on three simulated clients.
+Run ``python tests/analysis/mcmc_reference.py`` for a side-by-side on three simulated clients.
 """
 
 from __future__ import annotations
