@@ -15,6 +15,7 @@ from rich.table import Table
 
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import PRESSURE_NAMES
+from touchdose.reports.clinician import instrument_rows
 from touchdose.text import percent, words
 
 
@@ -83,38 +84,11 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
         out.print(f"  because {why}")
 
 
-def _yes_no(value: Any) -> str:
-    return "not decided (answers missing)" if value is None else ("yes" if value else "no")
-
-
 def _instruments(ins: dict[str, Any], out: Console) -> None:
     table = Table(title="Questionnaires", show_header=False)
-    acr = ins.get("acr2016")
-    if acr:
-        band = f" ({words(acr['severity_band'], capital=False)})" if acr.get("severity_band") else ""
-        table.add_row(
-            "ACR 2016",
-            f"pain areas (WPI) {acr['wpi']}/19, symptoms (SSS) {_or_dash(acr['sss'])}/12, "
-            f"severity {_or_dash(acr['severity'])}/31{band}; generalized pain {_yes_no(acr['generalized'])}; "
-            f"meets the ACR 2016 criteria pattern: {_yes_no(acr['meets_criteria'])}",
-        )
-    fiqr = ins.get("fiqr")
-    if fiqr:
-        if fiqr.get("total") is None:
-            table.add_row("FIQR", f"not scored: {fiqr.get('reason') or 'answers missing'}")
-        else:
-            band = f" ({fiqr['severity_band']})" if fiqr.get("severity_band") else ""
-            table.add_row(
-                "FIQR",
-                f"total {fiqr['total']}/100{band}; function {fiqr['function']}, overall {fiqr['overall']}, "
-                f"symptoms {fiqr['symptoms']}",
-            )
-    table.add_row("Touch sensitivity", str(ins.get("sensitivity", "-")))
+    for label, text in instrument_rows(ins):  # the clinician report's wording
+        table.add_row(label, text)
     out.print(table)
-
-
-def _or_dash(value: Any) -> str:
-    return "-" if value is None else str(value)
 
 
 def _data(d: dict[str, Any], out: Console) -> None:

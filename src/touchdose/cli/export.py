@@ -51,6 +51,15 @@ def client_from_database(client_id: str) -> ClientFile:
         ) from None
 
 
+#: Where the client comes from, the same for ``touchdose export`` and ``touchdose report``.
+FILE_ARGUMENT = typer.Argument(None, help="Client file (.json or .csv).", show_default=False)
+CLIENT_OPTION = typer.Option(
+    None, "--client", help="A client of the web app's database (e.g. c-12) instead of FILE."
+)
+TIMEZONE_OPTION = typer.Option(None, help="Time zone for input times written without a UTC offset.")
+CLIENT_JSON_OPTION = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON).")
+
+
 def load_client(
     file: Path | None, client_id: str | None, timezone: str | None, client_json: Path | None
 ) -> tuple[ClientFile, list[str]]:
@@ -89,18 +98,16 @@ EXPORT_HELP = (
 
 @app.command(help=EXPORT_HELP)
 def export(
-    file: Path | None = typer.Argument(None, help="Client file (.json or .csv).", show_default=False),
-    client_id: str | None = typer.Option(
-        None, "--client", help="A client of the web app's database (e.g. c-12) instead of FILE."
-    ),
+    file: Path | None = FILE_ARGUMENT,
+    client_id: str | None = CLIENT_OPTION,
     fmt: str | None = typer.Option(
         None, "--format", help="csv, json or fhir (default: from the --out suffix, .csv or .json)."
     ),
     out: Path = typer.Option(
         ..., "--out", help="Where to write; '-' for standard output.", show_default=False
     ),
-    timezone: str | None = typer.Option(None, help="Time zone for input times written without a UTC offset."),
-    client_json: Path | None = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON)."),
+    timezone: str | None = TIMEZONE_OPTION,
+    client_json: Path | None = CLIENT_JSON_OPTION,
 ) -> None:
     chosen = _format_for(fmt, out)
     cf, notes = load_client(file, client_id, timezone, client_json)

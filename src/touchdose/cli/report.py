@@ -11,7 +11,14 @@ from rich.console import Console
 
 from touchdose.analysis.engine import analyze_client
 from touchdose.cli._app import ExitStatus, app
-from touchdose.cli.export import fail, load_client
+from touchdose.cli.export import (
+    CLIENT_JSON_OPTION,
+    CLIENT_OPTION,
+    FILE_ARGUMENT,
+    TIMEZONE_OPTION,
+    fail,
+    load_client,
+)
 from touchdose.io import write_atomically
 from touchdose.records import ClientFile
 from touchdose.reports.clinician import build_report
@@ -43,13 +50,11 @@ REPORT_HELP = (
 
 @app.command(help=REPORT_HELP)
 def report(
-    file: Path | None = typer.Argument(None, help="Client file (.json or .csv).", show_default=False),
-    client_id: str | None = typer.Option(
-        None, "--client", help="A client of the web app's database (e.g. c-12) instead of FILE."
-    ),
+    file: Path | None = FILE_ARGUMENT,
+    client_id: str | None = CLIENT_OPTION,
     out: Path = typer.Option(..., "--out", help="report.pdf or report.html.", show_default=False),
-    timezone: str | None = typer.Option(None, help="Time zone for input times written without a UTC offset."),
-    client_json: Path | None = typer.Option(None, "--client-json", help="Profile for a CSV FILE (JSON)."),
+    timezone: str | None = TIMEZONE_OPTION,
+    client_json: Path | None = CLIENT_JSON_OPTION,
 ) -> None:
     fmt = REPORT_FORMATS.get(out.suffix.lower())
     if fmt is None:

@@ -18,11 +18,12 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from touchdose.evidence.library import load_library
 from touchdose.records import CONDITIONS, TECHNIQUES
+from touchdose.types import Result
 
 #: ``basis`` values: the dose is the trial's (``trial``), the trial's with one element
 #: unverified and filled in from another trial (``trial_partial``), or no trial exists (``fallback``).
@@ -30,7 +31,7 @@ DOSE_BASES: tuple[str, ...] = ("trial", "trial_partial", "fallback")
 
 
 @dataclass(frozen=True)
-class Dose:
+class Dose(Result):
     """A starting dose of massage for one condition.
 
     Attributes
@@ -77,10 +78,6 @@ class Dose:
             if not isinstance(value, int) or not low <= value <= high:
                 allowed = f"a whole number {low}-{high}"
                 raise ValueError(f"dose: {name} = {value!r} is not allowed (allowed: {allowed})")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the dose as a JSON-ready dict."""
-        return asdict(self)
 
 
 # Fallback for conditions without a massage trial that reports a usable dose: the shortest

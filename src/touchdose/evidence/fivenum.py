@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from scipy import stats
+
+from touchdose.types import Result
 
 #: Methods: "luo_wan_shi" (Luo 2016 mean, Wan 2014 / Shi 2020 SD; metafor's default) or "wan2014".
 SUMMARY_METHODS: tuple[str, ...] = ("luo_wan_shi", "wan2014")
@@ -32,7 +33,7 @@ class SkewedSummaryWarning(UserWarning):
 
 
 @dataclass(frozen=True)
-class SummaryConversion:
+class SummaryConversion(Result):
     """Estimated mean and SD (``None`` when the skewness test refused), with the test itself."""
 
     mean: float | None
@@ -41,10 +42,6 @@ class SummaryConversion:
     skew_statistic: float
     skew_critical: float
     skewed: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
 
 
 def _xi(n: float) -> float:

@@ -28,12 +28,13 @@ import functools
 import io
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from touchdose.evidence.effects import Z_975
 from touchdose.records import CONDITIONS, TECHNIQUES
+from touchdose.types import Result, as_dict
 
 #: Outcome domains an effect row may have.
 OUTCOMES: tuple[str, ...] = (
@@ -70,7 +71,7 @@ class LibraryError(ValueError):
 
 
 @dataclass(frozen=True)
-class Study:
+class Study(Result):
     """One study: citation, identifiers, design, population and the massage dose it used."""
 
     id: str
@@ -90,10 +91,6 @@ class Study:
     dose_status: str
     source: str
     certainty: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -161,13 +158,11 @@ class Effect:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict, with the normalised effect when there is one."""
-        d = asdict(self)
-        d["normalised"] = asdict(self.normalised()) if self.estimate is not None else None
-        return d
+        return as_dict(self, normalised=self.normalised() if self.estimate is not None else None)
 
 
 @dataclass(frozen=True)
-class Guideline:
+class Guideline(Result):
     """A guideline's position on massage for fibromyalgia, with what was verified."""
 
     guideline: str
@@ -178,10 +173,6 @@ class Guideline:
     status: str
     note: str
     source: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -210,11 +201,7 @@ class Library:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "studies": [s.to_dict() for s in self.studies],
-            "effects": [e.to_dict() for e in self.effects],
-            "guidelines": [g.to_dict() for g in self.guidelines],
-        }
+        return as_dict(self)
 
 
 class _Row:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from touchdose.evidence.doses import Dose, starting_dose
@@ -29,6 +29,7 @@ from touchdose.evidence.meta import FewStudiesWarning, MetaResult, meta_analysis
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CONDITIONS
 from touchdose.text import words
+from touchdose.types import as_dict
 
 #: SD of pain on a 0-10 scale used to turn a standardized mean difference into points
 #: (points = SMD x SD). Furlan AD et al., Cochrane CD001929.pub3 (2015), Summary of findings 2:
@@ -108,10 +109,7 @@ class EvidenceRow:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        d = asdict(self)
-        d["ci95"] = list(self.ci95) if self.ci95 else None
-        d["points_ci95"] = list(self.points_ci95) if self.points_ci95 else None
-        return d
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -130,17 +128,7 @@ class PooledEffect:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "condition": self.condition,
-            "outcome": self.outcome,
-            "effect_type": self.effect_type,
-            "scale": self.scale,
-            "study_ids": list(self.study_ids),
-            "meta": self.meta.to_dict(),
-            "points": self.points,
-            "points_ci95": list(self.points_ci95) if self.points_ci95 else None,
-            "judgement": asdict(self.judgement),
-        }
+        return as_dict(self)
 
 
 @dataclass(frozen=True)
@@ -159,19 +147,10 @@ class EvidenceSummary:
     guidelines: tuple[Guideline, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the ``touchdose evidence --json`` object."""
-        return {
-            "condition": self.condition,
-            "outcome": self.outcome,
-            "mid_points": self.mid_points,
-            "pain_sd_points": self.pain_sd_points,
-            "pain_sd_source": self.pain_sd_source,
-            "studies": [r.to_dict() for r in self.rows],
-            "pooled": [p.to_dict() for p in self.pooled],
-            "messages": list(self.messages),
-            "dose": self.dose.to_dict() if self.dose else None,
-            "guidelines": [g.to_dict() for g in self.guidelines],
-        }
+        """Return the ``touchdose evidence --json`` object (the rows under ``studies``)."""
+        keys = ("condition", "outcome", "mid_points", "pain_sd_points", "pain_sd_source", "studies", "pooled",
+                "messages", "dose", "guidelines")  # fmt: skip
+        return as_dict(self, keys, studies=self.rows)
 
 
 def pain_sd(condition: str | None) -> tuple[float, str]:

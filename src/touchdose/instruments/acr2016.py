@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from touchdose.records import ACR_SYMPTOM_MAX, AREA_REGION, GENERALIZED_EXCLUDED, Acr2016Answers
+from touchdose.types import as_dict
 
 # --- Rules (Wolfe F et al. Semin Arthritis Rheum 2016;46:319-29; docs/instruments.md 1.3-1.4) ------
 
@@ -23,19 +24,17 @@ SSS_LOWER_BRANCH = 9
 GENERALIZED_MIN_REGIONS = 4
 #: Polysymptomatic distress (= fibromyalgia severity, FS = WPI + SSS, 0-31) categories: upper bound and
 #: name. Wolfe F, Walitt BT, Rasker JJ, Katz RS, Häuser W. J Rheumatol 2015;42:1494-501 (WOLFE15).
-SEVERITY_BANDS: tuple[tuple[int, str], ...] = (
-    (3, "none"),
-    (7, "mild"),
-    (11, "moderate"),
-    (19, "severe"),
-    (31, "very_severe"),
-)
+SEVERITY_BANDS: tuple[tuple[int, str], ...] = ((3, "none"), (7, "mild"), (11, "moderate"), (19, "severe"),
+                                              (31, "very_severe"))  # fmt: skip
 SEVERITY_SCHEME = "WOLFE15"
 #: "By definition, FM cannot be diagnosed unless PSD is at least 12" (WOLFE15); also the start of "severe".
 SEVERITY_FM_MINIMUM = 12
 #: How a met result is worded for people: a pattern in the answers, not a diagnosis (docs/instruments.md 1.3).
 CRITERIA_LABEL = "meets ACR 2016 criteria pattern"
 CRITERIA_NOT_MET_LABEL = "does not meet ACR 2016 criteria pattern"
+#: The keys of ``Acr2016Score.to_dict()``: those of docs/formats.md first, then the details.
+_JSON_KEYS = ("wpi", "sss", "severity", "generalized", "meets_criteria", "severity_band", "severity_scheme",
+              "painful_regions", "complete", "missing")  # fmt: skip
 
 
 def severity_band(severity: int) -> str:
@@ -124,18 +123,7 @@ class Acr2016Score:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dictionary (docs/formats.md ``instruments.acr2016``)."""
-        return {
-            "wpi": self.wpi,
-            "sss": self.sss,
-            "severity": self.severity,
-            "generalized": self.generalized,
-            "meets_criteria": self.meets_criteria,
-            "severity_band": self.severity_band,
-            "severity_scheme": SEVERITY_SCHEME,
-            "painful_regions": list(self.painful_regions),
-            "complete": self.complete,
-            "missing": list(self.missing),
-        }
+        return as_dict(self, _JSON_KEYS, severity_scheme=SEVERITY_SCHEME)
 
 
 def _score_rule(wpi: int, sss: int) -> bool:

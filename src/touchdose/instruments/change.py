@@ -12,10 +12,10 @@ number means less pain, as in the IMMPACT and Farrar papers. (Session responses 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from touchdose.records import NRS_MAX, NRS_MIN
+from touchdose.types import Result
 
 # --- Thresholds (docs/instruments.md section 3) ----------------------------------------------
 
@@ -48,7 +48,7 @@ CHANGE_CLASSES: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class ChangeClass:
+class ChangeClass(Result):
     """A change on the 0-10 pain scale, classified by points and by percent.
 
     Attributes
@@ -75,10 +75,6 @@ class ChangeClass:
     by_percent: str
     clinically_important: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dictionary."""
-        return asdict(self)
-
 
 def _check_rating(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -88,30 +84,24 @@ def _check_rating(name: str, value: object) -> float:
     return float(value)
 
 
-def _class_by_points(points: float, mid_points: float) -> str:
-    if points >= SUBSTANTIAL_POINTS:
-        return "substantial"
-    if points >= MODERATE_POINTS:
-        return "moderate"
-    if points >= mid_points:
-        return "minimal"
-    if points > 0:
+def _class_of(reduction: float, substantial: float, moderate: float, minimal: float) -> str:
+    """The class of a reduction (points or percent) against the three thresholds of its unit."""
+    for threshold, name in ((substantial, "substantial"), (moderate, "moderate"), (minimal, "minimal")):
+        if reduction >= threshold:
+            return name
+    if reduction > 0:
         return "improved_below_minimal"
-    return "no_change" if points == 0 else "worse"
+    return "no_change" if reduction == 0 else "worse"
+
+
+def _class_by_points(points: float, mid_points: float) -> str:
+    return _class_of(points, SUBSTANTIAL_POINTS, MODERATE_POINTS, mid_points)
 
 
 def _class_by_percent(percent: float | None) -> str:
     if percent is None:
         return "undefined"
-    if percent >= SUBSTANTIAL_PERCENT:
-        return "substantial"
-    if percent >= MODERATE_PERCENT:
-        return "moderate"
-    if percent >= MINIMAL_PERCENT:
-        return "minimal"
-    if percent > 0:
-        return "improved_below_minimal"
-    return "no_change" if percent == 0 else "worse"
+    return _class_of(percent, SUBSTANTIAL_PERCENT, MODERATE_PERCENT, MINIMAL_PERCENT)
 
 
 def classify_change(before: float, after: float, *, mid_points: float = MID_POINTS) -> ChangeClass:

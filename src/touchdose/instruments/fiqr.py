@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from touchdose.records import FIQR_ITEMS, NRS_MAX, NRS_MIN
+from touchdose.types import as_dict
 
 # --- Structure and rules (Bennett RM et al. Arthritis Res Ther 2009;11:R120; fiqr.info "Scoring") ---
 
@@ -36,22 +37,15 @@ FUNCTION_MAX_MISSING = 1
 #: SF-36 anchored): remission <= 30 < mild <= 45 < moderate <= 65 < high. The paper leaves (45, 46]
 #: unassigned; we close the gap at 45 (docs/instruments.md 2.4). Upper bound inclusive, name.
 SALAFFI2018_BANDS: tuple[tuple[float, str], ...] = (
-    (30.0, "remission"),
-    (45.0, "mild"),
-    (65.0, "moderate"),
-    (100.0, "high"),
-)
+    (30.0, "remission"), (45.0, "mild"), (65.0, "moderate"), (100.0, "high"),
+)  # fmt: skip
 #: Salaffi F, Di Carlo M, Bazzichi L, et al. (n = 2339; journal and year not verified,
 #: docs/instruments.md 2.4): 0-23 remission, 24-40 mild, 41-63 moderate, 64-82 severe, >= 83 very
 #: severe. Fractional totals fall in [0,24), [24,41), [41,64), [64,83), [83,100]. Lower bound
 #: inclusive, name.
 SALAFFI2021_BANDS: tuple[tuple[float, str], ...] = (
-    (0.0, "remission"),
-    (24.0, "mild"),
-    (41.0, "moderate"),
-    (64.0, "severe"),
-    (83.0, "very_severe"),
-)
+    (0.0, "remission"), (24.0, "mild"), (41.0, "moderate"), (64.0, "severe"), (83.0, "very_severe"),
+)  # fmt: skip
 #: The scheme used for ``FiqrScore.severity_band``: SALAFFI2018, whose citation is verified.
 BAND_SCHEME = "SALAFFI2018"
 #: Minimal clinically important reduction of the *original* FIQ total, in percent: 14 % (Bennett RM,
@@ -112,17 +106,7 @@ class FiqrScore:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dictionary (docs/formats.md ``instruments.fiqr``)."""
-        return {
-            "function": self.function,
-            "overall": self.overall,
-            "symptoms": self.symptoms,
-            "total": self.total,
-            "valid": self.valid,
-            "missing_items": list(self.missing_items),
-            "reason": self.reason,
-            "severity_band": self.severity_band,
-            "band_scheme": BAND_SCHEME,
-        }
+        return as_dict(self, band_scheme=BAND_SCHEME)
 
 
 def _check_items(items: Sequence[int | None]) -> tuple[int | None, ...]:
@@ -262,14 +246,7 @@ class FiqrChange:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dictionary."""
-        return {
-            "baseline": self.baseline,
-            "followup": self.followup,
-            "points": self.points,
-            "percent": self.percent,
-            "meets_mcid": self.meets_mcid,
-            "mcid_percent": FIQ_MCID_PERCENT,
-        }
+        return as_dict(self, mcid_percent=FIQ_MCID_PERCENT)
 
 
 def fiqr_change(baseline: float, followup: float) -> FiqrChange:

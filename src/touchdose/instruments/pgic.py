@@ -7,8 +7,9 @@ accepted here.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
+
+from touchdose.types import Result
 
 #: Labels of the standard seven-point PGIC (NINDS CDE "Patient Global Impression of Change Scale";
 #: labels 2-6 in the standard CGI-I/PGIC wording, docs/instruments.md 3.5).
@@ -38,17 +39,13 @@ PGIC_IMMPACT: dict[int, str] = {
 
 
 @dataclass(frozen=True)
-class PgicResult:
+class PgicResult(Result):
     """One PGIC answer, its label, the Farrar responder flag and the IMMPACT level."""
 
     code: int
     label: str
     responder: bool
     immpact: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-ready dictionary."""
-        return asdict(self)
 
 
 def score_pgic(code: int) -> PgicResult:

@@ -17,16 +17,9 @@ from typing import Any, TypeVar
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
+from touchdose import records
 from touchdose.io import fhir_codes as fc
-from touchdose.records import (
-    ACR_SYMPTOM_ITEMS,
-    Acr2016Answers,
-    CheckIn,
-    ClientFile,
-    ClientProfile,
-    RecordError,
-    Session,
-)
+from touchdose.records import Acr2016Answers, CheckIn, ClientFile, ClientProfile, RecordError, Session
 
 Json = dict[str, Any]
 _R = TypeVar("_R")
@@ -235,7 +228,7 @@ class _Reader:
         answers = {i["linkId"]: i.get("answer", []) for i in qr.get("item", [])}
         symptoms = {
             name: _whole(answers[f"sss.{name}"][0]["valueInteger"])
-            for name in ACR_SYMPTOM_ITEMS
+            for name in records.ACR_SYMPTOM_ITEMS
             if answers.get(f"sss.{name}")
         }
         three_months = answers.get("symptoms_3_months")
@@ -340,7 +333,8 @@ def client_file_from_fhir(data: Json | str) -> ClientFile:
     Parameters
     ----------
     data : dict or str
-        The Bundle as data or JSON text.
+        A Bundle that ``client_file_to_fhir`` wrote, as data or JSON text; it is checked with
+        :func:`validate_bundle` first.
 
     Returns
     -------

@@ -119,15 +119,17 @@ def _zone(name: str) -> tzinfo:
     return ZoneInfo(name if is_timezone(name) else "UTC")
 
 
+def _unknown_fields(raw: dict[str, Any], known: tuple[str, ...], where: str, record: str) -> list[RowProblem]:
+    """One problem for each key of ``raw`` that is not a field of the record."""
+    allowed = "a known field: " + ", ".join(known)
+    return [RowProblem(where, record, k, _short(raw[k]), allowed) for k in raw if k not in known]
+
+
 def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | None, list[RowProblem]]:
     """Build the profile; return it (or ``None``) and the problems found."""
     if not isinstance(raw, dict):
         return None, [RowProblem(where, "client", "client", _short(raw), "an object with at least an id")]
-    problems = [
-        RowProblem(where, "client", k, _short(raw[k]), "a known field: " + ", ".join(PROFILE_FIELDS))
-        for k in raw
-        if k not in PROFILE_FIELDS
-    ]
+    problems = _unknown_fields(raw, PROFILE_FIELDS, where, "client")
     acr: Acr2016Answers | None = None
     if raw.get("acr2016") is not None:
         acr, acr_problems = _acr_from_dict(raw["acr2016"], where)
@@ -159,11 +161,7 @@ def profile_from_dict(raw: Any, where: str = "client") -> tuple[ClientProfile | 
 def _acr_from_dict(raw: Any, where: str) -> tuple[Acr2016Answers | None, list[RowProblem]]:
     if not isinstance(raw, dict):
         return None, [RowProblem(where, "acr2016", "acr2016", _short(raw), "an object of ACR 2016 answers")]
-    problems = [
-        RowProblem(where, "acr2016", k, _short(raw[k]), "a known field: " + ", ".join(ACR_FIELDS))
-        for k in raw
-        if k not in ACR_FIELDS
-    ]
+    problems = _unknown_fields(raw, ACR_FIELDS, where, "acr2016")
     values = {k: whole_from_json(raw[k]) for k in ACR_FIELDS if k in raw and raw[k] is not None}
     if "wpi_regions" in values:
         values["wpi_regions"] = as_tuple(values["wpi_regions"])

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from touchdose import __version__
 from touchdose.analysis.response import OUTCOME_WORDS
 from touchdose.analysis.verdict import VERDICT_LABELS
+from touchdose.instruments.acr2016 import CRITERIA_LABEL, CRITERIA_NOT_MET_LABEL
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
 from touchdose.text import percent, words
 
@@ -187,12 +188,19 @@ def _header(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]
     return tuple(rows)
 
 
-def _instruments(a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    ins = a.get("instruments") or {}
+_CRITERIA_UNDECIDED = "ACR 2016 criteria pattern undecided (items missing)"
+
+
+def instrument_rows(ins: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The questionnaire scores of an analysis (its ``instruments`` object) as (label, text) rows.
+
+    One wording for the report and the terminal (``touchdose analyze``): the numbers with their
+    ranges, the bands with their scheme, and the ACR 2016 result as a pattern, never a diagnosis.
+    """
     rows: list[tuple[str, str]] = []
     acr = ins.get("acr2016")
     if acr:
-        met = {True: "criteria met", False: "criteria not met", None: "criteria undecided (items missing)"}
+        met = {True: CRITERIA_LABEL, False: CRITERIA_NOT_MET_LABEL, None: _CRITERIA_UNDECIDED}
         band = (
             f" ({acr['severity_band']}, {acr.get('severity_scheme', '')})" if acr.get("severity_band") else ""
         )
@@ -438,7 +446,7 @@ def build_report(
     return ClinicianReport(
         client_id=cf.client.id,
         header=_header(cf, a) + tuple(("Note", n) for n in notes),
-        instruments=_instruments(a),
+        instruments=instrument_rows(a.get("instruments") or {}),
         verdict_state=state,
         verdict_lines=lines,
         session_rows=rows,

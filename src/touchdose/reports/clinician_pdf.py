@@ -147,25 +147,18 @@ def _table(pdf: _Page, report: ClinicianReport) -> None:
 
 
 def render_pdf(report: ClinicianReport) -> bytes:
-    """Lay the report out as a PDF (A4, normally one page) and return its bytes.
+    """Lay the report (from :func:`touchdose.reports.clinician.build_report`) out as PDF bytes.
 
-    Parameters
-    ----------
-    report : ClinicianReport
-        From :func:`touchdose.reports.clinician.build_report`.
-
-    Returns
-    -------
-    bytes
-        The PDF. The same report gives the same bytes (fixed creation date).
+    A4, normally one page, in the order of the HTML page (:func:`render_html`). The same report
+    always gives the same bytes (the creation date is fixed).
 
     Examples
     --------
     >>> from touchdose.analysis.engine import analyze_client
     >>> from touchdose.records import ClientFile, ClientProfile
     >>> from touchdose.reports.clinician import build_report
-    >>> cf = ClientFile(ClientProfile(id="c-9"))
-    >>> render_pdf(build_report(cf, analyze_client(cf)))[:5]
+    >>> empty = ClientFile(client=ClientProfile(id="c-9"))
+    >>> render_pdf(build_report(empty, analyze_client(empty)))[:5]
     b'%PDF-'
     """
     pdf = _new_pdf(report)

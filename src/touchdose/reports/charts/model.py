@@ -8,6 +8,7 @@ model and describe no real person.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from touchdose.painmodel.explainer import DaysAfter, PressureCurve, days_after, pressure_curve
@@ -61,16 +62,15 @@ def _curve_alt(c: PressureCurve, t: PressureCurve, pressure: int | None) -> str:
     )
 
 
+def _before_line(ax: Axes, pain: float) -> None:
+    """The pain before the session: a dotted level the curves are read against."""
+    ax.axhline(pain, color=MUTED, linestyle=":", linewidth=1.4, label=f"Before ({number(pain)})")
+
+
 def _curve_draw(c: PressureCurve, t: PressureCurve, pressure: int | None) -> Draw:
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
-        ax.axhline(
-            c.background_pain,
-            color=MUTED,
-            linestyle=":",
-            linewidth=1.4,
-            label=f"Before ({number(c.background_pain)})",
-        )
+        _before_line(ax, c.background_pain)
         ax.plot(t.pressures, t.during, color=MUTED, linestyle="--", linewidth=1.6, label="Typical, during")
         ax.plot(c.pressures, c.during, color=WORSE, linewidth=2.4, label="During")
         ax.plot(c.pressures, c.after, color=PAIN, linewidth=2.4, label="Just after")
@@ -138,13 +138,7 @@ def _days_draw(d: DaysAfter, t: DaysAfter) -> Draw:
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
         days, tdays = [h / 24.0 for h in d.hours], [h / 24.0 for h in t.hours]
-        ax.axhline(
-            d.background_pain,
-            color=MUTED,
-            linestyle=":",
-            linewidth=1.4,
-            label=f"Before ({number(d.background_pain)})",
-        )
+        _before_line(ax, d.background_pain)
         ax.plot(tdays, t.pain, color=MUTED, linestyle="--", linewidth=1.6, label="Typical system")
         ax.plot(days, d.pain, color=PAIN, linewidth=2.4, label=f"Sensitization {d.sensitization:g}")
         for h in (24, 48):
