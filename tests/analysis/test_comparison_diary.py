@@ -4,11 +4,7 @@ test_comparison.py."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -29,18 +25,8 @@ from touchdose.analysis.comparison import (
 )
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
+from . import mcmc_reference as REF
 
-def _load_reference() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "mcmc_reference.py"
-    spec = importlib.util.spec_from_file_location("mcmc_reference", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mcmc_reference"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-REF = _load_reference()
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
 
 
