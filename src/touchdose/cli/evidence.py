@@ -11,7 +11,7 @@ from rich.table import Table
 
 from touchdose.cli._app import ExitStatus, app
 from touchdose.evidence.effects import Z_975
-from touchdose.evidence.library import OUTCOMES
+from touchdose.evidence.library import EVIDENCE_OUTCOMES
 from touchdose.evidence.summary import EvidenceRow, EvidenceSummary, evidence_summary
 from touchdose.records import CONDITIONS
 from touchdose.text import words
@@ -128,7 +128,7 @@ def _plot(path: Path, s: EvidenceSummary) -> None:
 @app.command()
 def evidence(
     condition: str | None = typer.Option(None, help="One of: " + ", ".join(CONDITIONS) + "."),
-    outcome: str | None = typer.Option(None, help="One of: " + ", ".join(OUTCOMES) + "."),
+    outcome: str | None = typer.Option(None, help="One of: " + ", ".join(EVIDENCE_OUTCOMES) + "."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     plot: Path | None = typer.Option(None, "--plot", help="Write a forest plot to this .png or .svg file."),
 ) -> None:

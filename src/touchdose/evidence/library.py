@@ -37,7 +37,7 @@ from touchdose.records import CONDITIONS, TECHNIQUES
 from touchdose.types import Result, as_dict
 
 #: Outcome domains an effect row may have.
-OUTCOMES: tuple[str, ...] = (
+EVIDENCE_OUTCOMES: tuple[str, ...] = (
     "pain", "function", "composite", "anxiety", "depression", "sleep", "fatigue", "quality_of_life",
     "headache_frequency", "responder", "adverse_events",
 )
@@ -342,7 +342,7 @@ def _effect(r: _Row, levels: dict[str, str]) -> Effect:
         r.bad("study_id", "the id of a study in studies.csv")
     poolable = r.choice("poolable", ("yes", "no")) == "yes"
     e = Effect(
-        study_id=study_id, outcome=r.choice("outcome", OUTCOMES) or "",
+        study_id=study_id, outcome=r.choice("outcome", EVIDENCE_OUTCOMES) or "",
         outcome_detail=r.text("outcome_detail"),
         comparator=r.text("comparator"), timepoint=r.text("timepoint"),
         effect_type=r.choice("effect_type", EFFECT_TYPES) or "", scale=r.opt("scale"),

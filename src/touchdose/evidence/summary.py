@@ -24,7 +24,7 @@ from typing import Any
 
 from touchdose.evidence.doses import Dose, starting_dose
 from touchdose.evidence.effects import Z_975
-from touchdose.evidence.library import OUTCOMES, Effect, Guideline, Library, load_library
+from touchdose.evidence.library import EVIDENCE_OUTCOMES, Effect, Guideline, Library, load_library
 from touchdose.evidence.meta import FewStudiesWarning, MetaResult, meta_analysis
 from touchdose.instruments.change import MID_POINTS
 from touchdose.records import CONDITIONS
@@ -426,7 +426,7 @@ def evidence_summary(
     condition : str or None
         One of :data:`touchdose.records.CONDITIONS`; ``None`` for all.
     outcome : str or None
-        One of :data:`touchdose.evidence.library.OUTCOMES`; ``None`` for all.
+        One of :data:`touchdose.evidence.library.EVIDENCE_OUTCOMES`; ``None`` for all.
     library : Library or None
         Defaults to the packaged library.
     mid : float
@@ -457,8 +457,8 @@ def evidence_summary(
     """
     if condition is not None and condition not in CONDITIONS:
         raise ValueError(f"condition = {condition!r} is not one of {', '.join(CONDITIONS)}")
-    if outcome is not None and outcome not in OUTCOMES:
-        raise ValueError(f"outcome = {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    if outcome is not None and outcome not in EVIDENCE_OUTCOMES:
+        raise ValueError(f"outcome = {outcome!r} is not one of {', '.join(EVIDENCE_OUTCOMES)}")
     if not mid > 0:
         raise ValueError(f"mid = {mid!r} is not allowed (allowed: a positive number of points)")
     lib = library or load_library()

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from touchdose.evidence.library import OUTCOMES, load_library
+from touchdose.evidence.library import EVIDENCE_OUTCOMES, load_library
 from touchdose.evidence.summary import evidence_summary
 from touchdose.io import profile_to_dict
 from touchdose.records import CONDITIONS
@@ -79,7 +79,10 @@ def evidence(
     the guideline positions. ``condition`` and ``outcome`` are optional filters."""
     problems = [
         {"where": f"query.{name}", "problem": f"not allowed (allowed: one of {', '.join(allowed)})"}
-        for name, value, allowed in (("condition", condition, CONDITIONS), ("outcome", outcome, OUTCOMES))
+        for name, value, allowed in (
+            ("condition", condition, CONDITIONS),
+            ("outcome", outcome, EVIDENCE_OUTCOMES),
+        )
         if value is not None and value not in allowed
     ]
     if problems:
