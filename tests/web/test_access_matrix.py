@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -56,6 +57,20 @@ def checkin_post(w: World) -> dict[str, Any]:
 
 def session_post(w: World) -> dict[str, Any]:
     return {"start": "2026-01-05T10:00", "pressure": "2", "minutes": "40", "technique": ["swedish"]}
+
+
+def fresh_session(w: World) -> Any:
+    """A session the therapist logged 19 hours ago: its 24 h follow-up is open (made on first use)."""
+    if not hasattr(w, "fresh"):
+        w.fresh = services.session_record(  # type: ignore[attr-defined]
+            actor=None, client=w.client_a, therapist=w.therapist_linked, pressure=2, minutes=30,
+            start=timezone.now() - timedelta(hours=19), technique=["swedish"],
+        )  # fmt: skip
+    return w.fresh  # type: ignore[attr-defined]
+
+
+def followup_url(w: World) -> str:
+    return reverse("followup", args=[fresh_session(w).pk, 24])
 
 
 PAGES = [
@@ -135,6 +150,17 @@ PAGES = [
         lambda w: reverse("session_delete", args=[w.therapist_session.pk]),
         shared(REDIRECT),
         lambda w: {},
+    ),
+    Page("follow-up form", "get", followup_url, owner_only(OK)),
+    Page("answer follow-up", "post", followup_url, owner_only(REDIRECT), lambda w: {"pain": "4"}),
+    Page("rating page", "get", lambda w: reverse("session_rate", args=[w.therapist_session.pk]),
+         owner_only(OK)),
+    Page(
+        "rate on the rating page",
+        "post",
+        lambda w: reverse("session_rate", args=[w.therapist_session.pk]),
+        owner_only(REDIRECT),
+        lambda w: {"pain_before": "6", "pain_after": "3"},
     ),
     Page(
         "client list",

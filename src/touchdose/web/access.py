@@ -94,6 +94,14 @@ def require_session_rw(user: Any, session_id: int) -> MassageSession:
     return _writable(get_session_for_user(user, session_id), refusal)
 
 
+def require_session_of_client(user: Any, session_id: int) -> MassageSession:
+    """A session, for its client to answer about (a follow-up, the ratings): 404 for strangers,
+    403 for the therapist (who may read the session but never answer for the client)."""
+    session, _ = get_session_for_user(user, session_id)
+    _writable(get_client_for_user(user, session.client_id), "Only the client can answer this.")
+    return session
+
+
 def get_checkin_for_user(user: Any, checkin_id: int) -> tuple[CheckIn, bool]:
     """``(check-in, can_write)`` with the same rules as the check-in's client."""
     checkin = selectors.checkin_by_id(checkin_id)

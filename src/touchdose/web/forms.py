@@ -167,6 +167,14 @@ class CheckInForm(RecordForm):
         return self.clean_time_not_future("time")
 
 
+class FollowUpForm(RecordForm):
+    """The short follow-up a day or two after a massage: the pain of the last 24 hours (the question
+    the daily check-in asks, the one the engine reads) and whether a flare came. Timed when sent."""
+
+    pain = scale_field("Your pain over the last 24 hours, on average", required=True)
+    flare = forms.BooleanField(label="I am having a flare", required=False)
+
+
 class SessionForm(RecordForm):
     """Everything about a session; the client logs it this way when no therapist did."""
 

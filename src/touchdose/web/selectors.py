@@ -21,6 +21,7 @@ from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.io import client_file_to_dict
+from touchdose.records import SESSION_RATINGS as SESSION_RATING_FIELDS
 from touchdose.records import ClientFile, ClientProfile
 from touchdose.reports.charts import Chart, web_charts
 from touchdose.reports.clinician import ClinicianReport, build_report
@@ -86,29 +87,50 @@ def client_file_for(client: Client) -> ClientFile:
     return convert.client_file_of(client, client.sessions.all(), client.checkins.all())
 
 
-# --- Follow-ups --------------------------------------------------------------------------------
+# --- Follow-ups and ratings --------------------------------------------------------------------
+
+#: The follow-ups the client is asked for, by hours after the session: the window in which a
+#: check-in answers it ([opens, closes) hours after the start; the engine's, analysis.response).
+FOLLOWUP_WINDOWS = {24: FOLLOWUP_24H_HOURS, 48: FOLLOWUP_48H_HOURS}
+#: A session a therapist logged is waiting for the client's ratings for this many days; later a
+#: memory of "pain just before" is not data (the reminders use the same limit).
+RATING_ASK_DAYS = 7
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    session_id: int
-    session_start: datetime
-    label: str  # "24 h" or "48 h"
-    suggested_time: datetime  # the middle of the window: where a late entry belongs
+    """One follow-up of one session and where it stands at ``now``.
+
+    ``state`` is "early" (its window has not opened), "due" (open and unanswered), "answered"
+    (a check-in falls in the window) or "missing" (the window closed without one).
+    """
+
+    session: MassageSession
+    hours: int
+    opens: datetime
+    closes: datetime
+    state: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.hours} h"
 
 
-_WINDOWS = (("24 h", FOLLOWUP_24H_HOURS), ("48 h", FOLLOWUP_48H_HOURS))
+def _followup(session: MassageSession, hours: int, times: list[datetime], now: datetime) -> FollowUp:
+    low, high = FOLLOWUP_WINDOWS[hours]
+    opens, closes = session.start + timedelta(hours=low), session.start + timedelta(hours=high)
+    if any(opens <= t < closes for t in times):
+        state = "answered"
+    elif now < opens:
+        state = "early"
+    else:
+        state = "due" if now < closes else "missing"
+    return FollowUp(session, hours, opens, closes, state)
 
 
-def followups_due(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
-    """Follow-ups whose window has opened, that no check-in answers yet, newest session first."""
-    return followups_due_many(clients=[client], now=now)[client.pk]
-
-
-def followups_due_many(
-    *, clients: Iterable[Client], now: datetime | None = None
-) -> dict[int, list[FollowUp]]:
-    """:func:`followups_due` for many clients at once (two queries in all), by client id."""
+def followups_many(*, clients: Iterable[Client], now: datetime | None = None) -> dict[int, list[FollowUp]]:
+    """Every follow-up of each client's sessions of the last :data:`FOLLOWUP_ASK_DAYS` days, newest
+    session first, by client id (two queries in all; lookups: what pages show is a count or a link)."""
     now = now or timezone.now()
     since = now - timedelta(days=FOLLOWUP_ASK_DAYS)
     ids = [c.pk for c in clients]
@@ -120,19 +142,58 @@ def followups_due_many(
     answered = CheckInRow.objects.filter(client_id__in=[pk for pk in ids if sessions[pk]], time__gte=since)
     for client_id, time in answered.values_list("client_id", "time"):
         times[client_id].append(time)
-    return {pk: _due(sessions[pk], times[pk], now) for pk in ids}
+    return {
+        pk: [_followup(s, hours, times[pk], now) for s in sessions[pk] for hours in FOLLOWUP_WINDOWS]
+        for pk in ids
+    }
 
 
-def _due(sessions: list[MassageSession], times: list[datetime], now: datetime) -> list[FollowUp]:
-    due = []
-    for session in sessions:
-        for label, (low, high) in _WINDOWS:
-            opens, closes = session.start + timedelta(hours=low), session.start + timedelta(hours=high)
-            if now < opens or any(opens <= t < closes for t in times):
-                continue
-            middle = session.start + timedelta(hours=(low + high) / 2)
-            due.append(FollowUp(session.pk, session.start, label, min(middle, now)))
-    return due
+def followups_due_many(*, clients: Iterable[Client], now: datetime | None = None) -> dict[int, list[FollowUp]]:
+    """:func:`followups_due` for many clients at once (two queries in all), by client id."""
+    found = followups_many(clients=clients, now=now)
+    return {pk: [f for f in each if f.state == "due"] for pk, each in found.items()}
+
+
+def followups_of(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
+    """Every follow-up of the client's recent sessions (:func:`followups_many`)."""
+    return followups_many(clients=[client], now=now)[client.pk]
+
+
+def followups_due(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
+    """The follow-ups whose window is open now and that no check-in answers yet."""
+    return [f for f in followups_of(client=client, now=now) if f.state == "due"]
+
+
+def followups_missing(*, client: Client, now: datetime | None = None) -> list[FollowUp]:
+    """The follow-ups of recent sessions whose window closed without a check-in."""
+    return [f for f in followups_of(client=client, now=now) if f.state == "missing"]
+
+
+def followup_of(*, session: MassageSession, hours: int, now: datetime | None = None) -> FollowUp:
+    """One follow-up of ``session`` (``hours`` one of :data:`FOLLOWUP_WINDOWS`), for its form."""
+    now = now or timezone.now()
+    low, high = FOLLOWUP_WINDOWS[hours]
+    times = list(
+        session.client.checkins.filter(
+            time__gte=session.start + timedelta(hours=low), time__lt=session.start + timedelta(hours=high)
+        ).values_list("time", flat=True)
+    )
+    return _followup(session, hours, times, now)
+
+
+def session_rated(session: MassageSession) -> bool:
+    """Whether the client has given any of the session's ratings."""
+    return any(getattr(session, name) is not None for name in SESSION_RATING_FIELDS)
+
+
+def sessions_to_rate(*, client: Client, now: datetime | None = None) -> list[MassageSession]:
+    """Sessions a therapist logged in the last :data:`RATING_ASK_DAYS` days that the client has
+    not rated yet, newest first."""
+    now = now or timezone.now()
+    recent = client.sessions.filter(
+        therapist__isnull=False, start__lte=now, start__gte=now - timedelta(days=RATING_ASK_DAYS)
+    ).select_related("therapist__user")
+    return [s for s in recent.order_by("-start") if not session_rated(s)]
 
 
 # --- The engine's results (one selector for every page, the API and the report) -----------------

@@ -12,7 +12,7 @@ from django.views import View
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
-from touchdose.web.views import accounts, client, data, pages, pwa, reminders, sessions, therapist
+from touchdose.web.views import accounts, client, data, followups, pages, pwa, reminders, sessions, therapist
 
 T = "touchdose/"
 
@@ -80,6 +80,8 @@ urlpatterns = [
     path("checkins/<int:checkin_id>/delete/", client.checkin_delete, name="checkin_delete"),
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/delete/", sessions.session_delete, name="session_delete"),
+    path("sessions/<int:session_id>/followup/<int:hours>/", followups.followup, name="followup"),
+    path("sessions/<int:session_id>/rate/", followups.session_rate, name="session_rate"),
     path("therapist/", therapist.therapist_home, name="therapist_home"),
     path("therapist/link/", therapist.link_client, name="link_client"),
     path("admin/", admin.site.urls),

@@ -78,6 +78,7 @@ def client_home(request: HttpRequest, client: Client) -> HttpResponse:
     context = {
         "client": client,
         "followups": selectors.followups_due(client=client),
+        "to_rate": selectors.sessions_to_rate(client=client),
         "today_done": selectors.checked_in_today(client=client),
     }
     return page(request, "client_home.html", context)

@@ -1,0 +1,38 @@
+"""Template filters: one date format (:mod:`touchdose.web.dates`) and counts with their plural
+(:mod:`touchdose.text`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+
+from touchdose import text
+from touchdose.web import dates
+
+register = template.Library()
+
+
+@register.filter
+def day(value: datetime | None) -> str:
+    """``{{ when|day }}``: "Tue 3 Mar 2026" (empty for None)."""
+    return dates.day(value) if value else ""
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """``{{ when|moment }}``: "Tue 3 Mar 2026, 10:00" (empty for None)."""
+    return dates.moment(value) if value else ""
+
+
+@register.filter
+def massage(value: datetime | None) -> str:
+    """``{{ session.start|massage }}``: "Tuesday's massage at 10:00"."""
+    return dates.massage(value) if value else ""
+
+
+@register.filter
+def count(n: int, nouns: str) -> str:
+    """``{{ n|count:"session" }}`` or ``{{ n|count:"session is,sessions are" }}``."""
+    singular, _, plural = nouns.partition(",")
+    return text.count(int(n), singular, plural or None)
