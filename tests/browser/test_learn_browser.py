@@ -14,7 +14,7 @@ def curve_alt(page: Any) -> str:
 
 def test_moving_the_controls_redraws_the_chart(live_server: Any, page: Any, shoot: Any) -> None:
     page.goto(f"{live_server.url}/learn/")
-    assert "sensitization 0.8" in curve_alt(page)
+    assert "sensitization 0.6" in curve_alt(page)
     # The script submits the form when a control changes: choosing a pressure redraws at once.
     with page.expect_navigation():
         page.get_by_label("Massage pressure", exact=True).select_option("1")

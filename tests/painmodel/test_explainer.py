@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from touchdose.painmodel.explainer import NEXT_DAY_HOURS, days_after, pressure_curve
+from touchdose.painmodel.explainer import DEFAULT_PRESET, NEXT_DAY_HOURS, PRESETS, days_after, pressure_curve
 
 
 def test_typical_and_sensitized_curves_part_where_the_model_says() -> None:
@@ -59,3 +60,29 @@ def test_results_are_json_ready() -> None:
 def test_bad_inputs_name_the_field_and_the_range(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()  # type: ignore[operator]
+
+
+def _at(xs: tuple[float, ...], ys: tuple[float, ...], pressure: int) -> float:
+    return float(np.interp(pressure, xs, ys))
+
+
+def test_the_learn_presets_say_what_the_design_says() -> None:
+    """docs/design.md "How gentle?": a typical system is eased by any pressure; at the fibromyalgia
+    setting lighter massage still helps some (very light and light ease pain just after and the
+    next evening) while moderate or firmer is followed by more pain; strongly sensitized, even the
+    lightest touch hurts during the massage."""
+    presets = {p.key: pressure_curve(p.sensitization) for p in PRESETS}
+    typical, fibro, strong = presets["typical"], presets["fibromyalgia"], presets["strongly_sensitized"]
+    before = fibro.background_pain
+    for p in range(1, 6):
+        assert _at(typical.pressures, typical.after, p) < before
+        assert _at(strong.pressures, strong.during, p) > before
+    for p in (1, 2):
+        assert _at(fibro.pressures, fibro.after, p) < before
+        assert _at(fibro.pressures, fibro.next_day, p) < before
+        assert min(days_after(DEFAULT_PRESET.sensitization, p).pain) < before
+    for p in (3, 4, 5):
+        assert _at(fibro.pressures, fibro.during, p) > before
+        assert _at(fibro.pressures, fibro.next_day, p) > before
+        assert max(days_after(DEFAULT_PRESET.sensitization, p).pain) > before
+    assert DEFAULT_PRESET.key == "fibromyalgia"

@@ -21,8 +21,8 @@ def test_model_page_is_public_and_explains_with_two_charts(client: Client) -> No
     body = r.content.decode()
     assert "Why the same massage can soothe one person and hurt another" in body
     curve, days = alts(body)
-    # The defaults: the model's sensitized example (0.8) at moderate pressure.
-    assert curve.startswith("Predicted pain by massage pressure, sensitization 0.8")
+    # The defaults: the model's fibromyalgia preset (0.6) at moderate pressure.
+    assert curve.startswith("Predicted pain by massage pressure, sensitization 0.6")
     assert "At pressure 3 (moderate)" in curve
     assert days.startswith("Predicted pain in the days after a pressure 3 (moderate) massage")
     # The text alternative is on the page for everyone, not only in the SVG.
@@ -97,7 +97,7 @@ def test_bad_controls_get_a_400_with_a_clear_message(
     (bad,) = params.values()
     assert bad not in box.group(0)  # the message says what is allowed; it does not echo the input
     assert len(alts(body)) == 2  # the page still works, with the usual settings
-    assert 'value="0.8"' in body
+    assert 'value="0.6"' in body
 
 
 def test_learn_pages_only_read(client: Client) -> None:
@@ -158,3 +158,13 @@ def test_evidence_bad_condition_is_a_400_with_the_allowed_values(client: Client)
 def test_visitors_who_are_not_logged_in_can_find_the_learn_pages(client: Client) -> None:
     body = client.get("/accounts/login/").content.decode()
     assert 'href="/learn/">Learn</a>' in body
+
+
+def test_the_presets_are_links_and_the_chosen_one_is_marked(client: Client) -> None:
+    body = client.get("/learn/", {"sensitization": "1", "pressure": "2"}).content.decode()
+    link = r'<a class="button quiet" href="\?sensitization=([0-9.]+)&amp;pressure=2"([^>]*)>([^<]+)</a>'
+    links = re.findall(link, body)
+    assert [(value, label) for value, _, label in links] == [
+        ("0.0", "A typical pain system"), ("0.6", "Fibromyalgia"), ("1.0", "Strongly sensitized")
+    ]
+    assert [label for _, current, label in links if "aria-current" in current] == ["Strongly sensitized"]

@@ -40,6 +40,31 @@ AREAS = 6.0
 NEXT_DAY_HOURS = 24.0 + DIARY_HOUR - SESSION_HOUR
 
 
+@dataclass(frozen=True)
+class Preset:
+    """A setting of the Learn page's model: a name a person recognises and its sensitization."""
+
+    key: str
+    label: str
+    sensitization: float
+
+
+#: The Learn page's presets. "Fibromyalgia" is 0.6, our choice: at it the model says what the
+#: design says (docs/design.md, "How gentle?") and what the evidence and the demo show: very
+#: light and light pressure still ease pain a little, just after and the next evening, while
+#: moderate pressure or firmer is followed by more pain (a flare). At 0.6 the model's ACR 2016
+#: answers (:mod:`touchdose.painmodel.intake`) put fibromyalgia severity near 16, above the 12
+#: the criteria need. At 0.8 (the gate's ``SENSITIZED``) even the lightest touch hurts, which is
+#: the "strongly sensitized" end. ``tests/painmodel/test_explainer.py`` holds these behaviours.
+PRESETS: tuple[Preset, ...] = (
+    Preset("typical", "A typical pain system", 0.0),
+    Preset("fibromyalgia", "Fibromyalgia", 0.6),
+    Preset("strongly_sensitized", "Strongly sensitized", 1.0),
+)
+#: The preset the Learn page opens on: the condition touchdose is built around.
+DEFAULT_PRESET = PRESETS[1]
+
+
 def system(sensitization: float) -> GateParams:
     """The typical system's gains with the given long-standing sensitization (0-1)."""
     _check_number("sensitization", sensitization, 0.0, 1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from touchdose.painmodel.explainer import DEFAULT_PRESET
 from touchdose.records import CONDITIONS, PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 from touchdose.text import words
 
@@ -11,7 +12,7 @@ from touchdose.text import words
 #: touchdose.painmodel.gate.GateParams.sensitization.
 SENSITIZATION_MIN, SENSITIZATION_MAX = 0.0, 1.0
 SENSITIZATION_STEP = 0.1
-DEFAULT_SENSITIZATION = 0.8  # the model's "sensitized" preset (painmodel.gate.SENSITIZED)
+DEFAULT_SENSITIZATION = DEFAULT_PRESET.sensitization  # the fibromyalgia preset (painmodel.explainer)
 DEFAULT_PRESSURE = 3  # moderate: the pressure a routine relaxation massage often uses
 
 

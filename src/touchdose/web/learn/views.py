@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from touchdose.painmodel.explainer import PRESETS
 from touchdose.records import PRESSURE_MAX, PRESSURE_MIN, PRESSURE_NAMES
 from touchdose.reports.charts import Chart
 from touchdose.reports.charts.model import days_after_chart, pressure_curve_chart
@@ -53,6 +54,7 @@ def model(request: HttpRequest) -> HttpResponse:
         "smin": f"{SENSITIZATION_MIN:g}",
         "smax": f"{SENSITIZATION_MAX:g}",
         "sstep": f"{SENSITIZATION_STEP:g}",
+        "presets": [(p, p.sensitization == sensitization) for p in PRESETS],
         "curve": curve,
         "days": days,
     }
