@@ -12,13 +12,16 @@ from django.core import mail
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
-from tests.web.conftest import World, make_client
+from tests.web.conftest import World, last_event, make_client
 
 from touchdose.analysis.caseload import FLAG_WORDS, TIER_HEADINGS
 from touchdose.records import AREAS
-from touchdose.web import convert, selectors, services
+from touchdose.web import convert, services
 from touchdose.web.audit import Action
+from touchdose.web.convert import CHECKIN_FIELDS
 from touchdose.web.models import CheckIn, Client, MassageSession, Share, ShareCode, Therapist
+
+TIME = "%Y-%m-%dT%H:%M"
 
 PASSWORD = "calm-waters-2026"
 
@@ -97,22 +100,70 @@ def test_password_reset_by_e_mail(db: Any) -> None:
 # --- check-in ----------------------------------------------------------------------------------
 
 
-def test_check_in_is_one_tap_with_yesterdays_answers_prefilled(world: World) -> None:
+def _full_entry(world: World) -> CheckIn:
+    """A last entry with every answer, and values only the API or an import would give (5.25 h)."""
+    return services.checkin_record(
+        actor=None, client=world.client_a, time=timezone.now() - timedelta(hours=1), pain=6, fatigue=7,
+        sleep_hours=5.25, sleep_quality=4, mood=3, flare=True, rescue_doses=2, activity_minutes=20,
+        note="private words",
+    )  # fmt: skip
+
+
+def test_a_check_in_starts_empty_and_a_pain_only_entry_stores_only_the_pain(world: World) -> None:
+    _full_entry(world)
     url = reverse("checkin_new", args=[world.client_a.pk])
-    services.checkin_record(
-        actor=None, client=world.client_a, time=timezone.now() - timedelta(hours=1), pain=6, fatigue=7, mood=3
-    )
     page = text(world.http("client_a").get(url))
-    assert re.search(r'name="pain" value="6"[^>]*checked', page)
-    assert re.search(r'name="fatigue" value="7"[^>]*checked', page)
+    assert "checked" not in page  # no answer is copied from the last entry
+    assert re.search(r'<input type="number" name="sleep_hours"[^>]*step="any"', page)
+    assert 'name="sleep_hours" value=' not in page
+    assert '<form method="post" class="card" novalidate' in page  # the server validates
     for anchor in ("0 no pain", "10 worst pain imaginable"):
         assert anchor in page
     assert page.count('type="radio" name="pain"') == 11
-    response = world.http("client_a").post(
-        url, {"pain": "5", "time": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
-    )
+    response = world.http("client_a").post(url, {"pain": "5", "time": timezone.localtime().strftime(TIME)})
     assert response["Location"] == "/"
-    assert world.client_a.checkins.order_by("-created_at").first().pain == 5
+    row = world.client_a.checkins.order_by("-created_at").first()
+    stored = {name: getattr(row, name) for name in CHECKIN_FIELDS if name != "time"}
+    assert stored == {**dict.fromkeys(stored), "pain": 5, "flare": False, "note": ""}
+
+
+def test_same_as_last_time_is_one_tap_and_copies_what_it_shows(world: World) -> None:
+    last = _full_entry(world)
+    url = reverse("checkin_new", args=[world.client_a.pk])
+    http = world.http("client_a")
+    page = text(http.get(url))
+    assert "Saves now: pain 6, tiredness 7, slept 5.25 h, sleep quality 4, mood 3." in page
+    before = timezone.now()
+    response = http.post(url, {"same_as": str(last.pk)})
+    assert response["Location"] == "/"
+    row = world.client_a.checkins.order_by("-created_at").first()
+    assert row.pk != last.pk and row.time >= before
+    copied = {name: getattr(row, name) for name in CHECKIN_FIELDS if name != "time"}
+    assert copied == {**dict.fromkeys(copied), "pain": 6, "fatigue": 7, "sleep_hours": 5.25,
+                      "sleep_quality": 4, "mood": 3, "flare": False, "note": ""}  # fmt: skip
+    assert last_event().action == "checkin_recorded"
+
+
+def test_same_as_last_time_copies_only_the_clients_own_entry(world: World) -> None:
+    other = services.checkin_record(actor=None, client=world.client_b, time=timezone.now(), pain=9)
+    url = reverse("checkin_new", args=[world.client_a.pk])
+    before = CheckIn.objects.count()
+    assert world.http("client_a").post(url, {"same_as": str(other.pk)}).status_code == 404
+    assert world.http("client_a").post(url, {"same_as": "x"}).status_code == 404
+    assert CheckIn.objects.count() == before
+
+
+def test_editing_an_entry_shows_every_stored_answer(world: World) -> None:
+    entry = _full_entry(world)
+    page = text(world.http("client_a").get(reverse("checkin_edit", args=[entry.pk])))
+    assert "<details open>" in page and 'name="sleep_hours" value="5.25"' in page
+    response = world.http("client_a").post(
+        reverse("checkin_edit", args=[entry.pk]),
+        {"pain": "4", "time": timezone.localtime(entry.time).strftime(TIME), "sleep_hours": "5.25"},
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.pain, entry.sleep_hours) == (4, 5.25)
 
 
 def test_several_check_ins_a_day_and_a_late_entry(world: World) -> None:
@@ -152,43 +203,10 @@ def test_history_edit_and_delete(world: World) -> None:
 
 def test_the_therapist_sees_the_diary_without_change_links(world: World) -> None:
     page = text(world.http("therapist_linked").get(reverse("checkin_list", args=[world.client_a.pk])))
-    assert "<td>5</td>" in page and "Change" not in page
+    assert '<td data-label="Pain">5</td>' in page and "Change" not in page
 
 
 # --- follow-ups --------------------------------------------------------------------------------
-
-
-def test_follow_ups_are_due_until_answered(world: World) -> None:
-    client = world.client_a
-    session = services.session_record(
-        actor=None, client=client, start=timezone.now() - timedelta(hours=20), pressure=2, minutes=30,
-        technique=["swedish"],
-    )  # fmt: skip
-    home = text(world.http("client_a").get("/"))
-    assert "Answer the 24 h follow-up" in home
-    due = selectors.followups_due(client=client)
-    assert [f.label for f in due if f.session_id == session.pk] == ["24 h"]  # the 48 h window is not open yet
-    services.checkin_record(actor=None, client=client, time=timezone.now(), pain=4)
-    assert [f for f in selectors.followups_due(client=client) if f.session_id == session.pk] == []
-
-
-def test_a_missed_follow_up_link_puts_the_entry_back_in_its_window(world: World) -> None:
-    client = world.client_a
-    start = timezone.now() - timedelta(hours=70)
-    services.session_record(
-        actor=None, client=client, start=start, pressure=2, minutes=30, technique=["swedish"]
-    )
-    due = selectors.followups_due(client=client)
-    assert [f.label for f in due if f.session_start == start] == ["24 h", "48 h"]
-    home = text(world.http("client_a").get("/"))
-    links = re.findall(r'href="([^"]*\?at=[^"]+)">Answer the', home)
-    assert len(links) == len(due)
-    prefilled = set()
-    for link in links:  # followed as a browser follows them (the offset's "+" must survive)
-        page = text(world.http("client_a").get(link.replace("&amp;", "&")))
-        prefilled |= set(re.findall(r'name="time" value="([^"]+)"', page))
-    zone = client_zone(client)
-    assert prefilled == {timezone.localtime(f.suggested_time, zone).strftime("%Y-%m-%dT%H:%M") for f in due}
 
 
 def client_zone(client: Client) -> Any:
@@ -422,8 +440,9 @@ def test_the_questionnaire_scores_are_shown_as_the_instruments_score_them(world:
 def test_the_client_sees_who_looked_in_plain_words(world: World) -> None:
     world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk]))
     page = text(world.http("client_a").get(reverse("audit_log", args=[world.client_a.pk])))
-    assert re.search(r"<td>tove</td><td>looked at the results</td>", page)
-    assert re.search(r"<td>you</td><td>added a check-in</td>", page)
+    # the therapist by the name their clients know them by (display name "Tove", username "tove")
+    assert re.search(r'<td data-label="Who">Tove</td>\s*<td data-label="What">looked at the results</td>', page)
+    assert re.search(r'<td data-label="Who">you</td>\s*<td data-label="What">added a check-in</td>', page)
     # every action has its own words (Django's TextChoices would otherwise make "Dashboard Viewed")
     untold = [a.value for a in Action if a.label == a.name.replace("_", " ").title()]
     assert untold == []
@@ -435,3 +454,19 @@ def test_pages_without_a_role_and_the_admin(db: Any) -> None:
     http.force_login(staff)
     assert "Open the admin" in text(http.get("/"))
     assert http.get("/admin/touchdose/auditevent/").status_code == 200
+
+
+def test_the_audit_page_folds_repeats_and_pages_the_rest(world: World) -> None:
+    http = world.http("therapist_linked")
+    for _ in range(3):
+        http.get(reverse("dashboard", args=[world.client_a.pk]))
+    client = world.http("client_a")
+    page = text(client.get(reverse("audit_log", args=[world.client_a.pk])))
+    assert re.search(r'<td data-label="What">looked at the results \(3 times\)</td>', page)
+    for _ in range(60):  # alternate, so nothing folds: 120 lines, 50 a page
+        http.get(reverse("checkin_list", args=[world.client_a.pk]))
+        http.get(reverse("session_list", args=[world.client_a.pk]))
+    first = text(client.get(reverse("audit_log", args=[world.client_a.pk])))
+    assert first.count('<td data-label="Who">') == 50 and "Page 1 of 3" in first and "?page=2" in first
+    last = text(client.get(reverse("audit_log", args=[world.client_a.pk]), {"page": "99"}))
+    assert "Page 3 of 3" in last and "added a check-in" in last and "(3 times)" in last

@@ -8,6 +8,8 @@ stored in an event: only who, when, which client, what kind of action and which 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -96,11 +98,43 @@ def record_about(*, actor: Any, row: MassageSession | CheckIn, action: Action) -
     )  # fmt: skip
 
 
-def events_of(*, client: Client, limit: int = 200) -> QuerySet[AuditEvent]:
-    """The client's trail, newest first (reading it is not itself recorded)."""
-    return AuditEvent.objects.filter(client_ref=client.pk).select_related("actor")[:limit]
+def events_of(*, client: Client, limit: int | None = 200) -> QuerySet[AuditEvent]:
+    """The client's trail, newest first (reading it is not itself recorded); ``limit=None``: all
+    of it, for a page to show a part at a time."""
+    events = AuditEvent.objects.filter(client_ref=client.pk).select_related("actor__therapist")
+    return events if limit is None else events[:limit]
 
 
 def words_for(action: str) -> str:
     """The words for a stored action; a value no longer in :class:`Action` is shown as stored."""
     return Action(action).label if action in Action.values else action
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """Events in a row by the same person doing the same thing, for the client's audit page."""
+
+    newest: datetime
+    oldest: datetime
+    who: str
+    you: bool
+    words: str
+    times: int
+
+
+def lines_of(events: Iterable[AuditEvent], *, viewer: Any) -> list[AuditLine]:
+    """``events`` (newest first) as lines: a run of the same action by the same person is one
+    line with its count ("looked at the results (12 times)")."""
+    lines: list[AuditLine] = []
+    for event in events:
+        who = event.actor_name
+        if event.actor is not None:  # a therapist by the name their clients know them by
+            who = str(getattr(event.actor, "therapist", "") or who)
+        you = event.actor_id is not None and event.actor_id == getattr(viewer, "pk", None)
+        words = words_for(event.action)
+        last = lines[-1] if lines else None
+        if last is not None and (last.who, last.you, last.words) == (who, you, words):
+            lines[-1] = replace(last, oldest=event.time, times=last.times + 1)
+        else:
+            lines.append(AuditLine(event.time, event.time, who, you, words, 1))
+    return lines

@@ -6,7 +6,7 @@ Templates use the filters of ``{% load td %}`` (:mod:`touchdose.web.templatetags
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateformat import format as django_format
@@ -21,8 +21,9 @@ CLOCK = "H:i"
 WEEKDAY_DAYS = 6
 
 
-def day(value: datetime) -> str:
-    return django_format(timezone.localtime(value), DAY)
+def day(value: date | datetime) -> str:
+    """A day, or the local day of a moment: "Tue 3 Mar 2026"."""
+    return django_format(timezone.localtime(value) if isinstance(value, datetime) else value, DAY)
 
 
 def moment(value: datetime) -> str:

@@ -34,7 +34,7 @@ from touchdose.records import (
 )
 from touchdose.text import words
 from touchdose.web import services
-from touchdose.web.models import Client
+from touchdose.web.models import DISPLAY_NAME_MAX, Client
 
 #: A check-in or session may be dated a little ahead (clock skew), never further.
 FUTURE_SLACK = timedelta(minutes=10)
@@ -150,7 +150,7 @@ class CheckInForm(RecordForm):
         min_value=0,
         max_value=SLEEP_HOURS_MAX,
         required=False,
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
     sleep_quality = scale_field("How well you slept")
     mood = scale_field("Mood")
@@ -165,6 +165,16 @@ class CheckInForm(RecordForm):
 
     def clean_time(self) -> Any:
         return self.clean_time_not_future("time")
+
+
+#: Short words for a check-in's answers, for a one-line summary ("pain 5, slept 5.25 h").
+CHECKIN_SHORT_WORDS = {"pain": "pain {}", "fatigue": "tiredness {}", "sleep_hours": "slept {} h",
+                       "sleep_quality": "sleep quality {}", "mood": "mood {}"}  # fmt: skip
+
+
+def answers_in_words(values: dict[str, Any]) -> str:
+    """``{"pain": 5, "sleep_hours": 5.25}`` -> "pain 5, slept 5.25 h" (exactly the values given)."""
+    return ", ".join(CHECKIN_SHORT_WORDS[name].format(f"{value:g}") for name, value in values.items())
 
 
 class FollowUpForm(RecordForm):
@@ -316,12 +326,19 @@ class SignupForm(UserCreationForm):  # type: ignore[type-arg]
         widget=forms.RadioSelect,
     )
     email = forms.EmailField(label="E-mail (for resetting your password)", required=False)
-    display_name = forms.CharField(label="Name shown to your clients (therapists)", required=False,
-                                   max_length=120)  # fmt: skip
+    display_name = forms.CharField(label="Your name, as your therapist or clients will see it (optional)",
+                                   required=False, max_length=DISPLAY_NAME_MAX)  # fmt: skip
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+
+class NameForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name", required=False, max_length=DISPLAY_NAME_MAX,
+        help_text="What your therapist or your clients see. Empty: your username.",
+    )  # fmt: skip
 
 
 class ThrottledLoginForm(AuthenticationForm):

@@ -13,11 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+#: The longest display name (a client's or a therapist's).
+DISPLAY_NAME_MAX = 120
+
 
 class Client(models.Model):
     """A person with chronic pain; owns every record below."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client")
+    #: The name the client's therapists see (the username when empty).
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True, default="")
     timezone = models.CharField(max_length=64, default="UTC")
     conditions = models.JSONField(default=list, blank=True)
     preferred_pressure = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -38,6 +43,11 @@ class Client(models.Model):
     def __str__(self) -> str:  # never a health value: the admin and logs show this
         return f"client {self.pk}"
 
+    @property
+    def name(self) -> str:
+        """What pages call the client: their display name, else their username."""
+        return self.display_name or self.user.get_username()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save every column but ``records_version``, which only ``services`` moves (with an
         UPDATE ... + 1): saving a row read before another request's write must not put an older
@@ -52,10 +62,16 @@ class Client(models.Model):
 
 class Therapist(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="therapist")
-    display_name = models.CharField(max_length=120, blank=True, default="")
+    #: The name the therapist's clients see (the username when empty).
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """What pages call the therapist: their display name, else their username."""
         return self.display_name or self.user.get_username()
 
 

@@ -26,6 +26,7 @@ from touchdose.web import access, audit, convert
 from touchdose.web.audit import Action
 from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import (
+    DISPLAY_NAME_MAX,
     ApiToken,
     Client,
     LoginThrottle,
@@ -71,12 +72,27 @@ def account_signup(
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
     if role == "client":
         ClientProfile(id="c-new", timezone=timezone_name)  # validates the zone name
-        client = Client.objects.create(user=user, timezone=timezone_name)
+        client = Client.objects.create(user=user, timezone=timezone_name, display_name=display_name.strip())
         audit.record(actor=user, client_ref=client.pk, action=Action.ACCOUNT_CREATED)
     else:
         Therapist.objects.create(user=user, display_name=display_name)
         audit.record(actor=user, client_ref=None, action=Action.ACCOUNT_CREATED)
     return user
+
+
+@transaction.atomic
+def account_name_save(*, actor: Any, name: str) -> str:
+    """Set the name others see for ``actor`` (a client's therapists, a therapist's clients); empty
+    means the username. Not a health record: no audit event, and no records version change."""
+    name = name.strip()
+    if len(name) > DISPLAY_NAME_MAX or any(ch in name for ch in "\n\r\t"):
+        raise ValueError(f"name: at most {DISPLAY_NAME_MAX} characters on one line (allowed: any name)")
+    account = access.client_of(actor) or access.therapist_of(actor)
+    if account is None:
+        raise PermissionDenied("Only a client or a therapist has a name shown to others.")
+    account.display_name = name
+    account.save(update_fields=["display_name"])
+    return name
 
 
 @transaction.atomic
@@ -227,6 +243,23 @@ def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
     records_changed(client_id=client.pk)
     audit.record_about(actor=actor, row=row, action=Action.CHECKIN_RECORDED)
     return row
+
+
+#: What "same as last time" copies: how the client felt (pain and the optional ratings, hours
+#: slept). Never what happened (a flare, extra medicine, activity, a note, red flags): those are
+#: said afresh or not at all (issue 10: a quick check-in once copied rescue doses nobody took).
+CHECKIN_REPEATED = ("pain", "fatigue", "sleep_hours", "sleep_quality", "mood")
+
+
+def checkin_repeated_values(source: CheckInRow) -> dict[str, Any]:
+    """The values "same as last time" copies from ``source`` (the ones it has)."""
+    return {name: getattr(source, name) for name in CHECKIN_REPEATED if getattr(source, name) is not None}
+
+
+@transaction.atomic
+def checkin_repeat(*, actor: Any, source: CheckInRow, time: datetime) -> CheckInRow:
+    """A new check-in of ``source``'s client at ``time`` with :func:`checkin_repeated_values`."""
+    return checkin_record(actor=actor, client=source.client, time=time, **checkin_repeated_values(source))
 
 
 @transaction.atomic

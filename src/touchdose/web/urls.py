@@ -7,8 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, reverse_lazy
 from django.views import View
+from django.views.generic import RedirectView
 
 from touchdose.web.api.app import api
 from touchdose.web.forms import ThrottledLoginForm
@@ -24,6 +26,7 @@ def _auth_page(view: type[View], template: str, **options: Any) -> Any:
 
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
+    path("me/", accounts.account, name="account"),
     path("login/", _auth_page(auth_views.LoginView, "login.html", authentication_form=ThrottledLoginForm),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -74,6 +77,8 @@ client_patterns = [
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    # Browsers ask for /favicon.ico on every page that names none (a JSON answer, a download).
+    path("favicon.ico", RedirectView.as_view(url=static("touchdose/favicon.ico"), permanent=True)),
     path("accounts/", include(account_patterns)),
     path("clients/<int:client_id>/", include(client_patterns)),
     path("checkins/<int:checkin_id>/edit/", client.checkin_edit, name="checkin_edit"),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 
@@ -14,7 +14,7 @@ register = template.Library()
 
 
 @register.filter
-def day(value: datetime | None) -> str:
+def day(value: date | datetime | None) -> str:
     """``{{ when|day }}``: "Tue 3 Mar 2026" (empty for None)."""
     return dates.day(value) if value else ""
 

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from touchdose.web import services
-from touchdose.web.forms import SignupForm
+from touchdose.web import access, services
+from touchdose.web.forms import NameForm, SignupForm
 from touchdose.web.views.pages import page
 
 
@@ -36,6 +36,24 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect("intake", client_id=user.client.pk)
         return redirect("home")
     return page(request, "signup.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account page: the name others see, and the ways to the password, the data and deleting."""
+    holder = access.client_of(request.user) or access.therapist_of(request.user)
+    initial = {"display_name": holder.display_name if holder else ""}
+    form = NameForm(request.POST or None, initial=initial) if holder else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.account_name_save(actor=request.user, name=form.cleaned_data["display_name"])
+        except ValueError as error:
+            form.add_error("display_name", str(error))
+        else:
+            messages.success(request, "Saved.")
+            return redirect("account")
+    return page(request, "account.html", {"form": form})
 
 
 class DeleteAccountForm(forms.Form):

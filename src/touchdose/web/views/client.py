@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from touchdose.analysis.diary import covered_date
 from touchdose.records import AREA_LABELS
 from touchdose.web import access, audit, selectors, services
 from touchdose.web.convert import CHECKIN_FIELDS
-from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm, link_time
-from touchdose.web.models import Client
+from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm, answers_in_words, link_time
 from touchdose.web.views.dashboard import dashboard_context
-from touchdose.web.views.pages import confirm_delete, page, saved, show_in_zone_of
+from touchdose.web.views.pages import confirm_delete, page, paged, saved, show_in_zone_of
 
 CONDITION_WORDS = dict(CONDITION_CHOICES)
-PREFILL = ("pain", "fatigue", "sleep_hours", "sleep_quality", "mood", "rescue_doses", "activity_minutes")
+#: The check-in's fields under "More": open when a stored entry has any of them, so nothing is hidden.
+OPTIONAL_SHOWN = ("fatigue", "sleep_hours", "sleep_quality", "mood", "flare", "rescue_doses",
+                  "activity_minutes", "note")  # fmt: skip
 
 
 @login_required
@@ -39,13 +42,11 @@ def dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
     return page(request, "dashboard.html", context)
 
 
-def _initial_checkin(client: Client, at: str | None) -> dict[str, Any]:
-    """Yesterday's answers, so a same-as-yesterday day is one tap; the time is now (or a follow-up's)."""
-    last = selectors.latest_checkin(client=client)
-    initial: dict[str, Any] = {name: getattr(last, name) for name in PREFILL} if last else {}
+def _initial_checkin(at: str | None) -> dict[str, Any]:
+    """Only the time (now, or a link's): every answer starts empty, so nothing is saved that the
+    client did not give (issue 10: copied answers fed the comparisons invented values)."""
     linked = link_time(at)  # a mangled or out-of-range link: fall back to now
-    initial["time"] = timezone.localtime(linked) if linked else timezone.localtime()
-    return initial
+    return {"time": timezone.localtime(linked) if linked else timezone.localtime()}
 
 
 @login_required
@@ -53,18 +54,36 @@ def _initial_checkin(client: Client, at: str | None) -> dict[str, Any]:
 def checkin_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.require_client_rw(request.user, client_id)
     show_in_zone_of(client)
-    form = CheckInForm(request.POST or None, initial=_initial_checkin(client, request.GET.get("at")))
+    if request.method == "POST" and "same_as" in request.POST:
+        return _checkin_repeat(request, request.POST["same_as"])
+    form = CheckInForm(request.POST or None, initial=_initial_checkin(request.GET.get("at")))
     if saved(request, form, "Saved. Thank you.", services.checkin_record, actor=request.user, client=client):
         return redirect("home")
-    return page(request, "checkin_form.html", {"form": form, "client": client, "editing": False})
+    last = selectors.latest_checkin(client=client)
+    same = answers_in_words(services.checkin_repeated_values(last)) if last else ""
+    context = {"form": form, "client": client, "editing": False, "last": last, "same": same}
+    return page(request, "checkin_form.html", context)
+
+
+def _checkin_repeat(request: HttpRequest, source_id: str) -> HttpResponse:
+    """ "Same as last time": a new check-in now with the answers the button listed."""
+    if not source_id.isdigit():
+        raise Http404("No such check-in")
+    source = access.require_checkin_rw(request.user, int(source_id))
+    services.checkin_repeat(actor=request.user, source=source, time=timezone.now())
+    messages.success(request, "Saved. Thank you.")
+    return redirect("home")
 
 
 @login_required
 def checkin_list(request: HttpRequest, client_id: int) -> HttpResponse:
     client, can_write = access.get_client_for_user(request.user, client_id)
     show_in_zone_of(client)
-    rows = selectors.checkins_list(actor=request.user, client=client)[:400]
-    return page(request, "checkin_list.html", {"client": client, "checkins": rows, "can_write": can_write})
+    found = paged(request, selectors.checkins_list(actor=request.user, client=client))
+    zone = ZoneInfo(client.timezone)
+    rows = [(c, covered_date(c.time, zone)) for c in found]  # the day each entry describes
+    context = {"client": client, "checkins": rows, "page_of": found, "can_write": can_write}
+    return page(request, "checkin_list.html", context)
 
 
 @login_required
@@ -79,9 +98,9 @@ def checkin_edit(request: HttpRequest, checkin_id: int) -> HttpResponse:
     arguments = {"actor": request.user, "checkin": checkin}
     if saved(request, form, "Check-in changed.", services.checkin_update, **arguments):
         return redirect("checkin_list", client_id=client.pk)
-    return page(
-        request, "checkin_form.html", {"form": form, "client": client, "editing": True, "obj": checkin}
-    )
+    more_open = any(initial.get(name) not in (None, "", False) for name in OPTIONAL_SHOWN)
+    context = {"form": form, "client": client, "editing": True, "obj": checkin, "more_open": more_open}
+    return page(request, "checkin_form.html", context)
 
 
 @login_required
@@ -138,5 +157,6 @@ def export(request: HttpRequest, client_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.require_client_rw(request.user, client_id)
     show_in_zone_of(client)
-    events = [(event, audit.words_for(event.action)) for event in audit.events_of(client=client)]
-    return page(request, "audit.html", {"client": client, "events": events})
+    found = paged(request, audit.events_of(client=client, limit=None))
+    groups = audit.lines_of(found, viewer=request.user)
+    return page(request, "audit.html", {"client": client, "groups": groups, "page_of": found})

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +28,16 @@ def show_in_zone_of(client: Client) -> None:
 
 def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, f"touchdose/{template}", context, status=status)
+
+
+#: Rows on one page of a long list (the diary, the audit trail); the rest are a "Next" away.
+PAGE_ROWS = 50
+
+
+def paged(request: HttpRequest, rows: Any) -> Page:
+    """The page of ``rows`` that ``?page=`` asks for (the last one for a number past it, the first
+    for anything that is not a number)."""
+    return Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
 
 
 def saved(
@@ -100,6 +111,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No request context: the database (for the user) may be what failed.
-    html = render_to_string("touchdose/error.html", {"title": "Something went wrong", "status": 500})
+    # No request context and no navigation: the database (for the user and the menu) may be what failed.
+    html = render_to_string("touchdose/error_500.html", {"title": "Something went wrong", "status": 500})
     return HttpResponse(html, status=500)
