@@ -23,6 +23,12 @@ def sign_up(page: Any, base: str, username: str, role: str) -> None:
     page.get_by_role("button", name="Create account").click()
 
 
+def open_menu(page: Any, link: str) -> None:
+    """Open the menu's "More" and follow one of its links."""
+    page.locator("header .more-nav summary").click()
+    page.locator("header .more-links").get_by_role("link", name=link).click()
+
+
 def choose(page: Any, field: str, value: str | int) -> None:
     page.locator(f"#f-{field} label").filter(has=page.locator(f"input[value='{value}']")).click()
 
@@ -34,7 +40,7 @@ def test_therapist_links_logs_a_session_and_loses_access_on_revoke(
     client, therapist = new_page(), new_page()
 
     sign_up(client, base, "ana", "A person living with pain")
-    client.get_by_role("link", name="Sharing").click()
+    open_menu(client, "Sharing")
     client.get_by_role("button", name="Make a sharing code").click()
     code = client.locator(".code").inner_text().strip()
     assert code
@@ -65,7 +71,7 @@ def test_therapist_links_logs_a_session_and_loses_access_on_revoke(
     shoot(client, "share-04-client-sees-session")
 
     # The client removes access; from that moment the therapist gets nothing.
-    client.get_by_role("link", name="Sharing").click()
+    open_menu(client, "Sharing")
     client.get_by_role("button", name=re.compile("^Remove access")).click()
     expect(client.get_by_text("Nobody but you.")).to_be_visible()
     response = therapist.goto(dashboard_url)
