@@ -53,12 +53,15 @@ from touchdose.text import count, percent
 
 __all__ = [
     "CAUTION",
+    "FINDINGS",
     "HARM_P",
     "HELPING_P",
+    "NO_CHANGE_P",
     "SOOTHING_P",
     "VERDICT_LABELS",
     "VERDICT_STATES",
     "Verdict",
+    "outcome_finding",
     "reach_verdict",
 ]
 
@@ -161,6 +164,34 @@ class Verdict:
             "safety": None if self.safety is None else self.safety.to_dict(),
             "harmful_from": self.harmful_from,
         }
+
+
+#: P(no change as large as the MID) from which an outcome's comparison reads "no change you would
+#: feel": the same 4 to 1 odds as helping and harm.
+NO_CHANGE_P = 0.8
+#: What one outcome's comparison found, for the results table (words: wording.outcome_meaning).
+FINDINGS: tuple[str, ...] = ("better", "worse", "no_change", "unclear", "not_yet")
+
+
+def outcome_finding(c: Comparison | Refusal) -> str:
+    """What the n-of-1 comparison of one outcome found, with the verdict's odds: "better"
+    (P(benefit >= MID) >= :data:`HELPING_P`), "worse" (P(harm >= MID) >= :data:`HARM_P`),
+    "no_change" (P(neither) >= :data:`NO_CHANGE_P`), "unclear", or "not_yet" (refused: too
+    little data).
+
+    Examples
+    --------
+    >>> from touchdose.analysis.comparison import Refusal
+    >>> outcome_finding(Refusal("pain", ("too few days",), ("more days",)))
+    'not_yet'
+    """
+    if isinstance(c, Refusal):
+        return "not_yet"
+    if c.p_benefit >= HELPING_P:
+        return "better"
+    if c.p_harm >= HARM_P:
+        return "worse"
+    return "no_change" if c.p_no_meaningful >= NO_CHANGE_P else "unclear"
 
 
 def _num(x: float) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "action_for_safety",
     "better_words",
     "headline",
+    "outcome_meaning",
 ]
 
 #: Each headline and action sentence has at most this many words (docs/design.md item 7: one
@@ -55,6 +56,48 @@ def better_words(outcome: str) -> str:
     'your mood'
     """
     return _BETTER.get(outcome, outcome.replace("_", " "))
+
+
+#: What one outcome's comparison found, in words a tired reader takes in (the results page's
+#: table; the finding is :func:`touchdose.analysis.verdict.outcome_finding`).
+_MEANING: dict[str, dict[str, str]] = {
+    "better": {
+        "pain": "Likely less pain with massage.",
+        "sleep_hours": "You likely sleep longer with massage.",
+        "fatigue": "You likely feel less tired with massage.",
+        "mood": "Your mood is likely better with massage.",
+    },
+    "worse": {
+        "pain": "Likely more pain with massage.",
+        "sleep_hours": "You likely sleep less with massage.",
+        "fatigue": "You likely feel more tired with massage.",
+        "mood": "Your mood is likely worse with massage.",
+    },
+}
+_MEANING_ANY = {
+    "no_change": "No change big enough to feel.",
+    "unclear": "Not clear yet.",
+    "not_yet": "Too few diary days to compare yet.",
+}
+
+
+def outcome_meaning(outcome: str, finding: str) -> str:
+    """One short sentence for what the comparison of ``outcome`` found.
+
+    Examples
+    --------
+    >>> outcome_meaning("sleep_hours", "better")
+    'You likely sleep longer with massage.'
+    >>> outcome_meaning("mood", "unclear")
+    'Not clear yet.'
+    """
+    if finding in _MEANING_ANY:
+        return _MEANING_ANY[finding]
+    if finding not in _MEANING or outcome not in _MEANING[finding]:
+        allowed = ", ".join([*_MEANING, *_MEANING_ANY])
+        raise ValueError(f"wording: finding = {finding!r} for {outcome!r} is not allowed (allowed: {allowed})"
+                         )
+    return _MEANING[finding][outcome]
 
 
 def headline(state: str, *, lead: str = "pain", harmful_from: int | None = None) -> str:
