@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from tests.web.conftest import World
 
+from touchdose.analysis.comparison import DIARY_OUTCOMES
 from touchdose.analysis.engine import analyze_client
-from touchdose.analysis.verdict import VERDICT_LABELS
+from touchdose.analysis.verdict import outcome_finding
+from touchdose.analysis.wording import outcome_meaning
 from touchdose.painmodel import simulate_clients
 from touchdose.records import ClientFile
 from touchdose.web import selectors, services
@@ -35,16 +37,40 @@ def test_stored_records_come_back_unchanged(world: World, simulated: ClientFile)
     assert back.checkins == simulated.checkins
 
 
-def test_the_dashboard_shows_the_engines_verdict_and_reasons(world: World, simulated: ClientFile) -> None:
-    expected = analyze_client(selectors.client_file_for(world.client_b)).to_dict()
+def test_the_dashboard_shows_the_engines_headline_action_plan_and_reasons(
+    world: World, simulated: ClientFile
+) -> None:
+    expected = analyze_client(selectors.client_file_for(world.client_b))
     page = world.http("client_b").get(reverse("dashboard", args=[world.client_b.pk])).content.decode()
-    verdict = expected["verdict"]
-    assert verdict is not None and verdict["reasons"]
-    assert escape(VERDICT_LABELS[verdict["state"]]) in page
-    for reason in verdict["reasons"]:
-        assert escape(reason) in page
-    assert page.index(escape(VERDICT_LABELS[verdict["state"]])) < page.index("<figure")
+    verdict, plan = expected.verdict, expected.plan
+    assert verdict.headline and verdict.action and verdict.reasons
+    # one sentence and one action first, then the plan, the reasons one tap away ("Why?")
+    headline = page.index(f'<h2 id="verdict">{escape(verdict.headline)}</h2>')
+    action = page.index(escape(verdict.action))
+    assert headline < action < page.index(f"<strong>Pressure {plan.pressure} (") < page.index("<summary>Why?")
+    why = page[page.index("<summary>Why?"):page.index("</details>", page.index("<summary>Why?"))]
+    for reason in (*verdict.reasons, *plan.why):
+        assert escape(reason) in why
+    assert page.index("<summary>Why?") < page.index('id="outcomes"') < page.index("<figure")
     assert page.count("<figure") == 3  # pain over time, each session, pressure vs aggravation
+    words = re.sub(r"<[^>]+>", " ", page)
+    for bad in (r"\bNone\b", r"\b0 of 0\b", r"(?<![\d.])1 (points|sessions|days)\b"):
+        assert not re.search(bad, words), re.search(bad, words)
+
+
+def test_the_outcomes_are_one_table_with_the_engines_meaning(world: World, simulated: ClientFile) -> None:
+    expected = analyze_client(selectors.client_file_for(world.client_b)).comparison
+    page = world.http("client_b").get(reverse("dashboard", args=[world.client_b.pk])).content.decode()
+    table = page[page.index('id="outcomes"'):page.index("</table>", page.index('id="outcomes"'))]
+    assert expected is not None
+    for name, found in expected.results.items():
+        meaning = outcome_meaning(name, outcome_finding(found))
+        label = DIARY_OUTCOMES[name].label.capitalize()
+        row = re.search(rf'<th scope="row">{label}</th>(.*?)</tr>', table, re.S)
+        assert row and escape(meaning) in row.group(1)
+        if not found.refused:
+            lo, hi = found.ci95
+            assert f"{round(lo, 1) + 0.0:+.1f} to {round(hi, 1) + 0.0:+.1f}" in row.group(1)
 
 
 def test_the_therapist_sees_the_recommended_pressure_with_its_reasons(
@@ -56,7 +82,7 @@ def test_the_therapist_sees_the_recommended_pressure_with_its_reasons(
         .get(reverse("session_new", args=[world.client_b.pk]))
         .content.decode()
     )
-    assert f"<strong>Pressure {plan['pressure']}</strong>" in page
+    assert f"<strong>Pressure {plan['pressure']} (" in page
     assert re.search(
         rf'name="pressure" value="{plan["pressure"]}"[^>]*checked', page
     )  # the form starts there

@@ -49,7 +49,7 @@ from touchdose.analysis.response import AGGRAVATION_POINTS, SessionResponse
 from touchdose.analysis.safety import Safety
 from touchdose.analysis.wording import headline as headline_for
 from touchdose.records import PRESSURE_NAMES
-from touchdose.text import count, percent
+from touchdose.text import count, noun, percent
 
 __all__ = [
     "CAUTION",
@@ -227,7 +227,8 @@ def _comparison_reason(c: Comparison) -> str:
     return (
         f"{o.label.capitalize()} was {_num(c.effect)} {unit} {word} on massage days than on days without "
         f"massage (95 % interval {lo:+.1f} to {hi:+.1f}); chance of a meaningful benefit (at least "
-        f"{c.mid:g} {unit}): {percent(c.p_benefit)}, of a meaningful harm: {percent(c.p_harm)}."
+        f"{c.mid:g} {noun(1 if c.mid == 1 else 2, unit[:-1])}): {percent(c.p_benefit)}, of a meaningful "
+        f"harm: {percent(c.p_harm)}."
     )
 
 

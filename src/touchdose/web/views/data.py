@@ -207,6 +207,11 @@ def download(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
     return _attachment(body, content_type, f"touchdose-{client.pk}.{suffix}")
 
 
+#: The Content-Security-Policy of the HTML report: a document with inline CSS and SVG and nothing else.
+REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                 "form-action 'none'; frame-ancestors 'none'")  # fmt: skip
+
+
 @login_required
 @require_GET
 def report(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
@@ -217,7 +222,12 @@ def report(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
     built = selectors.clinician_report(actor=request.user, client=client)
     if fmt == "pdf":
         return _attachment(render_pdf(built), "application/pdf", f"touchdose-report-{client.pk}.pdf")
-    return _attachment(render_html(built), "text/html; charset=utf-8", f"touchdose-report-{client.pk}.html")
+    # The web page opens in the browser (issue 10: it used to download). It is the same
+    # self-contained document as the download, with its own inline style and inline SVG, so it
+    # gets its own policy: no script at all, no request anywhere, styles only from the page.
+    response = HttpResponse(render_html(built), content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = REPORT_POLICY
+    return response
 
 
 # --- personal API tokens -------------------------------------------------------------------------

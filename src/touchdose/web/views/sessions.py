@@ -15,6 +15,7 @@ from touchdose.web import access, selectors, services
 from touchdose.web.convert import SESSION_FIELDS
 from touchdose.web.forms import RecordForm, SessionForm, SessionRatingForm, TherapistSessionForm
 from touchdose.web.models import MassageSession
+from touchdose.web.views.dashboard import plan_words
 from touchdose.web.views.pages import confirm_delete, page, saved, show_in_zone_of
 
 #: Starting value of the minutes field when the engine has no plan yet (a common session length).
@@ -57,6 +58,9 @@ def _recommendation(request: HttpRequest, client: Any) -> dict[str, Any]:
     plan = analysis.plan
     return {
         "analysis": analysis,
+        "plan": plan,
+        "verdict": analysis.verdict,
+        "plan_words": plan_words(plan),
         "avoid_labels": [AREA_LABELS.get(a, a) for a in plan.avoid_regions] if plan else [],
     }
 
