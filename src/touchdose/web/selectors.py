@@ -148,7 +148,9 @@ def followups_many(*, clients: Iterable[Client], now: datetime | None = None) ->
     }
 
 
-def followups_due_many(*, clients: Iterable[Client], now: datetime | None = None) -> dict[int, list[FollowUp]]:
+def followups_due_many(
+    *, clients: Iterable[Client], now: datetime | None = None
+) -> dict[int, list[FollowUp]]:
     """:func:`followups_due` for many clients at once (two queries in all), by client id."""
     found = followups_many(clients=clients, now=now)
     return {pk: [f for f in each if f.state == "due"] for pk, each in found.items()}
