@@ -244,3 +244,21 @@ def test_docs_safety_lists_every_code_with_its_level_and_the_windows() -> None:
     for name in ("RED_FLAG_PAUSE_DAYS", "RED_FLAG_REMINDER_DAYS", "USUAL_PAIN_DAYS", "SEVERE_FLARE_POINTS"):
         assert name in text
     assert f"{safety.RED_FLAG_PAUSE_DAYS} days" in text and f"{safety.RED_FLAG_REMINDER_DAYS} days" in text
+
+
+def test_relief_wearing_off_is_not_a_severe_flare() -> None:
+    # Twice a week with lasting relief (pain 6 -> 3): the 14 days before the latest session hold no
+    # massage-free day, so the usual is the baseline's 6, and pain back at 6 after the relief wears
+    # off (a planned break) is no flare; 9 (3 above the real usual) still is.
+    t0 = datetime(2026, 1, 5, 20, tzinfo=UTC)
+    base = tuple(CheckIn(time=t0 + timedelta(days=d), pain=6) for d in range(14))
+    days = [14, 17, 21, 24, 28, 31]
+    sessions = tuple(Session(start=t0 + timedelta(days=d, hours=-10), pressure=2, minutes=30, pain_before=4)
+                     for d in days)  # fmt: skip
+    relieved = tuple(CheckIn(time=t0 + timedelta(days=d), pain=3) for d in range(14, 34))
+    back = tuple(CheckIn(time=t0 + timedelta(days=d), pain=6) for d in range(34, 40))
+    s = screen(ClientFile(ClientProfile(id="c-r"), sessions, base + relieved + back))
+    assert s.flare is None and not s.stop
+    worse = tuple(CheckIn(time=t0 + timedelta(days=d), pain=9) for d in range(32, 36))
+    s = screen(ClientFile(ClientProfile(id="c-r"), sessions, base + relieved[:18] + worse))
+    assert s.flare is not None and s.flare.usual_pain == 6

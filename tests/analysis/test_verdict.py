@@ -131,14 +131,17 @@ def test_no_effect_when_nothing_is_measurable() -> None:
 
 
 def test_p_excess_matches_the_closed_form() -> None:
-    # X ~ Beta(1 + n, 1) (all n sessions aggravated), Y ~ Beta(1, 1 + m) (no background events):
-    # P(X > Y) = 1 - E[Y^(n+1)] = 1 - B(n + 2, 1 + m) / B(1, 1 + m)  (exact Beta moments).
+    # The background starts from the assumed 10 % as 10 pseudo-observations (1 of 10) and adds
+    # the counted windows: with no events in m windows Y ~ Beta(2, 10 + m). All n sessions
+    # aggravated: X ~ Beta(1 + n, 1), P(X > y) = 1 - y^(n+1), so
+    # P(X > Y) = 1 - E[Y^(n+1)] = 1 - B(n + 3, 10 + m) / B(2, 10 + m)  (exact Beta moments).
     for n, m in [(1, 10), (3, 20), (6, 40)]:
-        exact = 1.0 - beta_fn(n + 2, 1 + m) / beta_fn(1, 1 + m)
+        exact = 1.0 - beta_fn(n + 3, 10 + m) / beta_fn(2, 10 + m)
         assert p_excess(n, n, Background(0, m)) == pytest.approx(exact, abs=1e-6)
-    # Two Beta(1, 1): P(X > Y) = 1/2 by symmetry; uses the 10 % default when windows < 10.
-    assert p_excess(5, 10, Background(5, 10)) == pytest.approx(0.5, abs=1e-6)
-    assert p_excess(1, 10, None) == pytest.approx(p_excess(1, 10, Background(1, 10)), abs=1e-12)
+    # The same Beta on both sides: P(X > Y) = 1/2 by symmetry (the diary's own rate 50 % as 5 of 10).
+    assert p_excess(5, 10, Background(0, 0, own_rate=0.5)) == pytest.approx(0.5, abs=1e-6)
+    # No background at all is the assumed 10 % alone.
+    assert p_excess(1, 10, None) == pytest.approx(p_excess(1, 10, Background(0, 0)), abs=1e-12)
 
 
 def _diary(pains: list[int], sessions_on: tuple[int, ...] = ()) -> ClientFile:

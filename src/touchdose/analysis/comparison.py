@@ -349,13 +349,11 @@ def phases(d: Design) -> list[tuple[bool, int]]:
     [(False, 2), (True, 3), (False, 1), (True, 1)]
     """
     exposed = d.X[:, EFFECT_COLUMN] > 0.0  # a share of the entry's 24 h after a session
-    out: list[tuple[bool, int]] = []
-    for flag in exposed:
-        if out and out[-1][0] == bool(flag):
-            out[-1] = (bool(flag), out[-1][1] + 1)
-        else:
-            out.append((bool(flag), 1))
-    return out
+    if exposed.size == 0:
+        return []
+    starts = np.flatnonzero(np.diff(exposed.astype(np.int8), prepend=2))  # where a run begins
+    lengths = np.diff(np.append(starts, exposed.size))
+    return [(bool(exposed[i]), int(n)) for i, n in zip(starts, lengths, strict=True)]
 
 
 def phase_changes(d: Design, min_days: int = MIN_PHASE_DAYS) -> int:

@@ -43,8 +43,10 @@ __all__ = [
     "DEFAULT_BACKGROUND_RATE",
     "DEFAULT_BACKGROUND_WEIGHT",
     "EXCESS_P",
+    "FIRMER_EXCESS_P",
     "MAINLY_SHARE",
     "MIN_AGGRAVATIONS",
+    "MIN_FIRMER_SESSIONS",
     "MIN_JUDGED_SESSIONS",
     "MIXED_SHARE",
     "Background",
@@ -64,6 +66,11 @@ MAINLY_SHARE = 0.5
 #: "Mixed": at least this share of sessions aggravated, so an occasional bad day is not read as
 #: a pattern (our choice; twice the 10 % rate we assume when a client's own cannot be measured) ...
 MIXED_SHARE = 0.2
+#: More pain only at the firmer pressures counts when it followed at least this many sessions
+#: there, at least :data:`MAINLY_SHARE` of them: each pressure tried is one more look for a
+#: pattern, and a plan that goes firmer after good sessions and stops after a bad one ends each
+#: climb on a bad session by design (our choice; checked in docs/validation.md).
+MIN_FIRMER_SESSIONS = 3
 #: ... and never on a single aggravation.
 MIN_AGGRAVATIONS = 2
 #: When the diary has too few massage-free stretches to measure the client's own rate of
@@ -74,8 +81,14 @@ MIN_AGGRAVATIONS = 2
 DEFAULT_BACKGROUND_RATE = 0.10
 DEFAULT_BACKGROUND_WEIGHT = 10
 #: Aggravations count as a pattern only when the rate after sessions is above the client's own
-#: background rate with at least this posterior probability, 19 to 1 (Beta(1+a, 1+n-a) vs Beta(1+x, 1+m-x)).
-EXCESS_P = 0.95
+#: background rate with at least this posterior probability, 39 to 1 (Beta(1+a, 1+n-a) vs
+#: Beta(1+x, 1+m-x)): the plan reacts to every new session, so the question is asked again and
+#: again, and a stop is not undone; 19 to 1 called one noisy client in six "mixed" or "more pain"
+#: in simulation (docs/validation.md). Two of two sessions still count against a 10 % background.
+EXCESS_P = 0.975
+#: The same for more pain only at the firmer pressures, 99 to 1: each pressure tried is one more
+#: look for a pattern (our choice; docs/validation.md).
+FIRMER_EXCESS_P = 0.99
 
 
 @dataclass(frozen=True)
@@ -261,9 +274,11 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     and ``theta_bg ~ Beta(1 + x, 1 + m - x)``; the integrand is a polynomial, integrated exactly
     by Gauss-Legendre quadrature.
 
-    Without enough counted windows, the client's own rate from the diary's noise (or, for a
-    diary too short for that, the assumed :data:`DEFAULT_BACKGROUND_RATE`) counts as
-    :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations.
+    The background's Beta posterior starts from :attr:`Background.prior_rate` (the client's own
+    rate from the diary's noise, or for a diary too short for that the assumed
+    :data:`DEFAULT_BACKGROUND_RATE`) as :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations and
+    adds the counted windows, so a run of quiet stretches by chance (0 of 19) does not make an
+    ordinary share of bad days after sessions look like harm.
 
     Examples
     --------
@@ -272,11 +287,10 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     >>> p_excess(0, 10, Background(4, 40)) < 0.5
     True
     """
-    if background is None or not background.measured:
-        rate = DEFAULT_BACKGROUND_RATE if background is None else background.prior_rate
-        x, m = rate * DEFAULT_BACKGROUND_WEIGHT, DEFAULT_BACKGROUND_WEIGHT
-    else:
-        x, m = background.events, background.windows
+    rate = DEFAULT_BACKGROUND_RATE if background is None else background.prior_rate
+    x, m = rate * DEFAULT_BACKGROUND_WEIGHT, float(DEFAULT_BACKGROUND_WEIGHT)
+    if background is not None:
+        x, m = x + background.events, m + background.windows
     a_bg, b_bg = 1 + x, 1 + m - x
     a_s, b_s = 1 + aggravated, 1 + judged - aggravated
     # With whole-number parameters both densities are polynomials, so Gauss-Legendre with enough
@@ -326,14 +340,16 @@ class Harm:
 
 
 def _pattern(
-    group: Sequence[SessionResponse], background: Background | None
+    group: Sequence[SessionResponse], background: Background | None, *, firmer: bool = False
 ) -> tuple[int, int, float] | None:
     """(aggravated, sessions, P(excess)) when the group's aggravations are a pattern, else None."""
     a, n = tally_sessions(group).rate_sample
-    if a < MIN_AGGRAVATIONS or n == 0 or a / n < MIXED_SHARE:
+    if a < MIN_AGGRAVATIONS or n == 0 or a / n < (MAINLY_SHARE if firmer else MIXED_SHARE):
+        return None
+    if firmer and n < MIN_FIRMER_SESSIONS:
         return None
     excess = p_excess(a, n, background)
-    return (a, n, excess) if excess >= EXCESS_P else None
+    return (a, n, excess) if excess >= (FIRMER_EXCESS_P if firmer else EXCESS_P) else None
 
 
 def judge_harm(responses: Sequence[SessionResponse], background: Background | None) -> Harm:
@@ -372,7 +388,7 @@ def judge_harm(responses: Sequence[SessionResponse], background: Background | No
         if n_p == 0 or a_p / n_p < MIXED_SHARE:
             continue  # this pressure itself was (mostly) not followed by more pain
         group = [r for r in responses if r.pressure >= p]
-        found = _pattern(group, background)
+        found = _pattern(group, background, firmer=p != given[0])
         if found is None:
             continue
         a, n, excess = found

@@ -193,6 +193,8 @@ def plan_pause(
             stop = before[-1] if before else 0
             after = list(range(stop + days, stop + days + RESUME_DAYS, gap))
             end = stop + days + RESUME_DAYS
+            if best is not None and best[0][0] <= end:
+                break  # no verdict earlier than the one found: longer breaks only come later
             planned = list(range(elapsed + 1, end + 1))
             future = _future(cf, local_last, planned, before + after, noise, hour)
             d = designs(
@@ -224,6 +226,6 @@ def _why(noise: DiaryNoise, n: int, days: int, p: float, expected: date) -> tupl
         "again, lets the diary compare days with and without massage (an A-B-A-B design).",
         f"Your pain moves by about {noise.sd:.1f} points from day to day and carries over from one day "
         f"to the next (autocorrelation {noise.rho:.1f}), from {own}; with this break a 1-point benefit "
-        f"would be found with a chance of about {percent(p)}, and a verdict is expected around "
+        f"would be found with a chance of about {percent(p, ends=True)}, and a verdict is expected around "
         f"{expected.isoformat()}.",
     )

@@ -37,6 +37,7 @@ from typing import Any
 
 from touchdose.analysis.comparison import DEFAULT_OPTIONS, CompareOptions, Comparison, Refusal
 from touchdose.analysis.harm import MIN_AGGRAVATIONS, SessionTally, background_aggravation, tally_sessions
+from touchdose.analysis.noise import diary_noise
 from touchdose.analysis.pause import Pause, plan_pause
 from touchdose.analysis.response import SessionResponse, session_responses
 from touchdose.analysis.safety import Safety, screen
@@ -424,7 +425,8 @@ def assess(
     rs = tuple(session_responses(cf) if responses is None else responses)
     exposures = exposures_from_responses(rs)
     max_pressure = cf.client.max_pressure
-    background = background_aggravation(cf)
+    noise = diary_noise(cf)  # once: the background rate and a planned break both read it
+    background = background_aggravation(cf, noise=noise)
     titration = titrate(exposures, sensitivity=sensitivity, max_pressure=max_pressure, target=target,
                         background=background.estimate)  # fmt: skip
     tally = tally_sessions(rs)
@@ -437,7 +439,8 @@ def assess(
         and (pain.pause_needed or pain.need == "phase")
         and cf.sessions
     ):
-        pause = plan_pause(cf, sessions_per_week=_dose(cf.client).sessions_per_week, options=options)
+        per_week = _dose(cf.client).sessions_per_week
+        pause = plan_pause(cf, sessions_per_week=per_week, options=options, noise=noise)
     plan = make_plan(cf.client, verdict, titration, rs, cf.sessions, tally=tally, pause=pause)
     safety = screen(cf, as_of=as_of)
     plan = apply_safety(plan, safety)

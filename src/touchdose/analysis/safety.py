@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from touchdose.analysis._exposure import WASHOUT_DAYS
 from touchdose.analysis.response import AGGRAVATION_POINTS
 from touchdose.analysis.safety_rules import (
     CONTRAINDICATION_RULES,
@@ -281,6 +282,33 @@ def severe_flare(
 # --- screening -----------------------------------------------------------------------------------
 
 
+#: A check-in is free of massage when no session started in this many hours before it (the
+#: comparison's washout: the 72 h exposure window and one more day).
+_MASSAGE_FREE_HOURS = 24.0 * (WASHOUT_DAYS + 1)
+
+
+def _usual_without_massage(cf: ClientFile, latest: Session, checkins: Sequence[CheckIn]) -> float | None:
+    """The client's usual pain *without* massage: the median of the massage-free check-ins in the
+    :data:`USUAL_PAIN_DAYS` days before the latest session, else of those before the first session;
+    ``None`` (the default rule of :func:`severe_flare`) when there are none.
+
+    A client massaged twice a week whose relief lasts has no massage-free days in those two weeks:
+    their median would be the relieved level, and pain back at its own level when the relief wears
+    off or a break starts would read as a severe flare that never ends (fixed in issue 11).
+    """
+    starts = sorted(s.start for s in cf.sessions)
+    since = latest.start - timedelta(days=USUAL_PAIN_DAYS)
+
+    def free(c: CheckIn) -> bool:
+        return not any(timedelta(0) <= c.time - s < timedelta(hours=_MASSAGE_FREE_HOURS) for s in starts)
+
+    recent = [c.pain for c in checkins if since <= c.time < latest.start and free(c)]
+    if recent:
+        return _median(recent)
+    baseline = [c.pain for c in checkins if c.time < starts[0]]
+    return _median(baseline) if baseline else None
+
+
 def _day(t: datetime, cf: ClientFile) -> str:
     local = t.astimezone(cf.client.zone)
     return f"{local:%a} {local.day} {local:%b}"
@@ -404,7 +432,8 @@ def screen(cf: ClientFile, *, as_of: datetime | None = None) -> Safety:
     flare = None
     if cf.sessions:
         latest = cf.sessions[-1]
-        flare = severe_flare(latest, [c for c in cf.checkins if when is None or c.time <= when])
+        seen = [c for c in cf.checkins if when is None or c.time <= when]
+        flare = severe_flare(latest, seen, usual=_usual_without_massage(cf, latest, seen))
     if flare is not None:
         shown, plan_line = _flare_sentences(flare, cf)
         found.append(("caution", shown))
