@@ -125,3 +125,61 @@ def test_createuser_makes_an_account_that_can_log_in(tmp_path: Path) -> None:
         [*TOUCHDOSE, "createuser", "bo", "--password", "123"], env=env, capture_output=True, text=True
     )
     assert weak.returncode == 2 and "password is not allowed" in weak.stderr
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """The command lines of a process's children by pid (Linux /proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                command = (stat.parent / "cmdline").read_bytes()
+                found[int(stat.parent.name)] = command.replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_serve_runs_several_web_processes_and_exactly_one_job_worker(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*TOUCHDOSE, "serve", "--port", str(port), "--workers", "3", "--server", "gunicorn"],
+        env=environment(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{port}/accounts/login/", process)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(children_of(process.pid)) < 4:
+            time.sleep(0.3)
+        children = children_of(process.pid)
+        jobs = [c for c in children.values() if c.rstrip().endswith(" worker")]
+        assert len(jobs) == 1, children  # one job worker for the whole server
+        assert len(children) - len(jobs) == 3, children  # the web processes
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=60)[0]
+    assert process.returncode == 0, output
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(running(pid) for pid in children):
+        time.sleep(0.3)
+    assert not [pid for pid in children if running(pid)]  # SIGTERM stopped every one of them
+
+
+@pytest.mark.slow
+def test_waitress_cannot_run_several_processes_and_says_so(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*TOUCHDOSE, "serve", "--server", "waitress", "--workers", "2"],
+        env=environment(tmp_path), capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "--workers needs gunicorn" in done.stdout

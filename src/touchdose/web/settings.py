@@ -82,8 +82,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("TOUCHDOSE_HSTS_SECONDS", 0)
 SECURE_SSL_REDIRECT = env_bool("TOUCHDOSE_SSL_REDIRECT", False)
-if env_bool("TOUCHDOSE_BEHIND_HTTPS_PROXY", False):
+# Behind an HTTPS proxy (nginx, Caddy, a load balancer) that terminates TLS and forwards plain HTTP:
+# its X-Forwarded-Proto says the visitor used HTTPS (so SSL redirect, HSTS, secure cookies and
+# the CSRF origin check see HTTPS), X-Forwarded-Host the public name and X-Forwarded-For the
+# visitor's address. Believed only from TRUSTED_PROXIES and removed from anyone else
+# (touchdose.web.middleware.TrustedProxyMiddleware), under gunicorn and waitress alike.
+BEHIND_HTTPS_PROXY = env_bool("TOUCHDOSE_BEHIND_HTTPS_PROXY", False)
+TRUSTED_PROXIES = env_list("TOUCHDOSE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -104,6 +112,7 @@ if HAS_LEARN:
     INSTALLED_APPS.append("touchdose.web.learn")
 
 MIDDLEWARE = [
+    "touchdose.web.middleware.TrustedProxyMiddleware",  # first: everything after reads its result
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,13 +151,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "touchdose.sqlite3",
-            # WAL lets the page readers and the one writer work at the same time; IMMEDIATE avoids
-            # "database is locked" surprises when two requests write at once.
+            # Several web processes share the file (touchdose serve --workers): WAL lets readers and
+            # the one writer work at the same time; IMMEDIATE takes the write lock when a
+            # transaction starts, and the busy timeout (seconds) makes a second writer wait for it
+            # instead of failing with "database is locked" (docs/performance.md: the load test).
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            "CONN_MAX_AGE": 60,  # one connection per thread, not one per request
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
