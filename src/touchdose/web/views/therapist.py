@@ -45,7 +45,8 @@ def _row(row: selectors.CaseloadRow) -> dict[str, Any]:
         "last_session": row.attention.last_session,
         "flags": [{"words": f.words, "css": FLAG_CLASS[f.tier]} for f in row.attention.flags],
         "verdict": VERDICT_LABELS[verdict.state] if verdict is not None else None,
-        "headline": getattr(verdict, "headline", None),
+        "headline": verdict.headline if verdict is not None else None,
+        "action": verdict.action if verdict is not None else None,
         "plan": plan,
         "pressure_name": PRESSURE_NAMES.get(plan.pressure) if plan and plan.pressure else None,
     }
