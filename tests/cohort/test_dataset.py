@@ -171,3 +171,16 @@ def test_write_simulated_puts_the_truth_beside_the_clients(tmp_path: Path) -> No
     assert set(truth["kind"]) == {"helps", "no_effect"} and len(truth["client_id"]) == 30
     ids = [x.client_id for p in partitions(out) for x in read_partition(p)]
     assert ids == truth["client_id"]
+
+
+def test_an_older_dataset_without_the_newer_columns_is_still_read(tmp_path: Path) -> None:
+    from touchdose.cohort.columns import partition_arrays
+
+    clients = simulate_clients(3, seed=6, days=40).clients
+    table = pa.Table.from_pylist([client_row(cf) for cf in clients], schema=SCHEMA)
+    fields = [f for f in SCHEMA.field("checkins").type.value_type if f.name != "red_flags"]
+    checkins = pa.list_(pa.struct(fields))
+    older = table.set_column(3, "checkins", table.column("checkins").cast(checkins))
+    pq.write_table(older, tmp_path / "part-0.parquet")
+    assert [x.client_file for p in partitions(tmp_path) for x in read_partition(p)] == list(clients)
+    assert partition_arrays(older).ok.all()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from touchdose.analysis.comparison import Comparison, compare_batch
-from touchdose.analysis.pooled import Z95, pool_clients
+from touchdose.analysis.pooled import pool_clients
 from touchdose.painmodel.simulate import simulate_clients
 
 MIX = {"helps": 0.4, "no_effect": 0.4, "harmed_moderate": 0.2}
@@ -23,7 +23,7 @@ def test_share_with_benefit_and_prediction_interval_match_the_truth() -> None:
             if isinstance(c, Comparison) and t.diary_effect is not None]  # fmt: skip
     assert len(made) >= 390
     effect = np.array([c.effect for c, _ in made])
-    se = np.array([(c.ci95[1] - c.ci95[0]) / (2 * Z95) for c, _ in made])
+    se = np.array([c.sd for c, _ in made])
     truth = np.array([t.diary_effect for _, t in made])
     pooled = pool_clients(effect, se, mid=1.0)
     true_share = float(np.mean(truth <= -1.0))

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from touchdose.analysis.comparison import Comparison
 from touchdose.analysis.engine import analyze_client
-from touchdose.analysis.pooled import Z95, pool_clients
+from touchdose.analysis.pooled import pool_clients
 from touchdose.cli import app
 from touchdose.cohort.dataset import SCHEMA, client_row, write_dataset
 from touchdose.cohort.run import LOOPBACK, RESULT_SCHEMA, CohortOptions, run_cohort
@@ -61,13 +61,13 @@ def test_one_row_per_client_from_the_same_engine(scheduler: str, cohort: tuple[P
         c = a.comparison["pain"]
         if isinstance(c, Comparison):
             assert row["effect"] == c.effect and (row["ci95_low"], row["ci95_high"]) == c.ci95
+            assert row["effect_se"] == c.sd
         else:
             assert row["effect"] is None and row["comparison_refused"]
     assert sum(run.verdicts.values()) == 9
     with_effect = [r for r in d if r["effect"] is not None]
     assert run.pooled is not None and run.pooled.k == len(with_effect)
-    again = pool_clients([r["effect"] for r in with_effect],
-                         [(r["ci95_high"] - r["ci95_low"]) / (2 * Z95) for r in with_effect])  # fmt: skip
+    again = pool_clients([r["effect"] for r in with_effect], [r["effect_se"] for r in with_effect])
     assert run.pooled.mean == again.mean and run.pooled.tau == again.tau
 
 
@@ -104,3 +104,33 @@ def test_cli_json_and_errors(scheduler: str, cohort: tuple[Path, list], tmp_path
     missing = CliRunner().invoke(app, ["cohort", str(tmp_path / "no"), "--out", str(tmp_path / "o2.parquet")])
     assert missing.exit_code == 2 and "no such file or directory" in missing.output
     assert not (tmp_path / "o2.parquet").exists()
+
+
+def test_effects_only_gives_the_whole_engines_comparison_from_the_columns(
+    scheduler: str, tmp_path: Path
+) -> None:
+    clients = list(simulate_clients(10, seed=23, days=200, timezone="Europe/Stockholm").clients)
+    rows = [client_row(cf) for cf in clients]
+    rows[2]["checkins"][4]["pain"] = 14  # refused by the records: read through them for the problems
+    rows[5]["checkins"][0]["sleep_hours"] = float("nan")
+    path = tmp_path / "ds" / "part-00000.parquet"
+    path.parent.mkdir()
+    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path, row_group_size=4)
+    full = run_cohort(path.parent, tmp_path / "full.parquet", scheduler=scheduler)
+    fast = run_cohort(path.parent, tmp_path / "fast.parquet", scheduler=scheduler,
+                      options=CohortOptions(effects_only=True))  # fmt: skip
+    a = pq.read_table(tmp_path / "full.parquet").to_pylist()
+    b = pq.read_table(tmp_path / "fast.parquet").to_pylist()
+    same = ("client_id", "source", "status", "problems", "checkin_days", "baseline_days", "sessions",
+            "effect", "effect_se", "ci95_low", "ci95_high", "p_benefit", "p_harm", "p_no_meaningful",
+            "comparison_refused")  # fmt: skip
+    assert [r["effect"] is None for r in a] == [r["effect"] is None for r in b]
+    # Equal to 1e-9: the whole engine computes one client at a time, the columns a partition at once
+    # (the same sums in another order).
+    for x, y in zip(a, b, strict=True):
+        for k in same:
+            assert x[k] == (pytest.approx(y[k], rel=1e-9, abs=1e-12) if isinstance(x[k], float) else y[k])
+    assert [r["status"] for r in b].count("rejected") == 2 and "pain = 14 is not allowed" in b[2]["problems"]
+    assert all(r["verdict"] is None and r["plan_pressure"] is None for r in b)
+    assert full.pooled is not None and fast.pooled is not None
+    assert fast.pooled.mean == pytest.approx(full.pooled.mean, rel=1e-9)

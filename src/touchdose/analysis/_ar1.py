@@ -41,6 +41,7 @@ with a few small einsums, for one client or a batch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,6 +123,69 @@ def gap_stats(days: NDArray[np.int64], X: FloatArray, y: FloatArray) -> GapStats
         np.outer(Z[0], Z[0]),
         np.asarray(float(len(days))),
     )
+
+
+#: Pairs of observations reduced at once by :func:`gap_stats_many` (bounds its memory: each pair
+#: holds three q x q outer products while it is summed).
+PAIRS_PER_BLOCK = 16_384
+
+
+def gap_stats_many(series: Sequence[tuple[NDArray[np.int64], FloatArray, FloatArray]]) -> GapStats:
+    """:func:`gap_stats` of many series at once, stacked as :func:`stack_stats` stacks them.
+
+    The cross products of every series are computed in one pass over all of them: the pairs of
+    consecutive observations are grouped by (series, gap) and each group's outer products summed,
+    the same sums in the same order as :func:`gap_stats` makes them one series at a time.
+
+    Examples
+    --------
+    >>> one = (np.array([0, 1, 3]), np.ones((3, 1)), np.array([1.0, 2.0, 3.0]))
+    >>> two = (np.array([5, 7]), np.ones((2, 1)), np.array([4.0, 4.0]))
+    >>> s = gap_stats_many([one, two])
+    >>> s.gaps.tolist(), s.counts.tolist(), s.n.tolist()
+    ([[1.0, 2.0], [2.0, 1.0]], [[1.0, 1.0], [1.0, 0.0]], [3.0, 2.0])
+    """
+    if not series:
+        raise ValueError("gap_stats_many: no series")
+    lengths = np.array([len(d) for d, _, _ in series], dtype=np.int64)
+    for d, X, y in series:
+        if np.ndim(d) != 1 or len(d) != len(y) or len(d) != len(X):
+            raise ValueError("gap_stats: days, X and y must have the same length")
+    days = np.concatenate([np.asarray(d, dtype=np.int64) for d, _, _ in series])
+    Z = np.concatenate([np.column_stack([X, y]) for _, X, y in series]).astype(np.float64)
+    B, q = len(series), Z.shape[1]
+    seg = np.repeat(np.arange(B), lengths)
+    cur = np.flatnonzero(np.diff(seg) == 0) + 1  # observations with a predecessor in their series
+    step = days[cur] - days[cur - 1]
+    if np.any(lengths < 2) or np.any(step <= 0):
+        raise ValueError("gap_stats: days must be at least 2 strictly increasing whole days")
+    span = int(step.max()) + 1
+    keys, inverse, counts = np.unique(seg[cur] * span + step, return_inverse=True, return_counts=True)
+    order = np.argsort(inverse, kind="stable")  # by (series, gap), each group in time order
+    group_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    zc, zp = Z[cur][order], Z[cur - 1][order]
+    sums = np.empty((3, len(keys), q, q))
+    g = 0
+    while g < len(keys):  # whole groups per block, so each group is summed exactly as gap_stats does
+        stop = int(np.searchsorted(group_start, group_start[g] + PAIRS_PER_BLOCK, side="right"))
+        stop = max(stop, g + 1)
+        lo = int(group_start[g])
+        hi = int(group_start[stop]) if stop < len(keys) else len(order)
+        at = group_start[g:stop] - lo
+        a, b = zc[lo:hi], zp[lo:hi]
+        for k, (u, v) in enumerate(((a, a), (a, b), (b, b))):
+            sums[k, g:stop] = np.add.reduceat(u[:, :, None] * v[:, None, :], at, axis=0)
+        g = stop
+    owner, gap = keys // span, keys % span
+    slot = np.arange(len(keys)) - np.searchsorted(owner, owner, side="left")
+    K = int(slot.max()) + 1
+    gaps, cnt = np.ones((B, K)), np.zeros((B, K))
+    gaps[owner, slot], cnt[owner, slot] = gap, counts
+    stacked = np.zeros((3, B, K, q, q))
+    stacked[:, owner, slot] = sums
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    first = Z[starts][:, :, None] * Z[starts][:, None, :]
+    return GapStats(gaps, cnt, stacked[0], stacked[1], stacked[2], first, lengths.astype(np.float64))
 
 
 def stack_stats(stats: list[GapStats]) -> GapStats:

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from touchdose.analysis.diary import RECALL_HOURS, daily_values, entry_clock, entry_ordinals
+from touchdose.analysis.diary import RECALL_HOURS, DiaryArrays, daily_means, ordinals
 from touchdose.analysis.response import FOLLOWUP_72H_HOURS
 from touchdose.records import ClientFile
 
@@ -268,14 +268,28 @@ def designs(
     list of Design
         Per outcome: kept days, values, the design matrix and the counts the refusal rules use.
     """
+    return designs_from_arrays(
+        DiaryArrays.of(cf, outcomes), outcomes, window_days=window_days, washout_days=washout_days,
+        late_look=late_look, weekday=weekday,
+    )  # fmt: skip
+
+
+def designs_from_arrays(
+    diary: DiaryArrays,
+    outcomes: tuple[str, ...] = ("pain",),
+    *,
+    window_days: int = EXPOSURE_WINDOW_DAYS,
+    washout_days: int = WASHOUT_DAYS,
+    late_look: bool = True,
+    weekday: bool | None = None,
+) -> list[Design]:
+    """:func:`designs` from :class:`DiaryArrays` instead of records (same options, same result)."""
     check_window(window_days, washout_days)
-    clock = entry_clock(cf)
-    ords = entry_ordinals(cf, covered=True, clock=clock)
-    first, table = daily_values(cf, outcomes, ords=ords)
+    ords = ordinals(diary.entry_local_h, covered=True)
+    first, table = daily_means(ords, {name: diary.values[name] for name in outcomes})
     n = len(next(iter(table.values()))) if table else 0
-    base = first.toordinal() if first is not None else 0
-    sessions = np.array([s.start.timestamp() for s in cf.sessions], dtype=np.float64) / 3600.0
-    where = (clock[0], sessions, ords - base, base, n)
+    base = first if first is not None else 0
+    where = (diary.entry_utc_h, diary.sessions, ords - base, base, n)
     main = _days(*where, (24.0 * window_days, 24.0 * (washout_days + 1), None))
     wanted = late_look and any(o in LATE_LOOK_OUTCOMES for o in outcomes)
     labelling = (LATE_HOURS[0], LATE_FREE_HOURS, LATE_HOURS[0])

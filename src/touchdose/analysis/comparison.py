@@ -46,7 +46,7 @@ Examples
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,9 +66,10 @@ from touchdose.analysis._exposure import (
     Design,
     check_window,
     design,
-    designs,
+    designs_from_arrays,
     whole_at_least,
 )
+from touchdose.analysis.diary import DiaryArrays
 from touchdose.instruments.change import MID_POINTS, MODERATE_PERCENT, MODERATE_POINTS
 from touchdose.records import ClientFile
 from touchdose.text import count
@@ -90,6 +91,7 @@ __all__ = [
     "Comparison",
     "ComparisonSet",
     "Design",
+    "DiaryArrays",
     "LateLook",
     "MeaningfulChange",
     "Outcome",
@@ -98,6 +100,7 @@ __all__ = [
     "compare",
     "compare_all",
     "compare_all_batch",
+    "compare_arrays",
     "compare_batch",
     "design",
 ]
@@ -273,6 +276,7 @@ class Comparison:
     late: LateLook | None = None
     p_weekday: float | None = None
     meaningful: MeaningfulChange | None = None
+    sd: float | None = None  # posterior SD of the effect (what pooling many clients weighs by)
 
     refused: bool = field(default=False, init=False)
 
@@ -460,8 +464,8 @@ def _effect_summaries(
     weights: NDArray[np.float64], post: _ar1.GridPosterior, mid: NDArray[np.float64], column: int = 2,
     meaningful: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Columns: mean, 2.5 %, 97.5 %, P(effect <= -mid), P(effect >= mid), mean rho, and
-    P(effect <= -meaningful) (NaN without ``meaningful``), one row each.
+    """Columns: mean, 2.5 %, 97.5 %, P(effect <= -mid), P(effect >= mid), mean rho,
+    P(effect <= -meaningful) (NaN without ``meaningful``) and the posterior SD, one row each.
 
     Each row keeps only its heaviest grid points, as many as the row of the group that needs
     most so that the points left out weigh less than 1e-12 together (they change no printed
@@ -470,7 +474,7 @@ def _effect_summaries(
     ranked = np.argsort(-weights, axis=1)
     tail = 1.0 - np.cumsum(np.take_along_axis(weights, ranked, axis=1), axis=1)
     need = np.argmax(tail < 1e-12, axis=1) + 1
-    out = np.full((len(weights), 7), np.nan)
+    out = np.full((len(weights), 8), np.nan)
     order = np.argsort(need, kind="stable")
     groups = [order]  # a few rows: one group; many: one group per power of two of the need
     if len(order) > 32:
@@ -489,6 +493,10 @@ def _effect_summaries(
         out[rows, 5] = np.sum(w * post.rho[top], axis=1)
         if meaningful is not None:
             out[rows, 6] = _ar1.mixture_cdf(-meaningful[rows], w, loc, scale, df)
+        # The mixture's variance: each Student-t's (scale^2 df / (df - 2); df = 2 a_n > 2) plus
+        # the spread of their centres.
+        second = np.sum(w * (scale**2 * (df / (df - 2.0))[:, None] + loc**2), axis=1)
+        out[rows, 7] = np.sqrt(np.maximum(second - out[rows, 0] ** 2, 0.0))
     return out
 
 
@@ -513,12 +521,10 @@ def _posterior(
     """
     p = designs[0].X.shape[1]
     if designs[0].weekday is None:
-        stats = _ar1.stack_stats([_ar1.gap_stats(d.days, d.X, d.y) for d in designs])
+        stats = _ar1.gap_stats_many([(d.days, d.X, d.y) for d in designs])
         return _ar1.grid_posterior(stats, prior.precision_for(p), prior.a0, prior.b0, rho), None
     # Both models from the same transformed cross-products: the smaller is nested in the wider.
-    wide = _ar1.stack_stats(
-        [_ar1.gap_stats(d.days, np.column_stack([d.X, _weekday(d)]), d.y) for d in designs]
-    )
+    wide = _ar1.gap_stats_many([(d.days, np.column_stack([d.X, _weekday(d)]), d.y) for d in designs])
     m = _ar1.moments(wide, rho)
     post = _ar1.grid_posterior(m, prior.precision_for(p), prior.a0, prior.b0, columns=list(range(p)))
     full = _ar1.grid_posterior(m, prior.precision_for(p + 6, weekday=True), prior.a0, prior.b0)
@@ -554,7 +560,7 @@ def _summaries(
 ) -> list[Comparison]:
     """Posterior summaries of the effect for a batch of designs that passed the checks."""
     mid = np.asarray(mids, dtype=np.float64)
-    summary = np.empty((len(designs), 7))
+    summary = np.empty((len(designs), 8))
     meaningful = np.array([_meaningful(d) for d in designs])
     p_weekday: list[float | None] = [None] * len(designs)
     late: list[LateLook | None] = [None] * len(designs)
@@ -580,7 +586,7 @@ def _summaries(
             late[i] = LateLook(effect, (lo, hi), harm, float(first))
     out = []
     for i, d in enumerate(designs):
-        effect, lo, hi, p_below, p_above, rho_mean, p_meaningful = (float(v) for v in summary[i])
+        effect, lo, hi, p_below, p_above, rho_mean, p_meaningful, sd = (float(v) for v in summary[i])
         lower_is_better = DIARY_OUTCOMES[d.outcome].lower_is_better
         benefit, harm = (p_below, p_above) if lower_is_better else (p_above, p_below)
         exposed = int(np.count_nonzero(d.X[:, 2]))
@@ -606,6 +612,7 @@ def _summaries(
                 late=late[i],
                 p_weekday=p_weekday[i],
                 meaningful=change,
+                sd=sd,
             )
         )
     return out
@@ -709,15 +716,17 @@ def _outcome(outcome: str) -> tuple[str, ...]:
 
 
 def _run(
-    cfs: list[ClientFile], outcomes: tuple[str, ...], opt: CompareOptions, chunk: int
+    cfs: Sequence[ClientFile | DiaryArrays], outcomes: tuple[str, ...], opt: CompareOptions, chunk: int
 ) -> list[list[Comparison | Refusal]]:
     """Every outcome of every client: designs and refusals one by one, posteriors in blocks."""
     results: list[list[Comparison | Refusal | None]] = []
     pending: list[tuple[int, int, Design]] = []
     for i, cf in enumerate(cfs):
         row: list[Comparison | Refusal | None] = []
-        made = designs(cf, outcomes, window_days=opt.window_days, washout_days=opt.washout_days,
-                       late_look=opt.late_look, weekday=opt.weekday)  # fmt: skip
+        diary = cf if isinstance(cf, DiaryArrays) else DiaryArrays.of(cf, outcomes)
+        made = designs_from_arrays(diary, outcomes, window_days=opt.window_days,
+                                   washout_days=opt.washout_days, late_look=opt.late_look,
+                                   weekday=opt.weekday)  # fmt: skip
         for j, d in enumerate(made):
             refusal = _refusal(d, opt.min_baseline_days, opt.min_episodes)
             row.append(refusal)
@@ -799,6 +808,29 @@ def compare_batch(
     [True]
     """
     return [row[0] for row in _run(list(cfs), _outcome(outcome), options, chunk)]
+
+
+def compare_arrays(
+    diaries: Sequence[DiaryArrays],
+    outcome: str = "pain",
+    options: CompareOptions = DEFAULT_OPTIONS,
+    *,
+    chunk: int = 256,
+) -> list[Comparison | Refusal]:
+    """:func:`compare_batch` for clients given as arrays (:class:`DiaryArrays`), not records.
+
+    For many clients read from columns (``touchdose cohort``): the same designs, refusals and
+    posteriors as :func:`compare_batch` on the same clients' records. Each ``DiaryArrays``
+    must hold ``outcome`` in its ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> empty = DiaryArrays(np.empty(0), np.empty(0), {"pain": np.empty(0)}, np.empty(0))
+    >>> compare_arrays([empty])[0].reasons
+    ('No pain entries in the diary.',)
+    """
+    return [row[0] for row in _run(list(diaries), _outcome(outcome), options, chunk)]
 
 
 def compare_all(cf: ClientFile, options: CompareOptions = DEFAULT_OPTIONS) -> ComparisonSet:

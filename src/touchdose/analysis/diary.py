@@ -42,6 +42,7 @@ __all__ = [
     "DIARY_FIELDS",
     "RECALL_HOURS",
     "DailySeries",
+    "DiaryArrays",
     "baseline_days",
     "covered_date",
     "daily_series",
@@ -105,6 +106,43 @@ class DailySeries:
             "values": [None if np.isnan(v) else float(v) for v in self.values],
             "observed_days": self.observed_days,
         }
+
+
+@dataclass(frozen=True, eq=False)
+class DiaryArrays:
+    """One client's diary and sessions as arrays, what the n-of-1 designs are built from
+    (:func:`touchdose.analysis._exposure.designs_from_arrays`).
+
+    ``entry_utc_h`` and ``entry_local_h`` are each check-in's time in hours since the epoch,
+    absolute and on the client's local clock (:func:`entry_clock`);
+    ``values`` each field's value per check-in, ``NaN`` where it was not given
+    (:func:`entry_values`); ``sessions`` the sessions' starts in
+    absolute hours, sorted. The many-clients path builds them from Parquet columns, without records.
+    """
+
+    entry_utc_h: NDArray[np.float64]
+    entry_local_h: NDArray[np.float64]
+    values: dict[str, NDArray[np.float64]]
+    sessions: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, cf: ClientFile, fields: tuple[str, ...]) -> DiaryArrays:
+        """The arrays of a client file (the fields named)."""
+        utc, local = entry_clock(cf)
+        starts = np.array([s.start.timestamp() for s in cf.sessions], dtype=np.float64) / 3600.0
+        return cls(utc, local, {name: entry_values(cf, name) for name in fields}, starts)
+
+
+    @property
+    def checkin_days(self) -> int:
+        """Distinct local days with at least one check-in (as :func:`diary_dates` counts them)."""
+        return len(np.unique(ordinals(self.entry_local_h)))
+
+    @property
+    def baseline_days(self) -> int:
+        """Days described by check-ins made no later than the first session (:func:`baseline_days`)."""
+        keep = self.entry_utc_h <= self.sessions[0] if len(self.sessions) else slice(None)
+        return len(np.unique(ordinals(self.entry_local_h[keep], covered=True)))
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:
@@ -239,23 +277,43 @@ def daily_values(
             allowed = ", ".join(DIARY_FIELDS)
             raise ValueError(f"daily_series: field = {name!r} is not allowed (allowed: one of {allowed})")
     ords = entry_ordinals(cf, covered=covered) if ords is None else ords
+    first, out = daily_means(ords, {name: entry_values(cf, name) for name in fields})
+    return (None if first is None else date.fromordinal(first)), out
+
+
+def entry_values(cf: ClientFile, field: str) -> NDArray[np.float64]:
+    """One diary field of every check-in as floats, ``NaN`` where it was not given (flare as 0/1)."""
+    return np.array([np.nan if (v := getattr(c, field)) is None else float(v) for c in cf.checkins],
+                    dtype=np.float64)  # fmt: skip
+
+
+def daily_means(
+    ords: NDArray[np.int64], values: dict[str, NDArray[np.float64]]
+) -> tuple[int | None, dict[str, NDArray[np.float64]]]:
+    """The arrays behind :func:`daily_values`: the entries' day ordinals and values (``NaN`` = not
+    given) in, the first day's ordinal and each field's mean per day (``NaN`` = none) out.
+
+    Examples
+    --------
+    >>> first, v = daily_means(np.array([10, 10, 12]), {"pain": np.array([6.0, 4.0, np.nan])})
+    >>> first, v["pain"].tolist()
+    (10, [5.0, nan, nan])
+    """
     if len(ords) == 0:
-        return None, {name: np.empty(0, dtype=np.float64) for name in fields}
+        return None, {name: np.empty(0, dtype=np.float64) for name in values}
     lo = int(ords.min())
     idx_all = ords - lo
     n = int(idx_all.max()) + 1
     out: dict[str, NDArray[np.float64]] = {}
-    for name in fields:
-        raw = [getattr(c, name) for c in cf.checkins]
-        have = np.array([v is not None for v in raw], dtype=bool)
-        vals = np.array([float(v) for v in raw if v is not None], dtype=np.float64)
+    for name, raw in values.items():
+        have = ~np.isnan(raw)
         idx = idx_all[have]
-        sums = np.bincount(idx, weights=vals, minlength=n)
+        sums = np.bincount(idx, weights=raw[have], minlength=n)
         counts = np.bincount(idx, minlength=n).astype(np.float64)
-        values = np.full(n, np.nan)
-        np.divide(sums, counts, out=values, where=counts > 0)
-        out[name] = values
-    return date.fromordinal(lo), out
+        means = np.full(n, np.nan)
+        np.divide(sums, counts, out=means, where=counts > 0)
+        out[name] = means
+    return lo, out
 
 
 #: Date ordinal of 1 January 1970 (the Unix epoch), to turn local seconds into date ordinals.
@@ -296,9 +354,20 @@ def entry_ordinals(
     >>> date.fromordinal(int(written)).isoformat(), date.fromordinal(int(described)).isoformat()
     ('2026-01-02', '2026-01-01')
     """
-    local = (entry_clock(cf) if clock is None else clock)[1]
+    return ordinals((entry_clock(cf) if clock is None else clock)[1], covered=covered)
+
+
+def ordinals(local_hours: NDArray[np.float64], *, covered: bool = False) -> NDArray[np.int64]:
+    """Date ordinals of times on the local clock (hours since the epoch, :func:`entry_clock`): the
+    day written, or with ``covered`` the day described (:func:`covered_date`).
+
+    Examples
+    --------
+    >>> date.fromordinal(int(ordinals(np.array([8.0]), covered=True)[0])).isoformat()
+    '1969-12-31'
+    """
     shift = RECALL_HOURS / 2 if covered else 0.0
-    return (np.floor((local - shift) / 24.0).astype(np.int64) + EPOCH_ORDINAL).astype(np.int64)
+    return (np.floor((local_hours - shift) / 24.0).astype(np.int64) + EPOCH_ORDINAL).astype(np.int64)
 
 
 def baseline_days(cf: ClientFile) -> int:
@@ -329,6 +398,4 @@ def baseline_days(cf: ClientFile) -> int:
     >>> baseline_days(cf)
     3
     """
-    zone = cf.client.zone
-    first = cf.sessions[0].start if cf.sessions else None
-    return len({covered_date(c.time, zone) for c in cf.checkins if first is None or c.time <= first})
+    return DiaryArrays.of(cf, ()).baseline_days

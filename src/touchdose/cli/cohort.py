@@ -97,6 +97,10 @@ def cohort(
         "pain", "--outcome", help="Outcome pooled: " + ", ".join(DIARY_OUTCOMES) + "."
     ),
     mid: float | None = typer.Option(None, "--mid", help="MID of that outcome (default: pain 1 point)."),
+    effects_only: bool = typer.Option(
+        False, "--effects-only", help="Only the n-of-1 comparison of the outcome, read straight from the "
+        "columns (no verdict or plan): for research cohorts of many thousand clients.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:  # fmt: skip
     """Analyse many clients on Dask: one row per client (verdict, effect, interval, plan), pooled.
@@ -108,7 +112,7 @@ def cohort(
     """
     err = Console(stderr=True)
     try:
-        options = CohortOptions(outcome=outcome, mid=mid)
+        options = CohortOptions(outcome=outcome, mid=mid, effects_only=effects_only)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from None
     columns = (TextColumn("Analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

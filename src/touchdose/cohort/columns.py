@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from touchdose.analysis.diary import DiaryArrays
 from touchdose.io.jsonfile import profile_from_dict
 from touchdose.records import CheckIn, ClientProfile, RecordError, Session
 from touchdose.types import BoolArray, FloatArray, IntArray
@@ -63,6 +64,12 @@ class PartitionArrays:
 
     def sessions(self, i: int) -> slice:
         return slice(int(self.session_offsets[i]), int(self.session_offsets[i + 1]))
+
+    def diary(self, i: int, fields: tuple[str, ...]) -> DiaryArrays:
+        """Client ``i`` as the engine's :class:`~touchdose.analysis.diary.DiaryArrays`."""
+        e = self.entries(i)
+        return DiaryArrays(self.entry_utc_h[e], self.entry_local_h[e], {f: self.values[f][e] for f in fields},
+                           self.session_utc_h[self.sessions(i)])  # fmt: skip
 
 
 def _offsets(column: pa.ChunkedArray) -> tuple[IntArray, pa.StructArray]:
@@ -122,6 +129,9 @@ def _field_rules(struct: pa.StructArray, kind: str) -> BoolArray:
     time_field = "time" if kind == "checkins" else "start"
     ok = np.ones(len(struct), dtype=bool)
     known = set(probe.__dataclass_fields__)
+    present = {struct.type.field(j).name for j in range(struct.type.num_fields)}
+    if any(name not in present for name in _REQUIRED[kind]):  # let the records name what is missing
+        return np.zeros(len(struct), dtype=bool)
     for j in range(struct.type.num_fields):
         name = struct.type.field(j).name
         child = struct.field(j)
@@ -137,6 +147,12 @@ def _field_rules(struct: pa.StructArray, kind: str) -> BoolArray:
 def _utc_hours(times: pa.Array) -> tuple[IntArray, FloatArray]:
     us = times.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
     return us, (us / 1e6) / 3600.0  # as datetime.timestamp() / 3600 computes it
+
+
+def _field(struct: pa.StructArray, name: str, kind: pa.DataType) -> pa.Array:
+    """A field of the records, all null when the dataset has no such column (an older dataset)."""
+    names = [struct.type.field(j).name for j in range(struct.type.num_fields)]
+    return struct.field(name) if name in names else pa.nulls(len(struct), kind)
 
 
 def utc_offsets_us(utc_us: IntArray, zone: ZoneInfo) -> IntArray:
@@ -177,7 +193,7 @@ def partition_arrays(table: pa.Table) -> PartitionArrays:
                            (_field_rules(sessions, "sessions"), s_client)):  # fmt: skip
         bad = np.bincount(owner[~rows_ok], minlength=n) > 0
         ok &= ~bad
-    time = checkins.field("time")
+    time = _field(checkins, "time", pa.timestamp("us", tz="UTC"))
     us, utc_h = _utc_hours(time.fill_null(_PROBE_TIME) if time.null_count else time)
     local_us = us.copy()
     zones = [p.timezone if p is not None else "UTC" for p in profiles]
@@ -189,10 +205,10 @@ def partition_arrays(table: pa.Table) -> PartitionArrays:
     local_h = utc_h + ((local_us - us) / 1e6) / 3600.0  # as entry_clock: utc + offset in hours
     values: dict[str, FloatArray] = {}
     for name in DIARY_ARRAYS:
-        col = checkins.field(name)
+        col = _field(checkins, name, pa.float64())
         if name == "flare":  # not given is the record's default, no flare
             col = col.fill_null(False)
         values[name] = col.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
-    start = sessions.field("start")
+    start = _field(sessions, "start", pa.timestamp("us", tz="UTC"))
     _, session_h = _utc_hours(start.fill_null(_PROBE_TIME) if start.null_count else start)
     return PartitionArrays(ids, profiles, ok, e_off, utc_h, local_h, values, s_off, session_h)

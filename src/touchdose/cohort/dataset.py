@@ -271,16 +271,26 @@ def read_partition(part: Partition) -> Iterator[Loaded]:
         for name in part.paths:
             yield _load_file(Path(name))
         return
+    yield from load_rows(read_table(part), part.paths[0], part.first_row)
+
+
+def read_table(part: Partition) -> pa.Table:
+    """The rows of a Parquet partition (:data:`SCHEMA` columns)."""
+    if part.kind != "parquet":
+        raise ValueError(f"read_table: partition {part.index} is {part.kind!r} (allowed: parquet)")
     parquet = pq.ParquetFile(part.paths[0])
     table = parquet.read_row_groups(list(part.row_groups), columns=list(REQUIRED_COLUMNS))
-    table = table.slice(part.offset, part.clients)
+    return table.slice(part.offset, part.clients)
+
+
+def load_rows(table: pa.Table, path: str, first_row: int = 0) -> Iterator[Loaded]:
+    """Each row of a client-dataset table as validated records (``first_row``: its row in the file)."""
     ids = table.column("client_id").to_pylist()
     profiles = table.column("client").to_pylist()
     sessions = _ListColumn(table.column("sessions"), "start")
     checkins = _ListColumn(table.column("checkins"), "time")
     for i in range(table.num_rows):
-        where = f"{part.paths[0]} row {part.first_row + i}"
-        yield _load_client(ids[i], profiles[i], sessions, checkins, i, where)
+        yield _load_client(ids[i], profiles[i], sessions, checkins, i, f"{path} row {first_row + i}")
 
 
 _UTC = ZoneInfo("UTC")
@@ -310,7 +320,7 @@ class _ListColumn:
                 self.fields[name] = child.to_pylist()
 
     def rows(self, i: int) -> range:
-        return range(0 if self.null[i] else int(self.offsets[i]), int(self.offsets[i + 1]))
+        return range(0) if self.null[i] else range(int(self.offsets[i]), int(self.offsets[i + 1]))
 
     def dicts(self, i: int) -> list[dict[str, Any]]:
         return [{n: self.fields[n][j] for n in self.names} for j in self.rows(i)]
@@ -331,8 +341,8 @@ def _load_client(client_id: Any, profile: Any, sessions: _ListColumn, checkins: 
             zone = built.zone
             cf = ClientFile(built, tuple(_sessions(sessions, i, zone)), tuple(_checkins(checkins, i, zone)))
             return Loaded(built.id, where, cf)
-        except (RecordError, TypeError, ValueError, AttributeError):
-            pass
+        except (RecordError, TypeError, ValueError, AttributeError, KeyError):
+            pass  # a bad value or a column the dataset does not have: read as a JSON file would be
     raw = {"client": raw_profile, "sessions": _aware(sessions.dicts(i), "start"),
            "checkins": _aware(checkins.dicts(i), "time")}  # fmt: skip
     try:

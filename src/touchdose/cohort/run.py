@@ -27,11 +27,22 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Comparison
+from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Comparison, Refusal, compare_arrays
+from touchdose.analysis.diary import DiaryArrays
 from touchdose.analysis.engine import ClientAnalysis, analyze_client
-from touchdose.analysis.pooled import Z95, PooledEffects, pool_clients
+from touchdose.analysis.pooled import PooledEffects, pool_clients
 from touchdose.analysis.verdict import VERDICT_STATES
-from touchdose.cohort.dataset import Loaded, Partition, SourceError, partitions, read_partition, write_dataset
+from touchdose.cohort.columns import partition_arrays
+from touchdose.cohort.dataset import (
+    Loaded,
+    Partition,
+    SourceError,
+    load_rows,
+    partitions,
+    read_partition,
+    read_table,
+    write_dataset,
+)
 from touchdose.evidence.meta import FewStudiesWarning
 from touchdose.io import atomic_path
 from touchdose.records import ClientFile
@@ -60,10 +71,17 @@ LOOPBACK = "127.0.0.1:0"
 
 @dataclass(frozen=True)
 class CohortOptions:
-    """What each client's row reports: the outcome pooled and its MID (default the outcome's)."""
+    """What each client's row reports: the outcome pooled and its MID (default the outcome's).
+
+    ``effects_only`` runs only the n-of-1 comparison of the outcome, from the Parquet columns
+    without building a record per diary entry: for research cohorts of many thousand clients.
+    The rows then have no verdict, plan or ``sessions_with_followup`` (those need the whole
+    engine); everything else, the comparison included, is what the whole engine gives.
+    """
 
     outcome: str = "pain"
     mid: float | None = None
+    effects_only: bool = False
 
     def __post_init__(self) -> None:
         if self.outcome not in DIARY_OUTCOMES:
@@ -96,23 +114,70 @@ def client_row(loaded: Loaded, options: CohortOptions) -> dict[str, Any]:
 def _analysis_columns(a: ClientAnalysis, outcome: str) -> dict[str, Any]:
     out: dict[str, Any] = dict(a.data.to_dict())
     out["verdict"] = a.verdict.state if a.verdict is not None else None
-    c = a.comparison.results.get(outcome) if a.comparison is not None else None
-    if isinstance(c, Comparison):
-        lo, hi = c.ci95
-        out.update(effect=c.effect, effect_se=(hi - lo) / (2 * Z95), ci95_low=lo, ci95_high=hi,
-                   p_benefit=c.p_benefit, p_harm=c.p_harm, p_no_meaningful=c.p_no_meaningful)  # fmt: skip
-    elif c is not None:
-        out["comparison_refused"] = " ".join(c.reasons)
+    out.update(_comparison_columns(a.comparison.results.get(outcome) if a.comparison is not None else None))
     if a.plan is not None:
         out.update(plan_pressure=a.plan.pressure, plan_minutes=a.plan.minutes,
                    plan_sessions_per_week=a.plan.sessions_per_week, plan_stop=a.plan.stop)  # fmt: skip
     return out
 
 
+def _comparison_columns(c: Comparison | Refusal | None) -> dict[str, Any]:
+    if isinstance(c, Comparison):
+        lo, hi = c.ci95
+        return {"effect": c.effect, "effect_se": c.sd, "ci95_low": lo, "ci95_high": hi,
+                "p_benefit": c.p_benefit, "p_harm": c.p_harm,
+                "p_no_meaningful": c.p_no_meaningful}  # fmt: skip
+    return {} if c is None else {"comparison_refused": " ".join(c.reasons)}
+
+
 def analyse_partition(part: Partition, options: CohortOptions) -> pa.Table:
     """Analyse every client of one partition (the work of one Dask task)."""
-    rows = [client_row(loaded, options) for loaded in read_partition(part)]
+    if options.effects_only:
+        rows = _effects_rows(part, options)
+    else:
+        rows = [client_row(loaded, options) for loaded in read_partition(part)]
     return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)
+
+
+def _effects_rows(part: Partition, options: CohortOptions) -> list[dict[str, Any]]:
+    """The comparison of every client of a partition, from the columns (records only for a client
+    with a value its records refuse, to report every problem as the JSON reader does)."""
+    fields = (options.outcome,)
+    rows: list[dict[str, Any]] = []
+    diaries: list[DiaryArrays] = []
+    if part.kind == "parquet":
+        table = read_table(part)
+        arrays = partition_arrays(table)
+        for i in range(table.num_rows):
+            row: dict[str, Any] = {"client_id": arrays.ids[i], "outcome": options.outcome,
+                                   "source": f"{part.paths[0]} row {part.first_row + i}"}  # fmt: skip
+            if arrays.ok[i]:
+                rows.append(row)
+                diaries.append(arrays.diary(i, fields))
+                continue
+            (loaded,) = load_rows(table.slice(i, 1), part.paths[0], part.first_row + i)
+            rows.append(_loaded_row(loaded, row, diaries, fields))
+    else:
+        for loaded in read_partition(part):
+            first: dict[str, Any] = {"client_id": loaded.client_id, "source": loaded.source,
+                                     "outcome": options.outcome}  # fmt: skip
+            rows.append(_loaded_row(loaded, first, diaries, fields))
+    analysed = [r for r in rows if "status" not in r]
+    found = compare_arrays(diaries, options.outcome, options.compare)
+    for row, diary, c in zip(analysed, diaries, found, strict=True):
+        row.update(status="analysed", checkin_days=diary.checkin_days, baseline_days=diary.baseline_days,
+                   sessions=len(diary.sessions), **_comparison_columns(c))  # fmt: skip
+    return rows
+
+
+def _loaded_row(loaded: Loaded, row: dict[str, Any], diaries: list[DiaryArrays],
+                fields: tuple[str, ...]) -> dict[str, Any]:  # fmt: skip
+    """A client read through the records: rejected with its problems, or queued for the comparison."""
+    if loaded.client_file is None:
+        problems = loaded.error.lines() if loaded.error is not None else []
+        return {**row, "status": "rejected", "problems": "\n".join(problems)}
+    diaries.append(DiaryArrays.of(loaded.client_file, fields))
+    return row
 
 
 # --- The run --------------------------------------------------------------------------------
