@@ -9,15 +9,21 @@ Prints:
 
 * the cohort, made by ``touchdose simulate --format parquet`` (40 % helped, 40 % no effect,
   20 % harmed by moderate pressure; a year of diary each), and how long that took (not counted);
-* the end-to-end wall time of ``run_cohort`` (read the Parquet dataset, analyse every client,
-  write the results, pool) with 1 and with 2 worker processes, the scaling efficiency
-  ``T1 / (2 T2)``, and the peak resident memory of each worker;
+* the end-to-end wall time of ``run_cohort --effects-only`` (read the Parquet dataset, the
+  n-of-1 comparison of every client from the columns, write the results, pool) with 1 and with
+  2 worker processes, the scaling efficiency ``T1 / (2 T2)``, and the peak resident memory of
+  each worker; then the whole engine (verdict and plan too) on the first ``--full`` clients;
 * the pooled result against the simulator's truth: the share of clients with a benefit of at
   least the MID (goal: within 5 points of the truth) and the share of true effects inside the
-  95 % prediction interval.
+  95 % prediction interval;
+* the per client-year cost of the comparison's statistics (the Prais-Winsten cross products at
+  the 200 rho cells: computed directly from every day at every cell, against the sufficient
+  statistics per gap computed once) and of the whole comparison (records one client at a time,
+  as ``touchdose analyze`` runs it, against the columns a partition at a time).
 
 Goal (issue 15): 100 000 client-years in <= 60 s on the 2-core machine (stretch 30 s).
-The machine is shared: the load average before and after each run is printed beside it.
+The machine is shared: the load average before and after each run is printed beside it, and
+CPU times (``process_time``) are given beside wall times for the single-process measurements.
 """
 
 from __future__ import annotations
@@ -60,6 +66,20 @@ def make_cohort(out: Path, clients: int, days: int, seed: int) -> None:
           f"{time.perf_counter() - t0:.0f} s ({size:.0f} MB of Parquet; not counted below)")  # fmt: skip
 
 
+def make_sample(source: Path, out: Path, clients: int) -> None:
+    """The first ``clients`` clients of ``source`` as a dataset of their own."""
+    from touchdose.cohort.dataset import DatasetWriter, partitions, read_table
+
+    with DatasetWriter(out) as w:
+        left = clients
+        for part in partitions(source):
+            if left <= 0:
+                break
+            table = read_table(part).slice(0, left)
+            w.write_table(table)
+            left -= table.num_rows
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -67,6 +87,7 @@ def peak_rss_mb() -> float:
 
 def timed_run(source: Path, out: Path, workers: int,
               options: CohortOptions) -> tuple[CohortRun, float, list[float]]:  # fmt: skip
+    """One run on a fresh local cluster; prints wall time, per client-year cost and peak memory."""
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK,
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:  # fmt: skip
         client.run(lambda: None)  # workers up before the clock starts
@@ -75,7 +96,9 @@ def timed_run(source: Path, out: Path, workers: int,
         run = run_cohort(source, out, scheduler=cluster.scheduler_address, options=options)
         wall = time.perf_counter() - t0
         rss = sorted(client.run(peak_rss_mb).values())
-    print(f"  {workers} worker{'s' if workers > 1 else ''}: {wall:7.1f} s wall = "
+    mode = "effects only" if options.effects_only else "whole engine"
+    print(f"  {mode}, {run.clients} client-years, {workers} worker{'s' if workers > 1 else ''}: "
+          f"{wall:7.1f} s wall = "
           f"{1000 * wall / run.clients:.2f} ms per client-year; peak memory per worker "
           f"{', '.join(f'{r:.0f}' for r in rss)} MB   (load average before {before}, "
           f"after {load()})")  # fmt: skip
@@ -104,6 +127,62 @@ def against_truth(run: CohortRun, source: Path, out: Path) -> None:
           f"({p.tau_ci95[0]:.3f} to {p.tau_ci95[1]:.3f}; true {theta.std():.3f})")  # fmt: skip
 
 
+def _direct_moments(days: np.ndarray, Z: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Z*'Z* at every rho by transforming every observation: O(days) per cell (no sufficient statistics)."""
+    g = np.diff(days)[None, :]
+    r = rho[:, None] ** g
+    c = np.sqrt((1 - rho[:, None] ** 2) / (1 - r**2))
+    star = c[:, :, None] * (Z[None, 1:] - r[:, :, None] * Z[None, :-1])
+    first = np.sqrt(1 - rho**2)[:, None] * Z[0][None, :]
+    return np.einsum("gni,gnj->gij", star, star) + first[:, :, None] * first[:, None, :]
+
+
+def comparison_cost(source: Path, clients: int) -> None:
+    """Per client-year: the statistics step before/after, and the whole comparison before/after."""
+    from touchdose.analysis import _ar1
+    from touchdose.analysis._exposure import designs_from_arrays
+    from touchdose.analysis.comparison import compare, compare_arrays
+    from touchdose.cohort.columns import partition_arrays
+    from touchdose.cohort.dataset import load_rows, partitions, read_table
+
+    part = partitions(source)[0]
+    table = read_table(part).slice(0, clients)
+    n = table.num_rows
+    c0 = time.process_time()
+    arrays = partition_arrays(table)
+    diaries = [arrays.diary(i, ("pain",)) for i in range(n) if arrays.ok[i]]
+    read_cols = time.process_time() - c0
+    designs = [d for diary in diaries for d in designs_from_arrays(diary)[:1] if len(d.days) >= 2]
+    rho = _ar1.rho_grid()
+    c0 = time.process_time()
+    for d in designs:
+        _direct_moments(d.days, np.column_stack([d.X, d.y]), rho)
+    direct = (time.process_time() - c0) / len(designs)
+    c0 = time.process_time()
+    _ar1.moments(_ar1.gap_stats_many([(d.days, d.X, d.y) for d in designs]), rho)
+    sufficient = (time.process_time() - c0) / len(designs)
+    print(f"\nThe comparison's statistics (pain, {len(designs)} client-years, 200 rho cells), "
+          "CPU per client-year:")
+    print(f"  direct, every day at every cell: {1000 * direct:7.3f} ms; sufficient statistics once, then "
+          f"O(1) per cell: {1000 * sufficient:7.3f} ms ({direct / sufficient:.0f}x faster)")
+    c0 = time.process_time()
+    records = [x.client_file for x in load_rows(table, str(part.paths[0])) if x.client_file is not None]
+    read_records = time.process_time() - c0
+    c0 = time.process_time()
+    for cf in records:
+        compare(cf)
+    one = time.process_time() - c0
+    c0 = time.process_time()
+    compare_arrays(diaries)
+    cols = time.process_time() - c0
+    before, after = (read_records + one) / len(records), (read_cols + cols) / len(diaries)
+    print("The whole comparison (pain), CPU per client-year including reading the Parquet rows:")
+    print(f"  records one client at a time (as touchdose analyze): {1000 * before:6.2f} ms "
+          f"(reading {1000 * read_records / len(records):.2f}); columns a partition at a time: "
+          f"{1000 * after:6.2f} ms (reading {1000 * read_cols / len(diaries):.2f}); "
+          f"{before / after:.1f}x faster")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
@@ -111,6 +190,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--data", type=Path, help="Directory for the cohort (kept and reused).")
     parser.add_argument("--workers", default="1,2", help="Worker counts to time, e.g. 1,2.")
+    parser.add_argument("--full", type=int, default=2000, help="Client-years for the whole-engine run.")
+    parser.add_argument("--costs", type=int, default=1000, help="Client-years for the comparison costs.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         source = args.data or Path(tmp) / "cohort"
@@ -119,7 +200,7 @@ def main() -> None:
         results: dict[int, tuple[CohortRun, float]] = {}
         for w in (int(x) for x in args.workers.split(",")):
             out = Path(tmp) / f"results-{w}.parquet"
-            run, wall, _ = timed_run(source, out, w, CohortOptions())
+            run, wall, _ = timed_run(source, out, w, CohortOptions(effects_only=True))
             results[w] = (run, wall)
         if 1 in results and 2 in results:
             t1, t2 = results[1][1], results[2][1]
@@ -127,6 +208,12 @@ def main() -> None:
                   f"efficiency T1 / (2 T2) = {t1 / (2 * t2):.0%}")
         run = results[max(results)][0]
         against_truth(run, source, Path(tmp) / f"results-{max(results)}.parquet")
+        if args.full:
+            sample = Path(tmp) / "sample"
+            make_sample(source, sample, args.full)
+            print("\nThe whole engine (verdict, plan, titration, every session's response):")
+            timed_run(sample, Path(tmp) / "full.parquet", max(results), CohortOptions())
+        comparison_cost(source, args.costs)
 
 
 if __name__ == "__main__":
