@@ -48,8 +48,21 @@ from touchdose.painmodel.scenario import DEFAULT_SCENARIO, Scenario
 MODERATE = 3
 
 
+class _Shares:
+    """The verdicts of one arm, counted: how many clients, and the share in some states."""
+
+    states: Counter[str]
+
+    @property
+    def n(self) -> int:
+        return sum(self.states.values())
+
+    def share(self, *states: str) -> float:
+        return sum(self.states[s] for s in states) / self.n if self.n else float("nan")
+
+
 @dataclass
-class Arm:
+class Arm(_Shares):
     """One policy on one kind: verdicts, plans and what really happened."""
 
     kind: str
@@ -62,13 +75,6 @@ class Arm:
     pressures: Counter[int] = field(default_factory=Counter)
     seconds_sim: float = 0.0
     seconds_engine: float = 0.0
-
-    @property
-    def n(self) -> int:
-        return sum(self.states.values())
-
-    def share(self, *states: str) -> float:
-        return sum(self.states[s] for s in states) / self.n if self.n else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,7 +203,7 @@ def goals(arms: dict[str, list[Arm]]) -> list[Goal]:
 
 
 @dataclass
-class AdviceArm:
+class AdviceArm(_Shares):
     """Issue 11's kind: verdicts, breaks, plans against the truth."""
 
     kind: str
@@ -210,13 +216,6 @@ class AdviceArm:
     below_harm: int = 0
     sessions: int = 0
     seconds: float = 0.0
-
-    @property
-    def n(self) -> int:
-        return sum(self.states.values())
-
-    def share(self, *states: str) -> float:
-        return sum(self.states[s] for s in states) / self.n if self.n else float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         return {
