@@ -16,7 +16,7 @@ from rich.table import Table
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import PRESSURE_NAMES
 from touchdose.reports.clinician import instrument_rows
-from touchdose.text import percent, words
+from touchdose.text import count, percent, words
 
 
 def _pressure(level: Any) -> str:
@@ -60,6 +60,8 @@ def _verdict(v: dict[str, Any] | None, out: Console) -> None:
     if v is None:
         return
     lines = [f"[bold]{VERDICT_LABELS.get(v['state'], v['state'])}[/bold]"]
+    # The engine's own sentences for a tired reader first (docs/formats.md version 2).
+    lines += [f"[bold]{v[key]}[/bold]" for key in ("headline", "action") if v.get(key)]
     lines += [f"- {reason}" for reason in v.get("reasons", [])]
     if v.get("caution"):
         lines.append(f"[dim]{v['caution']}[/dim]")
@@ -76,6 +78,11 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
     table.add_row("Minutes", str(p.get("minutes", "-")))
     table.add_row("Sessions per week", str(p.get("sessions_per_week", "-")))
     table.add_row("Avoid", ", ".join(p.get("avoid_regions") or []) or "nothing")
+    if p.get("pause"):
+        b = p["pause"]
+        after = "now" if not b["after_sessions"] else f"after {count(b['after_sessions'], 'more session')}"
+        table.add_row("Planned break", f"{b['days']} days without massage {after}; a verdict around "
+                      f"{b['verdict_expected']}")  # fmt: skip
     if t is not None and t.get("risk_by_pressure"):
         risks = "  ".join(f"{k}: {percent(v)}" for k, v in t["risk_by_pressure"].items())
         table.add_row("Flare risk by pressure", risks)
