@@ -13,6 +13,7 @@ from touchdose.cli import cohort as _cohort  # noqa: F401
 from touchdose.cli import createuser as _createuser  # noqa: F401
 from touchdose.cli import evidence as _evidence  # noqa: F401
 from touchdose.cli import export as _export  # noqa: F401
+from touchdose.cli import importfile as _importfile  # noqa: F401
 from touchdose.cli import meta as _meta  # noqa: F401
 from touchdose.cli import report as _report  # noqa: F401
 from touchdose.cli import serve as _serve  # noqa: F401

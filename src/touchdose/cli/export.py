@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -27,8 +28,9 @@ def fail(message: str, status: ExitStatus = ExitStatus.BAD_INPUT) -> typer.Exit:
     return typer.Exit(int(status))
 
 
-def client_from_database(client_id: str) -> ClientFile:
-    """The client's records from the web app's database (``c-12`` or ``12``), audited as an export."""
+def database_client(client_id: str) -> Any:
+    """The web app's client row for ``--client`` (``c-12`` or ``12``), Django set up; exit 2 if there
+    is no such client, exit 1 if the database cannot be read."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "touchdose.web.settings")
     import django
 
@@ -38,17 +40,34 @@ def client_from_database(client_id: str) -> ClientFile:
     from touchdose.web import selectors
 
     number = client_id.removeprefix("c-")
-    if not number.isdigit():
+    if not number.isdigit() or len(number) > 18:
         raise fail(f"--client = {client_id!r} is not allowed (allowed: a client id such as c-12 or 12)")
     try:
         client = selectors.client_by_id(int(number))
-        if client is None:
-            raise fail(f"--client = {client_id!r}: no such client in the database")
+    except DatabaseError as e:
+        raise database_failure(e) from None
+    if client is None:
+        raise fail(f"--client = {client_id!r}: no such client in the database")
+    return client
+
+
+def database_failure(e: Exception) -> typer.Exit:
+    """The exit for a database that cannot be read or written (no health data in the message)."""
+    return fail(f"cannot use the database ({type(e).__name__}); has `touchdose serve` set it up?",
+                ExitStatus.ERROR)  # fmt: skip
+
+
+def client_from_database(client_id: str) -> ClientFile:
+    """The client's records from the web app's database (``c-12`` or ``12``), audited as an export."""
+    client = database_client(client_id)
+    from django.db import DatabaseError
+
+    from touchdose.web import selectors
+
+    try:
         return selectors.client_file_download(actor=None, client=client)
     except DatabaseError as e:
-        raise fail(
-            f"cannot read the database ({type(e).__name__}); has `touchdose serve` set it up?"
-        ) from None
+        raise database_failure(e) from None
 
 
 #: Where the client comes from, the same for ``touchdose export`` and ``touchdose report``.

@@ -1,0 +1,103 @@
+"""Issue 13, finding 15: ``touchdose import FILE --client ID`` puts a JSON, CSV or FHIR file into the
+web app's database through the web import's service: all or nothing, audited, and a bad file gives
+the same list of problems as ``touchdose analyze`` with exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.web.conftest import make_client
+from typer.testing import CliRunner
+
+from touchdose.cli import app
+from touchdose.io import export_text, read_client_file
+from touchdose.web import selectors
+from touchdose.web.models import AuditEvent, CheckIn, MassageSession
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+EXAMPLE = EXAMPLES / "fibromyalgia-client.json"
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def stored() -> tuple[int, int]:
+    return MassageSession.objects.count(), CheckIn.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "csv", "fhir"])
+def test_finding_15_import_puts_each_format_into_the_database_once(fmt: str, tmp_path: Path) -> None:
+    example = read_client_file(EXAMPLE)
+    path = tmp_path / f"client.{'fhir.json' if fmt == 'fhir' else fmt}"
+    path.write_text(export_text(example, fmt), encoding="utf-8")
+    client = make_client("ines", tz=example.client.timezone)
+
+    result = run("import", str(path), "--client", f"c-{client.pk}")
+    assert result.exit_code == 0, result.stderr
+    n_sessions, n_checkins = len(example.sessions), len(example.checkins)
+    assert f"Imported {n_sessions} sessions and {n_checkins} check-ins" in result.stderr
+    cf = selectors.client_file_for(client)
+    assert (cf.sessions, cf.checkins) == (example.sessions, example.checkins)
+    assert AuditEvent.objects.filter(client_ref=client.pk, action="imported").count() == 1
+
+    again = run("import", str(path), "--client", str(client.pk))
+    assert again.exit_code == 0
+    assert f"({n_sessions + n_checkins} already stored, skipped)" in again.stderr
+    assert stored() == (n_sessions, n_checkins)
+
+
+@pytest.mark.django_db
+def test_finding_15_a_bad_file_lists_what_analyze_lists_exits_2_and_writes_nothing() -> None:
+    bad = EXAMPLES / "bad-client.csv"
+    client = make_client("jon")
+    events = AuditEvent.objects.count()
+    analysed = run("analyze", str(bad))
+    imported = run("import", str(bad), "--client", f"c-{client.pk}")
+    assert analysed.exit_code == imported.exit_code == 2
+    assert imported.stderr == analysed.stderr
+    assert "rejected" in imported.stderr and "nothing was read or written" in imported.stderr
+    assert stored() == (0, 0) and AuditEvent.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_finding_15_one_bad_row_among_good_ones_writes_nothing(tmp_path: Path) -> None:
+    lines = (EXAMPLES / "fibromyalgia-client.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[-1].split(",")
+    cells[2] = "11"  # one out-of-range value in the last row
+    path = tmp_path / "one-bad.csv"
+    path.write_text("\n".join([*lines[:-1], ",".join(cells)]) + "\n", encoding="utf-8")
+    client = make_client("kim")
+    result = run("import", str(path), "--client", f"c-{client.pk}")
+    assert result.exit_code == 2
+    assert f"line {len(lines)}" in result.stderr
+    assert stored() == (0, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--client", "c-999999"], "no such client"),
+        (["--client", "c-x"], "is not allowed"),
+        (["--client", "1", "--timezone", "Mars/Base"], "IANA"),
+    ],
+)
+def test_finding_15_a_bad_client_or_option_exits_2(args: list[str], message: str) -> None:
+    make_client("lou")
+    result = runner.invoke(app, ["import", str(EXAMPLE), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert stored() == (0, 0)
+
+
+@pytest.mark.django_db
+def test_finding_15_a_missing_file_exits_2(tmp_path: Path) -> None:
+    client = make_client("max")
+    result = run("import", str(tmp_path / "nope.json"), "--client", f"c-{client.pk}")
+    assert result.exit_code == 2
+    assert "cannot read the file" in result.stderr
