@@ -26,19 +26,37 @@ def local(moment: datetime | None, zone: ZoneInfo = NEW_YORK) -> str:
     return f"{moment.astimezone(zone):%a %d %H:%M %Z}"
 
 
-def test_a_session_at_10_is_followed_up_24_and_48_hours_later_on_the_world_clock() -> None:
+def test_a_session_at_10_is_followed_up_at_10_the_next_days_on_the_local_clock() -> None:
     session = datetime(2026, 3, 7, 10, 0, tzinfo=NEW_YORK)  # Saturday 10:00 EST
     due24 = followup_due(session, 24, FOLLOWUP_24H_HOURS, NEW_YORK, NIGHT)
     due48 = followup_due(session, 48, FOLLOWUP_48H_HOURS, NEW_YORK, NIGHT)
-    # 24 hours later the clocks have moved forward: 11:00 EDT, not 10:00.
-    assert (local(due24), local(due48)) == ("Sun 08 11:00 EDT", "Mon 09 11:00 EDT")
-    assert (due24 - session).total_seconds() == 24 * 3600
+    # The clocks moved forward in between: still 10:00 on the local clock, 23 and 47 hours later.
+    assert (local(due24), local(due48)) == ("Sun 08 10:00 EDT", "Mon 09 10:00 EDT")
+    assert due24 is not None and due48 is not None
+    assert ((due24 - session).total_seconds(), (due48 - session).total_seconds()) == (23 * 3600, 47 * 3600)
 
 
-def test_autumn_change_moves_the_local_time_back() -> None:
+def test_autumn_change_keeps_the_local_time_25_hours_later() -> None:
     session = datetime(2026, 10, 31, 10, 0, tzinfo=NEW_YORK)  # clocks go back on 1 November
     due24 = followup_due(session, 24, FOLLOWUP_24H_HOURS, NEW_YORK, None)
-    assert local(due24) == "Sun 01 09:00 EST"
+    assert local(due24) == "Sun 01 10:00 EST"
+    assert due24 is not None and (due24 - session).total_seconds() == 25 * 3600
+
+
+def test_a_session_an_hour_before_the_skipped_hour_is_followed_up_an_hour_later_on_the_new_clock() -> None:
+    session = datetime(2026, 3, 7, 2, 30, tzinfo=NEW_YORK)  # 02:30 does not exist on Sunday 8 March
+    due24 = followup_due(session, 24, FOLLOWUP_24H_HOURS, NEW_YORK, None)
+    assert local(due24) == "Sun 08 03:30 EDT"
+    assert due24 is not None and (due24 - session).total_seconds() == 24 * 3600
+
+
+def test_the_same_instant_is_followed_up_at_each_clients_own_local_time() -> None:
+    session = datetime(2026, 3, 28, 15, 0, tzinfo=UTC)  # 16:00 in Stockholm, 11:00 in New York (EDT)
+    stockholm = ZoneInfo("Europe/Stockholm")  # clocks go forward on Sunday 29 March
+    in_stockholm = followup_due(session, 24, FOLLOWUP_24H_HOURS, stockholm, None)
+    in_new_york = followup_due(session, 24, FOLLOWUP_24H_HOURS, NEW_YORK, None)
+    assert local(in_stockholm, stockholm) == "Sun 29 16:00 CEST"  # 23 hours later
+    assert local(in_new_york) == "Sun 29 11:00 EDT"  # no change there: 24 hours later
 
 
 def test_a_late_session_waits_for_the_quiet_hours_to_end() -> None:

@@ -98,7 +98,7 @@ def log_recent(client: Client, hours_ago: float, **extra: Any) -> Any:
 def run_clock(start: datetime, end: datetime, step: timedelta = timedelta(minutes=15)) -> list[datetime]:
     """Deliver due reminders at every ``step`` from ``start`` to ``end``; when each e-mail went."""
     sent = []
-    now = start
+    now = start.astimezone(UTC)  # steps of elapsed time (in a ZoneInfo they would be wall-clock)
     while now <= end:
         if reminders.send_due(now=now).get("sent"):
             sent.append(now)
@@ -113,7 +113,12 @@ def test_a_session_at_10_gives_one_24h_and_one_48h_email_at_local_times_across_d
     log_session(client, start)
     sent = run_clock(start, start + timedelta(days=3))
     local = [f"{t.astimezone(NEW_YORK):%a %H:%M %Z}" for t in sent]
-    assert local == ["Sun 11:00 EDT", "Mon 11:00 EDT"]  # 24 and 48 hours later: clocks went forward
+    # The same time of day on the client's clock, though the clocks went forward in between.
+    assert local == ["Sun 10:00 EDT", "Mon 10:00 EDT"]
+    assert [(t - start.astimezone(UTC)) / timedelta(hours=1) for t in sent] == [23, 47]
+    # Each reminder's stored job waits for exactly that moment (the worker takes it then).
+    jobs = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
+    assert jobs == [r.due_at for r in Reminder.objects.order_by("due_at")] == sent
     assert len(inbox.messages) == 2
     assert [m["To"] for m in inbox.messages] == ["nina@example.org"] * 2
     assert "a day after" in inbox.messages[0]["Subject"] and "two days" in inbox.messages[1]["Subject"]
@@ -162,7 +167,7 @@ def test_a_job_running_late_into_quiet_hours_waits_for_the_morning_or_lets_it_go
     assert inbox.messages == []
     assert reminders.deliver(reminder_id=rating.pk, now=rating.due_at) == "sent"
     # A follow-up whose window would close before the quiet hours end is let go, not sent at night.
-    followup = Reminder.objects.get(kind="followup_24")  # Sunday 20:00; its window closes Monday 08:00
+    followup = Reminder.objects.get(kind="followup_24")  # Sunday 19:00; its window closes Monday 08:00
     night = datetime(2026, 3, 8, 22, 30, tzinfo=NEW_YORK)
     assert reminders.deliver(reminder_id=followup.pk, now=night) == "skipped"
     assert len(inbox.messages) == 1

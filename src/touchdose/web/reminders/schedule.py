@@ -1,11 +1,13 @@
 """When a reminder is due: pure date arithmetic in the client's time zone (daylight saving
 included) around the client's quiet hours. No Django, no database.
 
-Follow-ups are defined in elapsed hours after the session (the 24 h one is a check-in 18-36 h
-after, the 48 h one 36-60 h after: :mod:`touchdose.analysis.response`), so the reminder aims at
-exactly 24 h (48 h) on the clock of the world: when the clocks change in between, it arrives one
-hour later or earlier on the local clock than the session started. A daily check-in is the
-opposite: a time of day on the local clock, whatever the offset.
+Every reminder aims at a time on the client's own wall clock: a session at 10:00 is followed up
+the next day at 10:00 and the day after at 10:00 local time, also when the clocks change in
+between (then the 24 h reminder comes 23 or 25 elapsed hours after the session). People remember
+"the same time tomorrow", not an elapsed count of hours. The windows in which a check-in answers a
+follow-up stay the engine's elapsed hours (18-36 h and 36-60 h: :mod:`touchdose.analysis.response`);
+a one-hour shift keeps the reminder well inside them. A daily check-in is a time of day on the
+local clock, whatever the offset.
 """
 
 from __future__ import annotations
@@ -75,6 +77,14 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def wall_clock_after(moment: datetime, hours: float, zone: ZoneInfo) -> datetime:
+    """``hours`` after ``moment`` on the wall clock of ``zone`` (as a UTC instant): the same time of
+    day ``hours // 24`` days later, whatever the clocks did in between. Python's arithmetic on a
+    datetime with a ``ZoneInfo`` is wall-clock arithmetic; the offset is found again for the
+    result (a time that a spring-forward change skips is taken with the offset before it)."""
+    return (moment.astimezone(zone) + timedelta(hours=hours)).astimezone(UTC)
+
+
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """``clock`` on ``day`` in ``zone`` as a UTC instant. A clock time that a spring-forward change
     skips (02:30 in most of Europe and America) is taken with the offset before the change, so it
@@ -89,13 +99,14 @@ def followup_due(
     zone: ZoneInfo,
     quiet: QuietHours | None,
 ) -> datetime | None:
-    """When to send a follow-up reminder: ``target_hours`` after the session, or, if that falls in
-    the quiet hours, the moment they end (or, when that is too late to answer inside the window,
-    the moment before they begin). None when the window has no time outside the quiet hours."""
-    start = session_start.astimezone(UTC)  # elapsed hours (aware arithmetic in a zone is wall-clock)
-    opens = start + timedelta(hours=window[0])
+    """When to send a follow-up reminder: ``target_hours`` after the session on the client's wall
+    clock (:func:`wall_clock_after`), or, if that falls in the quiet hours, the moment they end (or,
+    when that is too late to answer inside the window, the moment before they begin). None when the
+    window (elapsed hours after the session) has no time outside the quiet hours."""
+    start = session_start.astimezone(UTC)
+    opens = start + timedelta(hours=window[0])  # the engine's windows: elapsed hours
     closes = start + timedelta(hours=window[1])
-    target = start + timedelta(hours=target_hours)
+    target = min(max(wall_clock_after(start, target_hours, zone), opens), closes - ANSWER_TIME)
     if quiet is None or not quiet.contains(target.astimezone(zone).time()):
         return target
     later = quiet.ends_after(target, zone)
