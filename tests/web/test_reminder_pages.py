@@ -8,10 +8,11 @@ import hashlib
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client as HttpClient
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from icalendar import Calendar
 from tests.web.conftest import World
@@ -57,6 +58,28 @@ def test_the_feed_has_the_due_follow_ups_as_events_with_alarms(world: World) -> 
     assert all(len(list(e.walk("VALARM"))) == 1 for e in events)
     text = response.content.decode()
     assert "swedish" not in text and "upper_back" not in text  # what was done is not in a calendar
+
+
+@pytest.mark.django_db
+def test_each_event_links_to_its_follow_up_form_or_rating_page(world: World) -> None:
+    http = world.http("client_a")
+    url = calendar_url(http)
+    session = world.therapist_session
+    opened = {}
+    for event in events_of(HttpClient().get(url).content):
+        link = str(event["URL"])
+        assert f"Open: {link}" == str(event["DESCRIPTION"])
+        path = urlsplit(link).path
+        match = resolve(path)
+        opened[str(event["SUMMARY"])] = (match.url_name, dict(match.kwargs))
+        assert http.get(path).status_code == 200, path
+    assert opened == {
+        "touchdose: one-minute follow-up (two days after your massage)": (
+            "followup",
+            {"session_id": session.pk, "hours": 48},
+        ),
+        "touchdose: rate your massage": ("session_rate", {"session_id": session.pk}),
+    }
 
 
 @pytest.mark.django_db

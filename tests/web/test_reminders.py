@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
+from django.urls import resolve
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from tests.web.conftest import make_client, make_therapist
@@ -261,6 +262,33 @@ def test_the_email_carries_no_value_from_the_clients_record(inbox: Inbox) -> Non
         assert re.findall(r"\d", bare) == [], bare
         assert message["List-Unsubscribe"].strip().startswith("<https://clinic.example/reminders/stop/")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db
+def test_each_email_links_to_its_own_form_and_the_link_opens_it(inbox: Inbox, client: Any) -> None:
+    start = datetime(2026, 3, 7, 10, 0, tzinfo=NEW_YORK)
+    choices = Choices(
+        email_followups=True, email_rating=True, email_checkin=True, checkin_time=time(19, 45), **NIGHT
+    )
+    nina = client_in("America/New_York", choices, start - timedelta(days=1))
+    session = log_session(nina, start, therapist=make_therapist("tove"))
+    run_clock(start, start + timedelta(days=1, hours=12))
+    opened = {}
+    client.force_login(nina.user)
+    for message in inbox.messages:
+        body = message.get_payload(decode=True).decode()
+        link = re.search(r"https://clinic\.example(/\S+)", body).group(1)  # the first link: the action
+        match = resolve(link)
+        opened[message["Subject"]] = (match.url_name, dict(match.kwargs))
+        assert client.get(link).status_code == 200, link
+    assert opened == {
+        "A one-minute follow-up, a day after your massage": (
+            "followup",
+            {"session_id": session.pk, "hours": 24},
+        ),
+        "How was your massage?": ("session_rate", {"session_id": session.pk}),
+        "Your check-in for today": ("checkin_new", {"client_id": nina.pk}),
+    }
 
 
 @pytest.mark.django_db

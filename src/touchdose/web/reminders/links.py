@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 #: The follow-up form and the rating page belong to the client pages (``followup`` with the
-#: session and the hours, ``session_rate`` with the session).
-FOLLOWUP_PAGE, RATING_PAGE = "followup", "session_rate"
+#: session and the hours, ``session_rate`` with the session); the daily check-in reminder opens
+#: the check-in form, the calendar's next planned session the client's results and plan.
+FOLLOWUP_PAGE, RATING_PAGE, CHECKIN_PAGE, PLAN_PAGE = "followup", "session_rate", "checkin_new", "dashboard"
+#: The hours of each follow-up, as the ``followup`` page takes them.
+FOLLOWUP_HOURS = {"followup_24": 24, "followup_48": 48}
+KINDS = (*FOLLOWUP_HOURS, "rating", "checkin", "plan")
 #: Salt of the signed unsubscribe token (a signature made for anything else never matches).
 UNSUBSCRIBE_SALT = "touchdose.reminders.unsubscribe"
 
@@ -21,15 +25,15 @@ def absolute(path: str) -> str:
 
 def reminder_link(*, kind: str, client_id: int, session_id: int | None) -> str:
     """Where a reminder of ``kind`` (a :class:`~touchdose.web.models.Reminder.Kind` value) leads."""
-    try:
-        if kind in ("followup_24", "followup_48"):
-            return absolute(reverse(FOLLOWUP_PAGE, args=[session_id, int(kind[-2:])]))
-        if kind == "rating":
-            return absolute(reverse(RATING_PAGE, args=[session_id]))
-    except NoReverseMatch:  # TEMPORARY until the client pages' follow-up and rating pages land
-        if kind == "rating":
-            return absolute(reverse("session_edit", args=[session_id]))
-    return absolute(reverse("checkin_new", args=[client_id]))
+    if kind in FOLLOWUP_HOURS:
+        return absolute(reverse(FOLLOWUP_PAGE, args=[session_id, FOLLOWUP_HOURS[kind]]))
+    if kind == "rating":
+        return absolute(reverse(RATING_PAGE, args=[session_id]))
+    if kind == "checkin":
+        return absolute(reverse(CHECKIN_PAGE, args=[client_id]))
+    if kind == "plan":
+        return absolute(reverse(PLAN_PAGE, args=[client_id]))
+    raise ValueError(f"reminder link: kind {kind!r} (allowed: {', '.join(KINDS)})")
 
 
 def settings_link() -> str:
