@@ -21,6 +21,7 @@ from touchdose.web.conf import (
     env_secret,
     env_str,
 )
+from touchdose.web.passwords import PASSWORD_MAX, PASSWORD_MIN
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -75,7 +76,11 @@ CSRF_COOKIE_SECURE = _secure_cookies
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+#: The absolute limit of a signed-in session: it ends this long after the login, however active
+#: (touchdose.web.middleware.SessionTimeoutMiddleware), and the cookie lives no longer.
 SESSION_COOKIE_AGE = env_int("TOUCHDOSE_SESSION_DAYS", 14, minimum=1) * 24 * 3600
+#: The idle limit (OWASP ASVS 3.3.2): a session unused this long ends; the next page asks to log in.
+SESSION_IDLE_SECONDS = env_int("TOUCHDOSE_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -120,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "touchdose.web.middleware.SessionTimeoutMiddleware",  # ends idle and old sessions (says so)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "touchdose.web.middleware.NoStoreMiddleware",
 ]
@@ -177,7 +183,12 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN},
+    },
+    {"NAME": "touchdose.web.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": PASSWORD_MAX}},
+    {"NAME": "touchdose.web.passwords.NotOnlyWhitespaceValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

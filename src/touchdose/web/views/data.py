@@ -244,7 +244,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
             token_id = request.POST["revoke"]
             if not token_id.isdigit() or not 1 <= int(token_id) <= MAX_ID:
                 raise Http404
-            services.api_token_revoke(actor=request.user, token_id=int(token_id))
+            if not services.api_token_revoke(actor=request.user, token_id=int(token_id)):
+                raise Http404  # not one of your active tokens: nothing revoked, nothing claimed
             messages.success(request, "Token revoked. It no longer works.")
             return redirect("api_tokens")
         try:
