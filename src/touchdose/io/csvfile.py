@@ -5,6 +5,10 @@ Three optional columns extend the published header (docs/formats.md allows addin
 optional fields): ``relaxation_after`` and ``therapist`` (sessions) and ``red_flags``
 (check-ins, a ``;``-separated list); the writer adds them only when a record uses them,
 so files without them stay byte-for-byte docs/formats.md.
+
+Free text (a note, a therapist's name) that a spreadsheet would run as a formula is written with a
+leading apostrophe and read back without it (:func:`neutralise`, :func:`restore`; OWASP "CSV
+Injection"), so the file is safe to open and still re-imports exactly.
 """
 
 from __future__ import annotations
@@ -35,13 +39,49 @@ CHECKIN_COLUMNS = (
 )  # fmt: skip
 _LIST_COLUMNS = {"technique", "regions", "adverse", "red_flags"}
 _TEXT_COLUMNS = {"note", "therapist", "flare", "time"}
+#: The columns of free text, the only ones a formula can hide in (numbers, times, booleans and
+#: the vocabularies' words never start with one of :data:`FORMULA_STARTS`).
+FREE_TEXT_COLUMNS = ("note", "therapist")
 RECORD_KINDS = ("session", "checkin")
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection":
+#: docs/security.md), and the apostrophe that makes it plain text again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: an apostrophe before a leading formula
+    character (and before text that already starts with apostrophes and then one, so that
+    :func:`restore` can always tell the two apart).
+
+    Examples
+    --------
+    >>> neutralise("=SUM(A1)"), neutralise("-1"), neutralise("fine")
+    ("'=SUM(A1)", "'-1", 'fine')
+    >>> neutralise("'=1"), neutralise("it's ok")
+    ("''=1", "it's ok")
+    """
+    return FORMULA_GUARD + text if text.lstrip(FORMULA_GUARD).startswith(FORMULA_STARTS) else text
+
+
+def restore(cell: str) -> str:
+    """The text :func:`neutralise` was given: ``restore(neutralise(t)) == t`` for every ``t``.
+
+    Examples
+    --------
+    >>> restore("'=1+1"), restore("''=1"), restore("'quoted'")
+    ('=1+1', "'=1", "'quoted'")
+    """
+    guarded = cell.startswith(FORMULA_GUARD) and cell.lstrip(FORMULA_GUARD).startswith(FORMULA_STARTS)
+    return cell[len(FORMULA_GUARD) :] if guarded else cell
 
 
 # --- writing ---------------------------------------------------------------------
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: str = "") -> str:
+    if isinstance(value, str) and column in FREE_TEXT_COLUMNS:
+        return neutralise(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -67,19 +107,25 @@ def dumps(cf: ClientFile) -> str:
         row = {
             "record": "checkin",
             "time": c.time.isoformat(),
-            **{k: _cell(getattr(c, k)) for k in CHECKIN_COLUMNS if k in header},
+            **{k: _cell(getattr(c, k), k) for k in CHECKIN_COLUMNS if k in header},
         }
         rows.append((c.time, 0, row))
     for s in cf.sessions:
-        cells = {k: _cell(getattr(s, k)) for k in SESSION_COLUMNS if k in header}
+        cells = {k: _cell(getattr(s, k), k) for k in SESSION_COLUMNS if k in header}
         rows.append((s.start, 1, {"record": "session", "time": s.start.isoformat(), **cells}))
     rows.sort(key=lambda r: (r[0], r[1]))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
-    for _, _, row in rows:
-        writer.writerow(row)
-    return out.getvalue()
+    lines = [_line(header), *(_line([row.get(column, "") for column in header]) for _, _, row in rows)]
+    return "".join(lines)
+
+
+def _line(cells: list[str]) -> str:
+    """One CSV line: a cell holding a comma, a quote or a line break (``\\r`` too, which the csv
+    module leaves bare when lines end in ``\\n``) in double quotes, its quotes doubled."""
+    return ",".join(_quoted(cell) for cell in cells) + "\n"
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if any(ch in cell for ch in ',"\r\n') else cell
 
 
 # --- reading ---------------------------------------------------------------------
@@ -171,6 +217,8 @@ def _read_row(
 def _convert(column: str, value: str) -> Any:
     if column in _LIST_COLUMNS:
         return split_list(value)
+    if column in FREE_TEXT_COLUMNS:
+        return restore(value)
     if column in _TEXT_COLUMNS:
         return value
     return number_from_text(value)
