@@ -174,9 +174,9 @@ def test_pressure_aggravation_counts_known_outcomes_per_level() -> None:
     ]
     chart = pressure_aggravation(rs, risk_by_pressure={"1": 0.03, "2": 0.06, "3": 0.13}, target=0.15)
     assert_inline_svg(chart)
-    assert "pressure 2 (light): 0 of 2 sessions aggravated pain" in chart.alt
+    assert "Pressure 2 (light): 0 of 2 sessions aggravated pain" in chart.alt
     assert "pressure 3 (moderate): 2 of 3 sessions aggravated pain" in chart.alt  # mixed + harmed
-    assert "1 session is still waiting for follow-ups." in chart.alt
+    assert "1 session has no known outcome (a follow-up missing or not yet due)." in chart.alt
     assert "(1: 3 %, 2: 6 %, 3: 13 %), against a target of 15 %." in chart.alt
 
 
@@ -211,7 +211,7 @@ def test_pressure_alt_counts_every_known_session_once(sessions: list[tuple[int, 
     rs = [{"start": "2026-01-01T10:00:00+00:00", "pressure": p, "outcome": o} for p, o in sessions]
     alt = pressure_aggravation(rs).alt
     found = {
-        int(p): (int(k), int(n)) for p, k, n in re.findall(r"pressure (\d) \([a-z ]+\): (\d+) of (\d+)", alt)
+        int(p): (int(k), int(n)) for p, k, n in re.findall(r"[Pp]ressure (\d) \([a-z ]+\): (\d+) of (\d+)", alt)
     }
     for level in range(1, 6):
         known = [o for p, o in sessions if p == level and o != "unknown"]
@@ -220,5 +220,5 @@ def test_pressure_alt_counts_every_known_session_once(sessions: list[tuple[int, 
         else:
             assert level not in found
     waiting = sum(o == "unknown" for _, o in sessions)
-    said = re.search(r"(\d+) sessions? (is|are) still waiting for follow-ups", alt)
+    said = re.search(r"(\d+) sessions? (has|have) no known outcome", alt)
     assert (int(said.group(1)) if said else 0) == waiting

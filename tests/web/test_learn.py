@@ -129,6 +129,11 @@ def test_evidence_page_opens_on_fibromyalgia_with_studies_dose_and_guidelines(cl
     assert "30 minutes, 2 times a week, for 5 weeks" in body  # Field 2002, via evidence.starting_dose
     assert "AWMF 2012" in body and "not recommended" in body  # the guideline table (Thieme 2017)
     assert "Pain results in points" in body and len(alts(body)) == 1
+    # Each box that can scroll sideways is a named region the keyboard can reach (axe-core's
+    # scrollable-region-focusable), so a keyboard user can scroll the tables.
+    wraps = re.findall(r'<div class="table-wrap"[^>]*>', body)
+    assert len(wraps) == 2
+    assert all('tabindex="0"' in w and 'role="region"' in w and "aria-label=" in w for w in wraps)
 
 
 def test_evidence_for_all_conditions_pools_and_says_what_is_too_small_to_feel(client: Client) -> None:

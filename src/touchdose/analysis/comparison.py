@@ -418,7 +418,7 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
         )
         more = min_baseline_days - d.current_free_days
         when = "the next session" if d.has_sessions else "the first massage session"
-        needs.append(f"{more} more diary days without massage before {when}")
+        needs.append(f"{count(more, 'more diary day')} without massage before {when}")
         kinds.append(("baseline", more, 0))
     after_break = _after_break(d)
     if d.episodes >= min_episodes or phase_changes(d) >= ABAB_PHASE_CHANGES:

@@ -305,12 +305,12 @@ def _pressure_alt(levels: list[_Level], risks: dict[int, float] | None, target: 
                 f"pressure {lv.pressure} ({PRESSURE_NAMES[lv.pressure]}): {lv.aggravated} of "
                 f"{count(lv.known, 'session')} aggravated pain"
             )
-    text = f"{PRESSURE_TITLE}. " + (
-        "; ".join(parts) + "." if parts else "No session has a known outcome yet."
-    )
+    said = "; ".join(parts) + "." if parts else "No session has a known outcome yet."
+    text = f"{PRESSURE_TITLE}. {said[0].upper()}{said[1:]}"
     unknown = sum(lv.unknown for lv in levels)
-    if unknown:
-        text += f" {count(unknown, 'session is', 'sessions are')} still waiting for follow-ups."
+    if unknown:  # the chart does not know the time: a follow-up may be missed or still to come
+        has = count(unknown, "session has", "sessions have")
+        text += f" {has} no known outcome (a follow-up missing or not yet due)."
     if risks:
         est = ", ".join(f"{p}: {percent(r)}" for p, r in sorted(risks.items()))
         text += f" Estimated risk of aggravation by pressure ({est})"
@@ -382,7 +382,7 @@ def pressure_aggravation(
     -------
     Chart
         Bars: the share of sessions with a known outcome that aggravated (outcome ``harmed``
-        or ``mixed``), labelled "k of n". Sessions still waiting for follow-ups are counted in
+        or ``mixed``), labelled "k of n". Sessions with no known outcome yet are counted in
         the text, not in the bars.
 
     Notes
@@ -395,7 +395,7 @@ def pressure_aggravation(
     >>> rs = [{"start": "2026-01-05T10:00:00+00:00", "pressure": 2, "outcome": "helped"},
     ...       {"start": "2026-01-12T10:00:00+00:00", "pressure": 3, "outcome": "harmed"}]
     >>> print(pressure_aggravation(rs).alt)
-    Pressure and aggravation. pressure 2 (light): 0 of 1 session aggravated pain;
+    Pressure and aggravation. Pressure 2 (light): 0 of 1 session aggravated pain;
     pressure 3 (moderate): 1 of 1 session aggravated pain.
     """
     if target is not None and (isinstance(target, bool) or not 0.0 < float(target) < 1.0):
