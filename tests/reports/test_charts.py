@@ -211,7 +211,8 @@ def test_pressure_alt_counts_every_known_session_once(sessions: list[tuple[int, 
     rs = [{"start": "2026-01-01T10:00:00+00:00", "pressure": p, "outcome": o} for p, o in sessions]
     alt = pressure_aggravation(rs).alt
     found = {
-        int(p): (int(k), int(n)) for p, k, n in re.findall(r"[Pp]ressure (\d) \([a-z ]+\): (\d+) of (\d+)", alt)
+        int(p): (int(k), int(n))
+        for p, k, n in re.findall(r"[Pp]ressure (\d) \([a-z ]+\): (\d+) of (\d+)", alt)
     }
     for level in range(1, 6):
         known = [o for p, o in sessions if p == level and o != "unknown"]
