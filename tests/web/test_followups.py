@@ -76,7 +76,7 @@ def test_the_follow_up_names_the_session_and_saves_only_its_answers_timed_now(wo
     assert before <= row.time <= timezone.now()  # timed when sent, not backdated into the window
     stored = {name: getattr(row, name) for name in CHECKIN_FIELDS}
     assert stored == {**{name: None for name in CHECKIN_FIELDS}, "time": row.time, "pain": 3,
-                      "flare": False, "note": ""}  # fmt: skip
+                      "flare": False, "note": "", "red_flags": []}  # fmt: skip
     assert last_event().action == "checkin_recorded"
     again = http.get(reverse("followup", args=[session.pk, 24])).content.decode()
     assert "You have answered this follow-up" in again and 'name="pain"' not in again

@@ -124,7 +124,7 @@ def test_a_check_in_starts_empty_and_a_pain_only_entry_stores_only_the_pain(worl
     assert response["Location"] == "/"
     row = world.client_a.checkins.order_by("-created_at").first()
     stored = {name: getattr(row, name) for name in CHECKIN_FIELDS if name != "time"}
-    assert stored == {**dict.fromkeys(stored), "pain": 5, "flare": False, "note": ""}
+    assert stored == {**dict.fromkeys(stored), "pain": 5, "flare": False, "note": "", "red_flags": []}
 
 
 def test_same_as_last_time_is_one_tap_and_copies_what_it_shows(world: World) -> None:
@@ -140,7 +140,8 @@ def test_same_as_last_time_is_one_tap_and_copies_what_it_shows(world: World) -> 
     assert row.pk != last.pk and row.time >= before
     copied = {name: getattr(row, name) for name in CHECKIN_FIELDS if name != "time"}
     assert copied == {**dict.fromkeys(copied), "pain": 6, "fatigue": 7, "sleep_hours": 5.25,
-                      "sleep_quality": 4, "mood": 3, "flare": False, "note": ""}  # fmt: skip
+                      "sleep_quality": 4, "mood": 3, "flare": False, "note": "",
+                      "red_flags": []}  # fmt: skip
     assert last_event().action == "checkin_recorded"
 
 

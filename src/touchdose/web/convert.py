@@ -129,6 +129,7 @@ def profile_of(values: Mapping[str, Any], *, client_id: int) -> ClientProfile:
         avoid_regions=tuple(values["avoid_regions"]),
         acr2016=Acr2016Answers(**{**acr, "wpi_regions": tuple(acr.get("wpi_regions", ()))}) if acr else None,
         fiqr=tuple(values["fiqr"]) if values["fiqr"] else None,
+        contraindications=tuple(values["contraindications"] or ()),
     )
 
 

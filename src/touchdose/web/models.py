@@ -31,6 +31,8 @@ class Client(models.Model):
     avoid_regions = models.JSONField(default=list, blank=True)
     acr2016 = models.JSONField(null=True, blank=True)
     fiqr = models.JSONField(null=True, blank=True)
+    #: The intake's checklist (records.CONTRAINDICATIONS); the engine caps or stops the plan by it.
+    contraindications = models.JSONField(default=list, blank=True)
     personal_factors = models.TextField(blank=True, default="")
     goals = models.TextField(blank=True, default="")
     intake_done = models.BooleanField(default=False)
@@ -140,6 +142,8 @@ class CheckIn(models.Model):
     rescue_doses = models.PositiveSmallIntegerField(null=True, blank=True)
     activity_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True, default="")
+    #: "Anything new or unusual?" (records.RED_FLAGS); any of them puts the safety message first.
+    red_flags = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
