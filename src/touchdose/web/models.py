@@ -104,7 +104,8 @@ class ShareCode(models.Model):
 
 
 class MassageSession(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions")
+    # No index of its own: the (client, ...) index below serves every lookup by client.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="sessions", db_index=False)
     therapist = models.ForeignKey(
         Therapist, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
@@ -131,7 +132,8 @@ class MassageSession(models.Model):
 
 
 class CheckIn(models.Model):
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins")
+    # No index of its own: the (client, ...) index below serves every lookup by client.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="checkins", db_index=False)
     time = models.DateTimeField()
     pain = models.PositiveSmallIntegerField()
     fatigue = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -163,13 +165,15 @@ class AuditEvent(models.Model):
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     actor_name = models.CharField(max_length=150, blank=True, default="")
-    client_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    client_ref = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=40, blank=True, default="")
     object_ref = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ("-time", "-id")
+        # A client's trail, newest first, read straight from the index (docs/performance.md).
+        indexes = (models.Index(fields=["client_ref", "time", "id"], name="audit_client_time"),)
 
 
 class LoginThrottle(models.Model):
@@ -243,7 +247,8 @@ class Reminder(models.Model):
         CANCELLED = "cancelled", "cancelled"
         FAILED = "failed", "failed"
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own: the (client, ...) index below serves every lookup by client.
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     session = models.ForeignKey(
         MassageSession, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
@@ -259,7 +264,10 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ("due_at", "id")
-        indexes = (models.Index(fields=["state", "due_at"]),)
+        indexes = (
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["client", "due_at", "id"], name="reminder_client_due"),
+        )
         constraints = (
             models.UniqueConstraint(
                 fields=["session", "kind"],
