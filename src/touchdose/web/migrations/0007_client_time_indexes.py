@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('touchdose', '0005_client_display_name'),
+        ('touchdose', '0006_safety_screening'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
