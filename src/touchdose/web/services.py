@@ -164,6 +164,19 @@ def client_intake_save(*, actor: Any, client: Client, **fields: Any) -> Client:
     return client
 
 
+@transaction.atomic
+def intake_and_reminders_save(
+    *, actor: Any, client: Client, reminder_choices: reminders.Choices | None, email: str | None,
+    **fields: Any,
+) -> Client:  # fmt: skip
+    """The intake and the reminders chosen in its short section, saved together or not at all
+    (``reminder_choices`` None: the section was left as it was, nothing is chosen)."""
+    client_intake_save(actor=actor, client=client, **fields)
+    if reminder_choices is not None:
+        reminders.choices_save(actor=actor, client=client, choices=reminder_choices, email=email)
+    return client
+
+
 # --- Sharing ---------------------------------------------------------------------------------
 
 

@@ -55,3 +55,35 @@ class ReminderForm(forms.Form):
         data = self.cleaned_data
         return Choices(**{name: data.get(name) or (False if name.startswith("email_") else None)
                           for name in vars(Choices())})  # fmt: skip
+
+
+class IntakeReminderForm(ReminderForm):
+    """The intake's short reminders section: the same choices as the Reminders page (which keeps
+    them all), every one unticked until the client ticks it, and whether to make the private
+    calendar link now. Its fields carry the prefix ``reminders-`` beside the intake's own."""
+
+    prefix = "reminders"
+    calendar = forms.BooleanField(
+        label="Put my follow-ups in my phone's calendar (a private link, shown once after saving)",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, feed_on: bool = False, chosen_before: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen_before = chosen_before
+        if feed_on:
+            del self.fields["calendar"]  # the link exists; the Reminders page makes a new one
+
+    def save_arguments(self, *, timezone_changed: bool) -> dict[str, Any]:
+        """What the intake's service saves of this section (read only once the form is valid):
+        no choices when the client left the section as it was (nothing is created, so reminders
+        stay off), except that a new time zone plans chosen reminders again at the new local times."""
+        if not self.is_bound or not self.is_valid():
+            return {"reminder_choices": None, "email": None}
+        changed = [name for name in self.changed_data if name != "calendar"]
+        if not changed and not (timezone_changed and self.chosen_before):
+            return {"reminder_choices": None, "email": None}
+        return {"reminder_choices": self.choices(), "email": self.cleaned_data.get("email")}
+
+    def wants_calendar(self) -> bool:
+        return self.is_bound and self.is_valid() and bool(self.cleaned_data.get("calendar"))

@@ -20,6 +20,7 @@ from touchdose.web.convert import CHECKIN_FIELDS
 from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm, answers_in_words, link_time
 from touchdose.web.views.dashboard import dashboard_context
 from touchdose.web.views.pages import confirm_delete, page, paged, saved, show_in_zone_of
+from touchdose.web.views.reminders import intake_reminder_form, show_calendar_link_once
 
 CONDITION_WORDS = dict(CONDITION_CHOICES)
 #: The check-in's fields under "More": open when a stored entry has any of them, so nothing is hidden.
@@ -118,9 +119,17 @@ def checkin_delete(request: HttpRequest, checkin_id: int) -> HttpResponse:
 def intake(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.require_client_rw(request.user, client_id)
     form = IntakeForm(request.POST or None, initial=IntakeForm.initial_of(client))
-    if saved(request, form, "Saved.", services.client_intake_save, actor=request.user, client=client):
+    reminder_form = intake_reminder_form(request, client)
+    reminders = reminder_form.save_arguments(timezone_changed="timezone" in form.changed_data)
+    save = services.intake_and_reminders_save
+    if (not reminder_form.is_bound or reminder_form.is_valid()) and saved(
+        request, form, "Saved.", save, actor=request.user, client=client, **reminders
+    ):
+        if reminder_form.wants_calendar():
+            show_calendar_link_once(request, client)
+            return redirect("reminder_settings")
         return redirect("home")
-    return page(request, "intake.html", {"form": form, "client": client})
+    return page(request, "intake.html", {"form": form, "client": client, "reminder_form": reminder_form})
 
 
 @login_required

@@ -11,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from touchdose.web import access
+from touchdose.web.models import Client
 from touchdose.web.reminders import calendar, links, selectors, services
-from touchdose.web.reminders.forms import ReminderForm
+from touchdose.web.reminders.forms import IntakeReminderForm, ReminderForm
 from touchdose.web.reminders.mail import GROUP_WORDS
 from touchdose.web.views.pages import page, show_in_zone_of
 
@@ -43,13 +44,31 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 def calendar_link_reset(request: HttpRequest) -> HttpResponse:
     """A new secret calendar address; the old one stops working at once."""
     client = access.require_client_account(request.user)
+    show_calendar_link_once(request, client)
+    return redirect("reminder_settings")
+
+
+def show_calendar_link_once(request: HttpRequest, client: Client) -> None:
+    """Make a new calendar link (the old one stops) and keep it for the Reminders page to show once
+    (in the server-side session, never in a URL or a log)."""
     raw = services.feed_token_reset(actor=request.user, client=client)
-    # Shown once, on the next page (kept in the server-side session, never in a URL or a log).
     request.session["calendar_link"] = {
         "https": links.calendar_link(raw),
         "webcal": links.calendar_subscribe_link(raw),
     }
-    return redirect("reminder_settings")
+
+
+def intake_reminder_form(request: HttpRequest, client: Client) -> IntakeReminderForm:
+    """The intake's reminders section, filled with the client's current choices (none: all off).
+    A POST without the section (an older page, a script) leaves the reminders as they are."""
+    prefs = selectors.settings_of(client)
+    posted = any(key.startswith(IntakeReminderForm.prefix + "-") for key in request.POST)
+    return IntakeReminderForm(
+        request.POST if posted else None,
+        initial=IntakeReminderForm.initial_of(prefs, client.user.email),
+        feed_on=prefs is not None and prefs.feed_token_hash is not None,
+        chosen_before=prefs is not None and prefs.chosen_at is not None,
+    )
 
 
 @login_required
