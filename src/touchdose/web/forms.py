@@ -20,11 +20,13 @@ from touchdose.records import (
     AREA_LABELS,
     AREAS,
     CONDITIONS,
+    CONTRAINDICATION_LABELS,
     FIQR_ITEMS,
     MINUTES_MAX,
     NRS_MAX,
     NRS_MIN,
     PRESSURE_NAMES,
+    RED_FLAG_LABELS,
     SENSITIVITIES,
     SLEEP_HOURS_MAX,
     TECHNIQUES,
@@ -85,6 +87,18 @@ AREA_CHOICES = [(a, AREA_LABELS[a]) for a in AREAS]
 TECHNIQUE_CHOICES = [(t, words(t)) for t in TECHNIQUES]
 ADVERSE_CHOICES = [(a, words(a)) for a in ADVERSE_EVENTS]
 CONDITION_CHOICES = [(c, words(c)) for c in CONDITIONS]
+#: The intake's safety checklist and the check-in's "anything new?" list, in the words of
+#: records.py (docs/safety.md says what each answer does).
+CONTRAINDICATION_CHOICES = list(CONTRAINDICATION_LABELS.items())
+RED_FLAG_CHOICES = list(RED_FLAG_LABELS.items())
+#: The check-in's question (its summary on the page) and the list's legend.
+RED_FLAG_QUESTION = "Anything new or unusual?"
+RED_FLAG_LEGEND = "New for you since your last check-in"
+
+
+def red_flags_field() -> forms.Field:
+    """The check-in's one optional safety question (docs/safety.md "Red flags at check-in")."""
+    return multi(RED_FLAG_LEGEND, RED_FLAG_CHOICES)
 
 
 class TimeField(forms.DateTimeField):
@@ -162,6 +176,8 @@ class CheckInForm(RecordForm):
         label="Minutes of activity", min_value=0, max_value=1440, required=False
     )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    red_flags = red_flags_field()
+    red_flag_question: ClassVar[str] = RED_FLAG_QUESTION
 
     def clean_time(self) -> Any:
         return self.clean_time_not_future("time")
@@ -183,6 +199,8 @@ class FollowUpForm(RecordForm):
 
     pain = scale_field("Your pain over the last 24 hours, on average", required=True)
     flare = forms.BooleanField(label="I am having a flare", required=False)
+    red_flags = red_flags_field()
+    red_flag_question: ClassVar[str] = RED_FLAG_QUESTION
 
 
 class SessionForm(RecordForm):
@@ -260,6 +278,7 @@ class IntakeForm(RecordForm):
     preferred_pressure = pressure_field("Pressure you prefer", required=False)
     max_pressure = pressure_field("Most pressure you are willing to try", required=False)
     avoid_regions = multi("Areas that must not be massaged", AREA_CHOICES)
+    contraindications = multi("Does any of these apply to you now?", CONTRAINDICATION_CHOICES)
     personal_factors = forms.CharField(label="Anything your therapist should know", required=False,
                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     goals = forms.CharField(label="What you hope massage will do for you", required=False,
