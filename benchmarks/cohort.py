@@ -140,8 +140,8 @@ def _direct_moments(days: np.ndarray, Z: np.ndarray, rho: np.ndarray) -> np.ndar
 def comparison_cost(source: Path, clients: int) -> None:
     """Per client-year: the statistics step before/after, and the whole comparison before/after."""
     from touchdose.analysis import _ar1
-    from touchdose.analysis._exposure import designs_from_arrays
-    from touchdose.analysis.comparison import compare, compare_arrays
+    from touchdose.analysis._exposure import designs
+    from touchdose.analysis.comparison import compare, compare_batch
     from touchdose.cohort.columns import partition_arrays
     from touchdose.cohort.dataset import load_rows, partitions, read_table
 
@@ -152,16 +152,16 @@ def comparison_cost(source: Path, clients: int) -> None:
     arrays = partition_arrays(table)
     diaries = [arrays.diary(i, ("pain",)) for i in range(n) if arrays.ok[i]]
     read_cols = time.process_time() - c0
-    designs = [d for diary in diaries for d in designs_from_arrays(diary)[:1] if len(d.days) >= 2]
+    made = [d for diary in diaries for d in designs(diary)[:1] if len(d.days) >= 2]
     rho = _ar1.rho_grid()
     c0 = time.process_time()
-    for d in designs:
+    for d in made:
         _direct_moments(d.days, np.column_stack([d.X, d.y]), rho)
-    direct = (time.process_time() - c0) / len(designs)
+    direct = (time.process_time() - c0) / len(made)
     c0 = time.process_time()
-    _ar1.moments(_ar1.gap_stats_many([(d.days, d.X, d.y) for d in designs]), rho)
-    sufficient = (time.process_time() - c0) / len(designs)
-    print(f"\nThe comparison's statistics (pain, {len(designs)} client-years, 200 rho cells), "
+    _ar1.moments(_ar1.gap_stats_many([(d.days, d.X, d.y) for d in made]), rho)
+    sufficient = (time.process_time() - c0) / len(made)
+    print(f"\nThe comparison's statistics (pain, {len(made)} client-years, 200 rho cells), "
           "CPU per client-year:")
     print(f"  direct, every day at every cell: {1000 * direct:7.3f} ms; sufficient statistics once, then "
           f"O(1) per cell: {1000 * sufficient:7.3f} ms ({direct / sufficient:.0f}x faster)")
@@ -173,7 +173,7 @@ def comparison_cost(source: Path, clients: int) -> None:
         compare(cf)
     one = time.process_time() - c0
     c0 = time.process_time()
-    compare_arrays(diaries)
+    compare_batch(diaries)
     cols = time.process_time() - c0
     before, after = (read_records + one) / len(records), (read_cols + cols) / len(diaries)
     print("The whole comparison (pain), CPU per client-year including reading the Parquet rows:")

@@ -234,7 +234,7 @@ def _days(
 
 
 def designs(
-    cf: ClientFile,
+    source: ClientFile | DiaryArrays,
     outcomes: tuple[str, ...] = ("pain",),
     *,
     window_days: int = EXPOSURE_WINDOW_DAYS,
@@ -246,8 +246,9 @@ def designs(
 
     Parameters
     ----------
-    cf : ClientFile
-        The client.
+    source : ClientFile or DiaryArrays
+        The client, as records or as the arrays read from columns (``touchdose cohort``);
+        both give the same designs.
     outcomes : tuple of str
         Diary fields (:data:`touchdose.analysis.diary.DIARY_FIELDS`).
     window_days, washout_days : int
@@ -268,22 +269,7 @@ def designs(
     list of Design
         Per outcome: kept days, values, the design matrix and the counts the refusal rules use.
     """
-    return designs_from_arrays(
-        DiaryArrays.of(cf, outcomes), outcomes, window_days=window_days, washout_days=washout_days,
-        late_look=late_look, weekday=weekday,
-    )  # fmt: skip
-
-
-def designs_from_arrays(
-    diary: DiaryArrays,
-    outcomes: tuple[str, ...] = ("pain",),
-    *,
-    window_days: int = EXPOSURE_WINDOW_DAYS,
-    washout_days: int = WASHOUT_DAYS,
-    late_look: bool = True,
-    weekday: bool | None = None,
-) -> list[Design]:
-    """:func:`designs` from :class:`DiaryArrays` instead of records (same options, same result)."""
+    diary = source if isinstance(source, DiaryArrays) else DiaryArrays.of(source, outcomes)
     check_window(window_days, washout_days)
     ords = ordinals(diary.entry_local_h, covered=True)
     first, table = daily_means(ords, {name: diary.values[name] for name in outcomes})

@@ -66,8 +66,10 @@ from touchdose.analysis._exposure import (
     Design,
     check_window,
     design,
-    designs_from_arrays,
     whole_at_least,
+)
+from touchdose.analysis._exposure import (
+    designs as label_days,
 )
 from touchdose.analysis.diary import DiaryArrays
 from touchdose.instruments.change import MID_POINTS, MODERATE_PERCENT, MODERATE_POINTS
@@ -100,7 +102,6 @@ __all__ = [
     "compare",
     "compare_all",
     "compare_all_batch",
-    "compare_arrays",
     "compare_batch",
     "design",
 ]
@@ -723,10 +724,8 @@ def _run(
     pending: list[tuple[int, int, Design]] = []
     for i, cf in enumerate(cfs):
         row: list[Comparison | Refusal | None] = []
-        diary = cf if isinstance(cf, DiaryArrays) else DiaryArrays.of(cf, outcomes)
-        made = designs_from_arrays(diary, outcomes, window_days=opt.window_days,
-                                   washout_days=opt.washout_days, late_look=opt.late_look,
-                                   weekday=opt.weekday)  # fmt: skip
+        made = label_days(cf, outcomes, window_days=opt.window_days, washout_days=opt.washout_days,
+                       late_look=opt.late_look, weekday=opt.weekday)  # fmt: skip
         for j, d in enumerate(made):
             refusal = _refusal(d, opt.min_baseline_days, opt.min_episodes)
             row.append(refusal)
@@ -790,7 +789,7 @@ def compare(
 
 
 def compare_batch(
-    cfs: list[ClientFile],
+    clients: Sequence[ClientFile | DiaryArrays],
     outcome: str = "pain",
     options: CompareOptions = DEFAULT_OPTIONS,
     *,
@@ -798,39 +797,20 @@ def compare_batch(
 ) -> list[Comparison | Refusal]:
     """:func:`compare` for many clients at once, the posterior vectorised over clients and grid.
 
-    ``chunk`` bounds the memory: clients per vectorised block. Returns one result per client,
-    in order.
-
-    Examples
-    --------
-    >>> from touchdose.records import ClientFile, ClientProfile
-    >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a"))])]
-    [True]
-    """
-    return [row[0] for row in _run(list(cfs), _outcome(outcome), options, chunk)]
-
-
-def compare_arrays(
-    diaries: Sequence[DiaryArrays],
-    outcome: str = "pain",
-    options: CompareOptions = DEFAULT_OPTIONS,
-    *,
-    chunk: int = 256,
-) -> list[Comparison | Refusal]:
-    """:func:`compare_batch` for clients given as arrays (:class:`DiaryArrays`), not records.
-
-    For many clients read from columns (``touchdose cohort``): the same designs, refusals and
-    posteriors as :func:`compare_batch` on the same clients' records. Each ``DiaryArrays``
-    must hold ``outcome`` in its ``values``.
+    Each client is its records (``ClientFile``) or, for many clients read from columns
+    (``touchdose cohort``), its diary as arrays (:class:`DiaryArrays`, holding ``outcome`` in
+    its ``values``): both give the same designs, refusals and posteriors. ``chunk`` bounds the
+    memory: clients per vectorised block. Returns one result per client, in order.
 
     Examples
     --------
     >>> import numpy as np
+    >>> from touchdose.records import ClientFile, ClientProfile
     >>> empty = DiaryArrays(np.empty(0), np.empty(0), {"pain": np.empty(0)}, np.empty(0))
-    >>> compare_arrays([empty])[0].reasons
-    ('No pain entries in the diary.',)
+    >>> [r.refused for r in compare_batch([ClientFile(ClientProfile(id="a")), empty])]
+    [True, True]
     """
-    return [row[0] for row in _run(list(diaries), _outcome(outcome), options, chunk)]
+    return [row[0] for row in _run(list(clients), _outcome(outcome), options, chunk)]
 
 
 def compare_all(cf: ClientFile, options: CompareOptions = DEFAULT_OPTIONS) -> ComparisonSet:

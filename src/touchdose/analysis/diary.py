@@ -111,7 +111,7 @@ class DailySeries:
 @dataclass(frozen=True, eq=False)
 class DiaryArrays:
     """One client's diary and sessions as arrays, what the n-of-1 designs are built from
-    (:func:`touchdose.analysis._exposure.designs_from_arrays`).
+    (:func:`touchdose.analysis._exposure.designs`).
 
     ``entry_utc_h`` and ``entry_local_h`` are each check-in's time in hours since the epoch,
     absolute and on the client's local clock (:func:`entry_clock`);

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Comparison, Refusal, compare_arrays
+from touchdose.analysis.comparison import DIARY_OUTCOMES, CompareOptions, Comparison, Refusal, compare_batch
 from touchdose.analysis.diary import DiaryArrays
 from touchdose.analysis.engine import ClientAnalysis, analyze_client
 from touchdose.analysis.pooled import PooledEffects, pool_clients
@@ -163,7 +163,7 @@ def _effects_rows(part: Partition, options: CohortOptions) -> list[dict[str, Any
                                      "outcome": options.outcome}  # fmt: skip
             rows.append(_loaded_row(loaded, first, diaries, fields))
     analysed = [r for r in rows if "status" not in r]
-    found = compare_arrays(diaries, options.outcome, options.compare)
+    found = compare_batch(diaries, options.outcome, options.compare)
     for row, diary, c in zip(analysed, diaries, found, strict=True):
         row.update(status="analysed", checkin_days=diary.checkin_days, baseline_days=diary.baseline_days,
                    sessions=len(diary.sessions), **_comparison_columns(c))  # fmt: skip
