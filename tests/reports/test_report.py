@@ -5,15 +5,18 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import pypdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from touchdose.analysis.engine import analyze_client
+from touchdose.analysis.comparison import Comparison, ComparisonSet, Refusal
+from touchdose.analysis.engine import ClientAnalysis, analyze_client
+from touchdose.analysis.plan import Plan
+from touchdose.analysis.verdict import Verdict
 from touchdose.io import read_client_file
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 from touchdose.reports.clinician import CAUTION, MAX_SESSION_ROWS, NOT_YET, build_report, fmt, signed
@@ -37,12 +40,12 @@ def example() -> ClientFile:
 
 
 @pytest.fixture(scope="module")
-def analysis(example: ClientFile) -> dict[str, Any]:
-    return analyze_client(example).to_dict()
+def analysis(example: ClientFile) -> ClientAnalysis:
+    return analyze_client(example)
 
 
 @pytest.fixture(scope="module")
-def pdf(example: ClientFile, analysis: dict[str, Any]) -> bytes:
+def pdf(example: ClientFile, analysis: ClientAnalysis) -> bytes:
     return render_pdf(build_report(example, analysis))
 
 
@@ -57,25 +60,27 @@ def test_the_pdf_opens_on_one_page_and_says_who_and_the_caution(pdf: bytes, exam
 
 
 def test_the_pdf_holds_the_instrument_scores_the_engine_computed(
-    pdf: bytes, analysis: dict[str, Any]
+    pdf: bytes, analysis: ClientAnalysis
 ) -> None:
     text = pdf_text(pdf)
-    acr, fiqr = analysis["instruments"]["acr2016"], analysis["instruments"]["fiqr"]
+    acr, fiqr = analysis.instruments.acr2016, analysis.instruments.fiqr
+    assert acr is not None and fiqr is not None
     # Example = worked example A1 (docs/instruments.md 1.6): WPI 10, SSS 7, FS 17.
-    assert (acr["wpi"], acr["sss"], acr["severity"]) == (10, 7, 17)
+    assert (acr.wpi, acr.sss, acr.severity) == (10, 7, 17)
     assert "WPI 10/19, SSS 7/12, severity 17/31" in text
     # FIQR of the example: function 42/3 = 14, overall 13, symptoms 57/2 = 28.5, total 55.5 (Bennett 2009).
-    assert fiqr["total"] == 55.5
+    assert fiqr.total == 55.5
     assert "total 55.5/100" in text
     assert "function 14/30, overall 13/20, symptoms 28.5/50" in text
 
 
 def test_the_pdf_session_table_holds_each_sessions_pain(
-    pdf: bytes, example: ClientFile, analysis: dict[str, Any]
+    pdf: bytes, example: ClientFile, analysis: ClientAnalysis
 ) -> None:
     text = pdf_text(pdf)
-    for s, r in zip(example.sessions, analysis["sessions"], strict=True):
-        before = r["pain_before"]
+    for s, r in zip(example.sessions, analysis.sessions, strict=True):
+        before = r.pain_before
+        assert before is not None and r.change_24h is not None and r.change_48h is not None
         row = " ".join(
             [
                 f"{s.pressure}",
@@ -83,8 +88,8 @@ def test_the_pdf_session_table_holds_each_sessions_pain(
                 str(s.minutes),
                 str(before),
                 str(s.pain_after),
-                str(before + r["change_24h"]),
-                str(before + r["change_48h"]),
+                str(before + r.change_24h),
+                str(before + r.change_48h),
             ]
         )
         assert row in text, row
@@ -93,53 +98,44 @@ def test_the_pdf_session_table_holds_each_sessions_pain(
 
 
 def test_the_pdf_says_what_the_engine_has_not_computed_yet(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
-    partial = {**analysis, "comparison": None, "verdict": None, "plan": None, "titration": None}
+    partial = replace(analysis, comparison=None, verdict=None, plan=None, titration=None)
     text = pdf_text(render_pdf(build_report(example, partial)))
     assert f"Verdict: {NOT_YET}" in text
     assert f"Plan: {NOT_YET}" in text
 
 
-FULL_ENGINE_PARTS = {  # the docs/formats.md example values, as the engine will print them
-    "comparison": {
-        "pain": {
-            "effect": -1.1,
-            "ci95": [-1.8, -0.4],
-            "p_benefit": 0.61,
-            "p_harm": 0.0,
-            "p_no_meaningful": 0.39,
-            "mid": 1.0,
-        },
-        "sleep_hours": None,
-        "fatigue": None,
-        "mood": None,
-    },
-    "titration": {
-        "current_pressure": 2,
-        "recommended_pressure": 3,
-        "risk_by_pressure": {"1": 0.03, "2": 0.06, "3": 0.13, "4": 0.24, "5": 0.38},
-    },
-    "verdict": {
-        "state": "helping",
-        "reasons": ["Pain was 1.1 points lower on massage days"],
-        "caution": "Self-reported n-of-1 data, not medical advice.",
-    },
-    "plan": {
-        "pressure": 3,
-        "minutes": 45,
-        "sessions_per_week": 1,
-        "avoid_regions": ["neck"],
-        "why": ["No aggravation in 3 sessions at pressure 2"],
-    },
-}
+def refused(outcome: str) -> Refusal:
+    return Refusal(outcome, ("Too few diary days.",), ("more diary days",))
+
+
+def full_parts(analysis: ClientAnalysis) -> ClientAnalysis:
+    """The docs/formats.md example values, as the engine's objects."""
+    pain = Comparison(
+        outcome="pain", effect=-1.1, ci95=(-1.8, -0.4), p_benefit=0.61, p_harm=0.0, p_no_meaningful=0.39,
+        mid=1.0, rho=0.3, days_used=40, exposed_days=12, free_days=28, baseline_days=14, episodes=4,
+    )  # fmt: skip
+    results = {"pain": pain, **{k: refused(k) for k in ("sleep_hours", "fatigue", "mood")}}
+    risks = {"1": 0.03, "2": 0.06, "3": 0.13, "4": 0.24, "5": 0.38}
+    assert analysis.titration is not None
+    return replace(
+        analysis,
+        comparison=ComparisonSet(results),
+        titration=replace(
+            analysis.titration, current_pressure=2, recommended_pressure=3, risk_by_pressure=risks
+        ),
+        verdict=Verdict(
+            "helping", ("Pain was 1.1 points lower on massage days",), "Self-reported n-of-1 data."
+        ),
+        plan=Plan(3, 45, 1, ("neck",), ("No aggravation in 3 sessions at pressure 2",)),
+    )
 
 
 def test_the_pdf_holds_the_verdict_probabilities_and_plan(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
-    full = {**analysis, **FULL_ENGINE_PARTS}
-    text = pdf_text(render_pdf(build_report(example, full)))
+    text = pdf_text(render_pdf(build_report(example, full_parts(analysis))))
     assert "Verdict: Massage seems to be helping" in text
     assert "Pain: -1.1 points on massage days (95 % credible interval -1.8 to -0.4)" in text
     assert "P(benefit \u2265 1) 61 %, P(harm \u2265 1) <1 %, P(no meaningful effect) 39 %" in text
@@ -149,19 +145,19 @@ def test_the_pdf_holds_the_verdict_probabilities_and_plan(
 
 
 def test_the_engine_numbers_reach_the_pdf_whatever_it_computes(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
     # Runs against the live engine: every comparison it makes must be printed with its numbers.
     text = pdf_text(render_pdf(build_report(example, analysis)))
-    for c in (analysis.get("comparison") or {}).values():
-        if c:
-            assert f"{signed(c['effect'])} " in text
-            assert percent(c["p_benefit"], ends=True) in text
-    if analysis.get("verdict"):
-        assert all(re.sub(r"\s+", " ", reason) in text for reason in analysis["verdict"]["reasons"])
+    for c in (analysis.comparison.results if analysis.comparison else {}).values():
+        if isinstance(c, Comparison):
+            assert f"{signed(c.effect)} " in text
+            assert percent(c.p_benefit, ends=True) in text
+    if analysis.verdict:
+        assert all(re.sub(r"\s+", " ", reason) in text for reason in analysis.verdict.reasons)
 
 
-def test_the_html_is_self_contained_with_inline_svg(example: ClientFile, analysis: dict[str, Any]) -> None:
+def test_the_html_is_self_contained_with_inline_svg(example: ClientFile, analysis: ClientAnalysis) -> None:
     page = render_html(build_report(example, analysis))
     assert page.startswith("<!DOCTYPE html>")
     assert "<svg" in page and 'role="img"' in page
@@ -204,13 +200,13 @@ def test_a_long_history_keeps_the_latest_sessions(example: ClientFile) -> None:
     assert f"The latest {MAX_SESSION_ROWS} of 20 sessions" in report.session_note
 
 
-def test_an_analysis_of_another_client_is_refused(example: ClientFile, analysis: dict[str, Any]) -> None:
+def test_an_analysis_of_another_client_is_refused(example: ClientFile, analysis: ClientAnalysis) -> None:
     with pytest.raises(ValueError, match="client_id = 'someone-else'"):
-        build_report(example, {**analysis, "client_id": "someone-else"})
+        build_report(example, replace(analysis, client_id="someone-else"))
 
 
-def test_the_same_report_gives_the_same_pdf(example: ClientFile, analysis: dict[str, Any]) -> None:
-    report = build_report(example, analysis)
+def test_the_same_report_gives_the_same_pdf(example: ClientFile, analysis: ClientAnalysis) -> None:
+    report = build_report(example, analysis, generated=datetime(2026, 2, 1, 9, 30, tzinfo=UTC))
     assert render_pdf(report) == render_pdf(report)
 
 
@@ -225,11 +221,8 @@ def test_number_formats() -> None:
     ]
 
 
-def test_a_stop_plan_says_stop(example: ClientFile, analysis: dict[str, Any]) -> None:
-    stop = {
-        **analysis,
-        "plan": {"pressure": None, "stop": True, "why": ["4 of 5 sessions brought more pain"]},
-    }
+def test_a_stop_plan_says_stop(example: ClientFile, analysis: ClientAnalysis) -> None:
+    stop = replace(analysis, plan=Plan(None, 0, 0, (), ("4 of 5 sessions brought more pain",), stop=True))
     report = build_report(example, stop)
     assert report.plan_lines[:2] == (
         "Stop massage, or try very light touch only (see the verdict).",
@@ -238,15 +231,16 @@ def test_a_stop_plan_says_stop(example: ClientFile, analysis: dict[str, Any]) ->
 
 
 def test_comparisons_the_engine_could_not_make_are_said(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
-    empty = {**analysis, "comparison": {"pain": None, "sleep_hours": None, "fatigue": None, "mood": None}}
+    outcomes = ("pain", "sleep_hours", "fatigue", "mood")
+    empty = replace(analysis, comparison=ComparisonSet({k: refused(k) for k in outcomes}))
     lines = build_report(example, empty).verdict_lines
     assert lines[0] == "Comparison of massage days with other days: not possible yet (see the reasons below)"
 
 
 def test_evidence_context_comes_from_the_evidence_library(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
     from touchdose.evidence.summary import evidence_summary
 
@@ -275,7 +269,7 @@ def test_any_valid_client_file_gives_a_report(cf: ClientFile) -> None:
 
 
 def test_the_footer_gives_the_time_made_in_the_clients_zone(
-    example: ClientFile, analysis: dict[str, Any]
+    example: ClientFile, analysis: ClientAnalysis
 ) -> None:
     made = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
     report = build_report(example, analysis, generated=made)
@@ -308,3 +302,44 @@ def test_the_safety_screening_comes_first_in_the_report_html_and_pdf() -> None:
         ).safety_lines
         == ()
     )
+
+
+@pytest.mark.parametrize("days", [120, 365])
+def test_a_client_year_like_the_demos_is_one_a4_page_with_each_figure_once(days: int) -> None:
+    # The demo's simulated client (touchdose.web.demo: seed, kind, time zone), over its own 120 days
+    # and over a whole year of weekly sessions.
+    from touchdose.painmodel import simulate_clients
+    from touchdose.web.demo import DEMO_KIND, DEMO_SEED, DEMO_TIMEZONE
+
+    cf = simulate_clients(
+        1, seed=DEMO_SEED, kind=DEMO_KIND, days=days, start=date(2026, 1, 5), timezone=DEMO_TIMEZONE
+    ).clients[0]
+    assert len(cf.sessions) >= days // 10  # weekly sessions after the baseline
+    analysis = analyze_client(cf)
+    made = datetime(2026, 11, 30, 18, 5, 7, tzinfo=UTC)
+    data = render_pdf(build_report(cf, analysis, generated=made))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4: 210 x 297 mm
+    assert reader.pages[0].mediabox.height == pytest.approx(841.89, abs=0.5)
+    # The real creation date, not a fixed one.
+    assert reader.metadata is not None and reader.metadata.creation_date == made
+    text = pdf_text(data)
+    # Each comparison's figures are said once, in one rounding: the engine's own sentence about
+    # the same comparison ("... 100 %") is left out, so no probability appears as both ">99 %" and "100 %".
+    assert analysis.comparison is not None
+    for c in analysis.comparison.results.values():
+        if isinstance(c, Comparison):
+            assert text.count(f"{signed(c.effect)}") >= 1
+            lo, hi = c.ci95
+            assert text.count(f"{fmt(lo)} to {fmt(hi)}") == 1, (c.outcome, text)
+    assert "100 %" not in text and "(95 % interval" not in text
+
+
+def test_the_pdf_of_a_report_without_a_time_carries_the_time_it_was_rendered(
+    example: ClientFile, analysis: ClientAnalysis
+) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(build_report(example, analysis))))
+    assert reader.metadata is not None and reader.metadata.creation_date is not None
+    assert before <= reader.metadata.creation_date <= datetime.now(UTC)

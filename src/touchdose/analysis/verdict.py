@@ -61,6 +61,7 @@ __all__ = [
     "VERDICT_LABELS",
     "VERDICT_STATES",
     "Verdict",
+    "comparison_reason",
     "outcome_finding",
     "reach_verdict",
 ]
@@ -216,7 +217,8 @@ def _session_reasons(t: SessionTally) -> list[str]:
     return out
 
 
-def _comparison_reason(c: Comparison) -> str:
+def comparison_reason(c: Comparison) -> str:
+    """The reason that says what one outcome's comparison found, in words with its numbers."""
     o = DIARY_OUTCOMES[c.outcome]
     unit = "hours" if c.outcome == "sleep_hours" else "points"
     higher = c.effect > 0
@@ -387,7 +389,7 @@ def reach_verdict(
     lead = _lead(goals, made)
     reasons = _session_reasons(t)
     order = [k for k in _reason_order(goals) if k in made and _worth_saying(made[k])]
-    reasons += [_comparison_reason(made[k]) for k in order]
+    reasons += [comparison_reason(made[k]) for k in order]
     late = _late_reason(made["pain"]) if "pain" in made else None
     reasons += [late] if late else []
     reasons += _refusal_reasons(comps)

@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from touchdose.analysis.verdict import VERDICT_LABELS
+from touchdose.instruments import InstrumentScores
 from touchdose.records import PRESSURE_NAMES
 from touchdose.reports.clinician import instrument_rows
 from touchdose.text import count, percent, words
@@ -27,13 +28,14 @@ def _num(value: Any, fmt: str = "{:+d}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
-def render_analysis(a: dict[str, Any], out: Console) -> None:
-    """Print one client's analysis: verdict, plan, instruments, data, sessions, comparison."""
+def render_analysis(a: dict[str, Any], out: Console, *, instruments: InstrumentScores) -> None:
+    """Print one client's analysis: verdict, plan, instruments (the engine's scores, worded as in
+    the clinician report), data, sessions, comparison."""
     out.rule(f"Client {a['client_id']}", style="cyan")
     _safety((a.get("verdict") or {}).get("safety"), out)
     _verdict(a.get("verdict"), out)
     _plan(a.get("plan"), a.get("titration"), out)
-    _instruments(a["instruments"], out)
+    _instruments(instruments, out)
     _data(a["data"], out)
     _sessions(a["sessions"], out)
     _comparison(a.get("comparison"), out)
@@ -91,7 +93,7 @@ def _plan(p: dict[str, Any] | None, t: dict[str, Any] | None, out: Console) -> N
         out.print(f"  because {why}")
 
 
-def _instruments(ins: dict[str, Any], out: Console) -> None:
+def _instruments(ins: InstrumentScores, out: Console) -> None:
     table = Table(title="Questionnaires", show_header=False)
     for label, text in instrument_rows(ins):  # the clinician report's wording
         table.add_row(label, text)

@@ -69,13 +69,14 @@ def analyze(
 
 
 def _report(loaded: LoadedFile, as_json: bool, out: Console) -> None:
-    analysis = analyze_client(loaded.client_file).to_dict()
+    result = analyze_client(loaded.client_file)
+    analysis = result.to_dict()
     if loaded.notes():
         analysis["notes"] = loaded.notes()
     if as_json:
         typer.echo(json.dumps(analysis, ensure_ascii=False))
     else:
-        render_analysis(analysis, out)
+        render_analysis(analysis, out, instruments=result.instruments)
 
 
 def _report_rejection(e: FileRejected, path: Path, as_json: bool, err: Console) -> None:

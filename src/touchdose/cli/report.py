@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -33,7 +34,7 @@ def report_bytes(cf: ClientFile, fmt: str, notes: Sequence[str] = ()) -> bytes:
     with warnings.catch_warnings():
         # Thin data is said in the report itself ("not yet available", the data line).
         warnings.simplefilter("ignore", UserWarning)
-        report = build_report(cf, analyze_client(cf), notes=notes)
+        report = build_report(cf, analyze_client(cf), notes=notes, generated=datetime.now(UTC))
     if fmt == "pdf":
         return render_pdf(report)
     if fmt == "html":

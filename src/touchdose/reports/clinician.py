@@ -1,8 +1,9 @@
 """The clinician report: one page a physician can read in a minute, as HTML and as PDF.
 
 :func:`build_report` turns a client file and the engine's result into a :class:`ClinicianReport`:
-plain text lines and table rows, every number taken from the engine (``analyze_client(cf).to_dict()``,
-the docs/formats.md ``analyze --json`` object) or from the records themselves. The two renderers,
+plain text lines and table rows, every number taken from the engine's result objects
+(:class:`~touchdose.analysis.engine.ClientAnalysis`, never its JSON read back) or from the records
+themselves, each figure once and in one rounding. The two renderers,
 :func:`touchdose.reports.clinician_html.render_html` and
 :func:`touchdose.reports.clinician_pdf.render_pdf`, lay the same report out, so the page and the PDF
 always say the same thing. Parts the engine has not computed are said to be "not yet available".
@@ -14,17 +15,27 @@ notes (they may name people).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from touchdose import __version__
-from touchdose.analysis.response import OUTCOME_WORDS
-from touchdose.analysis.verdict import VERDICT_LABELS
-from touchdose.instruments.acr2016 import CRITERIA_LABEL, CRITERIA_NOT_MET_LABEL
+from touchdose.analysis.comparison import Comparison
+from touchdose.analysis.engine import ClientAnalysis
+from touchdose.analysis.response import OUTCOME_WORDS, DataSummary, SessionResponse
+from touchdose.analysis.safety import Safety
+from touchdose.analysis.verdict import VERDICT_LABELS, comparison_reason
+from touchdose.instruments import InstrumentScores
+from touchdose.instruments.acr2016 import (
+    CRITERIA_LABEL,
+    CRITERIA_NOT_MET_LABEL,
+    SEVERITY_SCHEME,
+    Acr2016Score,
+)
+from touchdose.instruments.fiqr import BAND_SCHEME, FiqrScore
 from touchdose.records import AREA_LABELS, PRESSURE_NAMES, ClientFile
-from touchdose.text import percent, words
+from touchdose.text import count, percent, words
 
 #: The caution every report carries (issue 7: "self-reported n-of-1 data, not a clinical trial").
 CAUTION = (
@@ -34,7 +45,7 @@ CAUTION = (
 )
 NOT_YET = "not yet available"
 #: At most this many sessions in the table (the latest ones), so the report stays one page.
-MAX_SESSION_ROWS = 10
+MAX_SESSION_ROWS = 8
 
 SECONDARY_LABELS: dict[str, str] = {"sleep_hours": "Sleep", "fatigue": "Fatigue", "mood": "Mood"}
 SESSION_COLUMNS: tuple[str, ...] = (
@@ -91,6 +102,8 @@ class ClinicianReport:
         do; empty when nothing was found. Shown before everything else.
     chart : ChartLike or None
         Pain over time with sessions marked (``None`` when the charts are unavailable).
+    generated : datetime or None
+        When the report was made (the PDF's creation date).
     """
 
     client_id: str
@@ -106,6 +119,7 @@ class ClinicianReport:
     footer: str
     safety_lines: tuple[str, ...] = ()
     chart: ChartLike | None = field(default=None, compare=False, repr=False)
+    generated: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready content of the report (the chart as its title and text alternative)."""
@@ -124,6 +138,7 @@ class ClinicianReport:
             "caution": self.caution,
             "safety": list(self.safety_lines),
             "chart": None if self.chart is None else {"title": self.chart.title, "alt": self.chart.alt},
+            "generated": None if self.generated is None else self.generated.isoformat(),
         }
 
 
@@ -165,13 +180,11 @@ def _period(cf: ClientFile) -> str:
     return f"{first.date().isoformat()} to {last.date().isoformat()} ({days} days)"
 
 
-def _header(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    data = a.get("data") or {}
+def _header(cf: ClientFile, data: DataSummary) -> tuple[tuple[str, str], ...]:
     conditions = ", ".join(words(c) for c in cf.client.conditions) or "not stated"
     amount = (
-        f"{data.get('checkin_days', 0)} diary days ({data.get('baseline_days', 0)} before the first "
-        f"massage), {data.get('sessions', 0)} sessions, {data.get('sessions_with_followup', 0)} with a "
-        "24 h or 48 h follow-up"
+        f"{count(data.checkin_days, 'diary day')} ({data.baseline_days} before the first massage), "
+        f"{count(data.sessions, 'session')}, {data.sessions_with_followup} with a 24 h or 48 h follow-up"
     )
     rows = [
         ("Conditions", conditions),
@@ -191,81 +204,85 @@ def _header(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[str, str], ...]
 _CRITERIA_UNDECIDED = "ACR 2016 criteria pattern undecided (items missing)"
 
 
-def instrument_rows(ins: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """The questionnaire scores of an analysis (its ``instruments`` object) as (label, text) rows.
+def _acr_row(acr: Acr2016Score) -> tuple[str, str]:
+    met = {True: CRITERIA_LABEL, False: CRITERIA_NOT_MET_LABEL, None: _CRITERIA_UNDECIDED}
+    band = f" ({acr.severity_band}, {SEVERITY_SCHEME})" if acr.severity_band else ""
+    return (
+        "ACR 2016",
+        f"WPI {fmt(acr.wpi)}/19, SSS {fmt(acr.sss)}/12, severity {fmt(acr.severity)}/31{band}; "
+        f"generalized pain {'yes' if acr.generalized else 'no'}; {met[acr.meets_criteria]}",
+    )
+
+
+def _fiqr_row(fiqr: FiqrScore) -> tuple[str, str]:
+    if fiqr.total is None:
+        return ("FIQR", f"not scored: {fiqr.reason or 'items missing'}")
+    band = f" ({fiqr.severity_band}, {BAND_SCHEME})" if fiqr.severity_band else ""
+    return (
+        "FIQR",
+        f"total {fmt(fiqr.total)}/100{band}; function {fmt(fiqr.function)}/30, "
+        f"overall {fmt(fiqr.overall)}/20, symptoms {fmt(fiqr.symptoms)}/50",
+    )
+
+
+def instrument_rows(ins: InstrumentScores) -> tuple[tuple[str, str], ...]:
+    """The questionnaire scores of an analysis as (label, text) rows.
 
     One wording for the report and the terminal (``touchdose analyze``): the numbers with their
     ranges, the bands with their scheme, and the ACR 2016 result as a pattern, never a diagnosis.
     """
     rows: list[tuple[str, str]] = []
-    acr = ins.get("acr2016")
-    if acr:
-        met = {True: CRITERIA_LABEL, False: CRITERIA_NOT_MET_LABEL, None: _CRITERIA_UNDECIDED}
-        band = (
-            f" ({acr['severity_band']}, {acr.get('severity_scheme', '')})" if acr.get("severity_band") else ""
-        )
-        rows.append(
-            (
-                "ACR 2016",
-                f"WPI {fmt(acr.get('wpi'))}/19, SSS {fmt(acr.get('sss'))}/12, "
-                f"severity {fmt(acr.get('severity'))}/31{band}; "
-                f"generalized pain {'yes' if acr.get('generalized') else 'no'}; "
-                f"{met[acr.get('meets_criteria')]}",
-            )
-        )
-    fiqr = ins.get("fiqr")
-    if fiqr:
-        if fiqr.get("total") is None:
-            rows.append(("FIQR", f"not scored: {fiqr.get('reason') or 'items missing'}"))
-        else:
-            band = (
-                f" ({fiqr['severity_band']}, {fiqr.get('band_scheme', '')})"
-                if fiqr.get("severity_band")
-                else ""
-            )
-            rows.append(
-                (
-                    "FIQR",
-                    f"total {fmt(fiqr['total'])}/100{band}; function {fmt(fiqr.get('function'))}/30, "
-                    f"overall {fmt(fiqr.get('overall'))}/20, symptoms {fmt(fiqr.get('symptoms'))}/50",
-                )
-            )
-    if ins.get("sensitivity"):
-        rows.append(("Touch sensitivity", str(ins["sensitivity"])))
+    if ins.acr2016 is not None:
+        rows.append(_acr_row(ins.acr2016))
+    if ins.fiqr is not None:
+        rows.append(_fiqr_row(ins.fiqr))
+    if ins.sensitivity.level:
+        rows.append(("Touch sensitivity", str(ins.sensitivity.level)))
     return tuple(rows) or (("Instruments", "none given"),)
 
 
-def _comparison_line(name: str, c: Mapping[str, Any]) -> str:
-    """Pain in full; secondary outcomes in one short line each (P(no meaningful) is 1 minus the others)."""
-    lo, hi = c["ci95"]
-    mid = fmt(c.get("mid"))
-    benefit, harm, neither = (percent(c[k], ends=True) for k in ("p_benefit", "p_harm", "p_no_meaningful"))
+def _comparison_line(c: Comparison) -> str:
+    """Pain in full; secondary outcomes in one short line each (P(no meaningful) is 1 minus the others).
+
+    Each figure once, in one rounding: effects to 0.1, probabilities as :func:`percent` with ``ends``.
+    """
+    lo, hi = c.ci95
+    mid = fmt(c.mid)
+    benefit, harm, neither = (percent(p, ends=True) for p in (c.p_benefit, c.p_harm, c.p_no_meaningful))
     probabilities = f"P(benefit \u2265 {mid}) {benefit}, P(harm \u2265 {mid}) {harm}"
-    if name == "pain":
+    if c.outcome == "pain":
         return (
-            f"Pain: {signed(c['effect'])} points on massage days (95 % credible interval {fmt(lo)} to "
+            f"Pain: {signed(c.effect)} points on massage days (95 % credible interval {fmt(lo)} to "
             f"{fmt(hi)}); {probabilities}, P(no meaningful effect) {neither}"
         )
-    unit = " h" if name == "sleep_hours" else ""
-    label = SECONDARY_LABELS.get(name, name)
-    return f"{label}: {signed(c['effect'])}{unit} ({fmt(lo)} to {fmt(hi)}); {probabilities}"
+    unit = " h" if c.outcome == "sleep_hours" else ""
+    label = SECONDARY_LABELS.get(c.outcome, c.outcome)
+    return f"{label}: {signed(c.effect)}{unit} ({fmt(lo)} to {fmt(hi)}); {probabilities}"
 
 
-def _verdict(a: Mapping[str, Any]) -> tuple[str, tuple[str, ...], str | None]:
-    verdict = a.get("verdict")
-    comparison = a.get("comparison") or {}
-    lines = [_comparison_line(k, v) for k, v in comparison.items() if isinstance(v, Mapping)]
+def _verdict(a: ClientAnalysis) -> tuple[str, tuple[str, ...], str | None]:
+    """The verdict's state, its lines (comparisons first) and the engine's caution.
+
+    The engine's reasons repeat each comparison in words with other roundings; the report says
+    each figure once, so the reasons that are a comparison the report already lists are left out.
+    """
+    results = a.comparison.results if a.comparison is not None else {}
+    made = [c for c in results.values() if isinstance(c, Comparison)]
+    lines = [_comparison_line(c) for c in made]
     if not lines:
-        why = NOT_YET if not comparison else "not possible yet (see the reasons below)"
+        why = NOT_YET if a.comparison is None else "not possible yet (see the reasons below)"
         lines.append(f"Comparison of massage days with other days: {why}")
-    if not verdict:
+    verdict = a.verdict
+    if verdict is None:
         return NOT_YET, tuple(lines), None
-    state = VERDICT_LABELS.get(verdict.get("state", ""), str(verdict.get("state")))
-    return state, (*lines, *verdict.get("reasons", [])), verdict.get("caution")
+    said = {comparison_reason(c) for c in made}
+    reasons = [r for r in verdict.reasons if r not in said]
+    return VERDICT_LABELS.get(verdict.state, verdict.state), (*lines, *reasons), verdict.caution
 
 
-def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str, ...], ...], str]:
-    responses = a.get("sessions") or []
+def _session_rows(
+    cf: ClientFile, responses: Sequence[SessionResponse]
+) -> tuple[tuple[tuple[str, ...], ...], str]:
     if len(responses) != len(cf.sessions):
         raise ValueError(
             f"analysis: sessions = {len(responses)} results is not allowed (allowed: {len(cf.sessions)}, "
@@ -274,9 +291,9 @@ def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str
     zone = cf.client.zone
     rows = []
     for s, r in zip(cf.sessions, responses, strict=True):
-        before = r.get("pain_before")
+        before = r.pain_before
 
-        def at(change: float | None, before: int | None = before) -> str:
+        def at(change: int | None, before: int | None = before) -> str:
             return "-" if change is None or before is None else fmt(before + change)
 
         rows.append(
@@ -287,10 +304,9 @@ def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str
                 str(s.minutes),
                 fmt(before),
                 fmt(s.pain_after),
-                at(r.get("change_24h")),
-                at(r.get("change_48h")),
-                OUTCOME_WORDS.get(r.get("outcome", ""), str(r.get("outcome")))
-                + (" (flare)" if r.get("flare") else ""),
+                at(r.change_24h),
+                at(r.change_48h),
+                OUTCOME_WORDS.get(r.outcome, r.outcome) + (" (flare)" if r.flare else ""),
             )
         )
     note = "Pain 0-10. 24 h / 48 h: the diary pain 18-36 h / 36-60 h after the session."
@@ -299,26 +315,25 @@ def _session_rows(cf: ClientFile, a: Mapping[str, Any]) -> tuple[tuple[tuple[str
     return tuple(rows[-MAX_SESSION_ROWS:]), note
 
 
-def _plan(a: Mapping[str, Any]) -> tuple[str, ...]:
-    plan = a.get("plan")
-    titration = a.get("titration")
+def _plan(a: ClientAnalysis) -> tuple[str, ...]:
+    plan, titration = a.plan, a.titration
+    safety = a.verdict.safety if a.verdict is not None else None
     lines: list[str] = []
-    safety = (a.get("verdict") or {}).get("safety") or {}
-    if plan and plan.get("stop") and safety.get("stop"):
-        lines += ["No massage for now (see Safety at the top).", *plan.get("why", [])]
-    elif plan and plan.get("stop"):
-        lines += ["Stop massage, or try very light touch only (see the verdict).", *plan.get("why", [])]
-    elif plan:
-        p = plan.get("pressure")
-        first = f"Next session: pressure {p} ({PRESSURE_NAMES.get(p, '?')})" if p else "Next session"
-        first += f", {plan.get('minutes')} minutes, {plan.get('sessions_per_week')} per week"
-        if plan.get("avoid_regions"):
-            first += "; avoid " + ", ".join(AREA_LABELS.get(r, r).lower() for r in plan["avoid_regions"])
-        lines += [first, *plan.get("why", [])]
-    else:
+    if plan is None:
         lines.append(f"Plan: {NOT_YET}")
-    if titration and titration.get("risk_by_pressure"):
-        by_level = sorted(titration["risk_by_pressure"].items())
+    elif plan.stop and safety is not None and safety.stop:
+        lines += ["No massage for now (see Safety at the top).", *plan.why]
+    elif plan.stop:
+        lines += ["Stop massage, or try very light touch only (see the verdict).", *plan.why]
+    else:
+        p = plan.pressure
+        first = f"Next session: pressure {p} ({PRESSURE_NAMES[p]})" if p else "Next session"
+        first += f", {plan.minutes} minutes, {plan.sessions_per_week} per week"
+        if plan.avoid_regions:
+            first += "; avoid " + ", ".join(AREA_LABELS.get(r, r).lower() for r in plan.avoid_regions)
+        lines += [first, *plan.why]
+    if titration is not None and titration.risk_by_pressure:
+        by_level = sorted(titration.risk_by_pressure.items())
         risks = ", ".join(f"{k}: {percent(v, ends=True)}" for k, v in by_level)
         lines.append(f"Estimated risk of aggravation by pressure: {risks}")
     return tuple(lines)
@@ -391,7 +406,7 @@ def _adds_to_caution(engine_caution: str | None) -> bool:
 
 def build_report(
     cf: ClientFile,
-    analysis: Mapping[str, Any] | Any,
+    analysis: ClientAnalysis,
     *,
     chart: ChartLike | None = None,
     evidence_lines: Sequence[str] | None = None,
@@ -404,16 +419,18 @@ def build_report(
     ----------
     cf : ClientFile
         The client's records (sessions are shown in the client's time zone).
-    analysis : ClientAnalysis or mapping
-        The engine's result, ``analyze_client(cf)`` or its ``to_dict()`` (docs/formats.md).
+    analysis : ClientAnalysis
+        The engine's result, ``analyze_client(cf)`` (its typed objects, so a renamed field fails
+        the type check instead of printing "-").
     chart : Chart, optional
         Pain over time with sessions marked; by default drawn with
         :func:`touchdose.reports.charts.pain_over_time`.
     evidence_lines : sequence of str, optional
         The evidence context; by default the trial doses for the client's conditions.
     generated : datetime, optional
-        When the report was made (aware), shown in the client's time zone in the footer; left out
-        when not given, so the output is reproducible.
+        When the report was made (aware): shown in the client's time zone in the footer and the
+        PDF's creation date. Left out of the footer when not given (the PDF then carries the time
+        it is rendered).
     notes : sequence of str, optional
         What reading the file assumed (e.g. "12 times without a UTC offset read as UTC time"),
         shown under "Who and when" (docs/formats.md: "the report says so").
@@ -433,38 +450,37 @@ def build_report(
     >>> report.header[0]
     ('Conditions', 'Fibromyalgia')
     """
-    a: Mapping[str, Any] = analysis.to_dict() if hasattr(analysis, "to_dict") else analysis
-    if a.get("client_id") not in (None, cf.client.id):
+    if analysis.client_id != cf.client.id:
         raise ValueError(
-            f"analysis: client_id = {a.get('client_id')!r} is not allowed (allowed: {cf.client.id!r}, "
+            f"analysis: client_id = {analysis.client_id!r} is not allowed (allowed: {cf.client.id!r}, "
             "the client of the file)"
         )
-    state, lines, engine_caution = _verdict(a)
-    rows, note = _session_rows(cf, a)
+    state, lines, engine_caution = _verdict(analysis)
+    rows, note = _session_rows(cf, analysis.sessions)
     made = f", made {generated.astimezone(cf.client.zone):%Y-%m-%d %H:%M %Z}" if generated else ""
-    footer = f"touchdose {__version__}{made}"
+    safety = analysis.verdict.safety if analysis.verdict is not None else None
     return ClinicianReport(
         client_id=cf.client.id,
-        header=_header(cf, a) + tuple(("Note", n) for n in notes),
-        instruments=instrument_rows(a.get("instruments") or {}),
+        header=_header(cf, analysis.data) + tuple(("Note", n) for n in notes),
+        instruments=instrument_rows(analysis.instruments),
         verdict_state=state,
         verdict_lines=lines,
         session_rows=rows,
         session_note=note,
-        plan_lines=_plan(a),
+        plan_lines=_plan(analysis),
         evidence_lines=_evidence(cf, evidence_lines),
         caution=CAUTION + (f" {engine_caution}" if _adds_to_caution(engine_caution) else ""),
-        footer=footer,
-        safety_lines=_safety(a),
+        footer=f"touchdose {__version__}{made}",
+        safety_lines=_safety(safety),
         chart=chart if chart is not None else _default_chart(cf),
+        generated=generated,
     )
 
 
-def _safety(a: Mapping[str, Any]) -> tuple[str, ...]:
-    safety = (a.get("verdict") or {}).get("safety")
-    if not safety:
+def _safety(safety: Safety | None) -> tuple[str, ...]:
+    if safety is None or safety.headline is None:
         return ()
-    return (safety.get("headline") or "", *safety.get("why", []))
+    return (safety.headline, *safety.why)
 
 
 def _default_chart(cf: ClientFile) -> ChartLike | None:

@@ -22,10 +22,14 @@ h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; border-bottom: 1px solid #ccc; }
 .safety h2 { border: 0; margin: 0 0 .2rem; }
 .caution { border-left: 4px solid #D55E00; background: #fdf3ec; padding: .4rem .7rem; margin: .6rem 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0; }
+dd { overflow-wrap: anywhere; }
+.wide { overflow-x: auto; }
 dt { font-weight: bold; }
 dd { margin: 0; }
 .pair { display: grid; grid-template-columns: 3fr 2fr; gap: 0 1.2rem; align-items: start; }
-@media (max-width: 40rem) { .pair { grid-template-columns: 1fr; } }
+.pair > * { min-width: 0; }
+@media (max-width: 40rem) { .pair { grid-template-columns: 1fr; } dl { grid-template-columns: 1fr; }
+                            dd { margin-bottom: .3rem; } }
 ul { margin: .2rem 0; padding-left: 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: .15rem .4rem; text-align: left; }
@@ -69,7 +73,10 @@ def _table(report: ClinicianReport) -> str:
         "<tr>" + "".join(f"<td{k}>{escape(v)}</td>" for v, k in zip(row, cls, strict=True)) + "</tr>"
         for row in report.session_rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        '<div class="wide" tabindex="0" role="region" aria-label="Sessions (scrolls sideways on a narrow '
+        f'screen)"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    )
 
 
 def _chart(report: ClinicianReport) -> str:
@@ -118,9 +125,7 @@ def render_html(report: ClinicianReport) -> str:
 <p>Client <strong>{escape(r.client_id)}</strong> (pseudonymous touchdose id)</p>
 </header>
 {_safety(r)}<p class="caution" role="note"><strong>Caution.</strong> {escape(r.caution)}</p>
-<section aria-labelledby="who"><h2 id="who">Who and when</h2>{_pairs(r.header)}</section>
-<section aria-labelledby="instruments"><h2 id="instruments">Instrument scores</h2>
-{_pairs(r.instruments)}</section>
+<section aria-labelledby="who"><h2 id="who">Who and when</h2>{_pairs(r.header + r.instruments)}</section>
 <div class="pair">
 <section aria-labelledby="chart"><h2 id="chart">Pain over time, sessions marked</h2>{_chart(r)}</section>
 <section aria-labelledby="plan"><h2 id="plan">Plan</h2>{_list(r.plan_lines)}</section>

@@ -23,10 +23,8 @@ _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FONT = "DejaVu"
 #: Relative column widths of the session table (sum 100), in the order of SESSION_COLUMNS.
 _COLUMN_WIDTHS = (19, 17, 12, 6, 8, 7, 7, 7, 17)
-#: A fixed creation date keeps the bytes the same for the same report (no clock in the output).
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 #: Chart width on the page in mm (A4 is 210 mm wide; 12 mm margins), height follows its aspect.
-_CHART_WIDTH_MM = 108
+_CHART_WIDTH_MM = 100
 _GUTTER_MM = 5
 _BODY, _SMALL, _HEAD = 8.5, 7, 10.5
 _LINE = 3.9  # mm per line of body text
@@ -53,7 +51,9 @@ def _new_pdf(report: ClinicianReport) -> _Page:
     pdf.set_title(f"touchdose clinician report: {report.client_id}")
     pdf.set_creator("touchdose")
     pdf.set_lang("en")
-    pdf.set_creation_date(_EPOCH)
+    # The real time the report was made (issue 10: not 2000-01-01); the same report still gives
+    # the same bytes, since the time is the report's own.
+    pdf.set_creation_date(report.generated or datetime.now(UTC))
     pdf.footer_text = report.footer + ". Self-reported n-of-1 data, not a clinical trial"
     pdf.add_page()
     return pdf
@@ -149,8 +149,9 @@ def _table(pdf: _Page, report: ClinicianReport) -> None:
 def render_pdf(report: ClinicianReport) -> bytes:
     """Lay the report (from :func:`touchdose.reports.clinician.build_report`) out as PDF bytes.
 
-    A4, normally one page, in the order of the HTML page (:func:`render_html`). The same report
-    always gives the same bytes (the creation date is fixed).
+    A4, one page for a client-year of weekly sessions (a test holds it), in the order of the HTML
+    page (:func:`render_html`). The PDF's creation date is ``report.generated`` (the time of
+    rendering when the report has none), so the same report always gives the same bytes.
 
     Examples
     --------
@@ -173,9 +174,7 @@ def render_pdf(report: ClinicianReport) -> bytes:
         _lines(pdf, report.safety_lines[1:])
     _caution(pdf, report.caution)
     _heading(pdf, "Who and when")
-    _pairs(pdf, report.header)
-    _heading(pdf, "Instrument scores")
-    _pairs(pdf, report.instruments)
+    _pairs(pdf, report.header + report.instruments)
     _heading(pdf, "Pain over time, sessions marked")
     _chart_and_plan(pdf, report)
     _heading(pdf, f"Verdict: {report.verdict_state}")
