@@ -38,6 +38,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int, in
     ("post", "/clients/{client}/sessions", NEW_SESSION, (201, 404, 201, 404, 401)),
     ("post", "/clients/{client}/sessions", {**NEW_SESSION, "pain_after": 2}, (201, 404, 403, 404, 401)),
     ("post", "/clients/{client}/checkins", NEW_CHECKIN, (201, 404, 403, 404, 401)),
+    ("patch", "/clients/{client}/profile", {"contraindications": ["dvt"]}, (200, 404, 403, 404, 401)),
     ("get", "/sessions/{session}", None, (200, 404, 200, 404, 401)),
     ("patch", "/sessions/{session}", {"pain_after": 3}, (200, 404, 403, 404, 401)),
     ("patch", "/sessions/{tsession}", {"pain_after": 3}, (200, 404, 403, 404, 401)),

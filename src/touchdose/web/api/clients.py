@@ -11,10 +11,18 @@ from touchdose.evidence.library import EVIDENCE_OUTCOMES, load_library
 from touchdose.evidence.summary import evidence_summary
 from touchdose.io import profile_to_dict
 from touchdose.records import CONDITIONS
-from touchdose.web import access, selectors
+from touchdose.web import access, selectors, services
 from touchdose.web.api.auth import actor
 from touchdose.web.api.errors import RequestProblems
-from touchdose.web.api.schemas import AnalysisOut, ClientDetailOut, ClientOut, EvidenceOut, Id, MeOut
+from touchdose.web.api.schemas import (
+    AnalysisOut,
+    ClientDetailOut,
+    ClientOut,
+    EvidenceOut,
+    Id,
+    MeOut,
+    ProfilePatch,
+)
 
 router = Router(tags=["clients"])
 
@@ -52,6 +60,18 @@ def client_detail(request: HttpRequest, client_id: Id) -> dict[str, Any]:
         "timezone": client.timezone,
         "profile": profile_to_dict(profile),
     }
+
+
+@router.patch(
+    "/clients/{client_id}/profile",
+    response=ClientDetailOut,
+    summary="Change the intake answers, e.g. the safety checklist (the client only; fields not sent stay)",
+)
+def profile_patch(request: HttpRequest, client_id: Id, payload: ProfilePatch) -> dict[str, Any]:
+    user = actor(request)
+    client = access.require_client_rw(user, client_id)
+    services.client_intake_save(actor=user, client=client, **payload.model_dump(exclude_unset=True))
+    return client_detail(request, client_id)
 
 
 @router.get(

@@ -74,6 +74,22 @@ class ClientDetailOut(ClientOut):
     profile: dict[str, Any]  # docs/formats.md "client" object
 
 
+#: The longest IANA time zone name stored (the model's column).
+ZONE_MAX = 64
+
+
+class ProfilePatch(Schema):
+    """Intake answers the API changes; a field not sent stays as stored (the defaults shown are
+    never applied). The safety checklist (``contraindications``, docs/safety.md) and the plain
+    profile fields; ``max_pressure`` null means no limit, an empty list clears a list."""
+
+    timezone: Annotated[str, Field(max_length=ZONE_MAX), AfterValidator(_no_nul)] = "UTC"
+    conditions: list[Word] = Field(default_factory=list)
+    max_pressure: int | None = None
+    avoid_regions: list[Word] = Field(default_factory=list)
+    contraindications: list[Word] = Field(default_factory=list)
+
+
 # --- sessions and check-ins: the model's fields (django-ninja ModelSchema), with the transport limits
 # above on times, words and text. A field not sent takes the record's default (see the services).
 
@@ -125,6 +141,7 @@ class SessionOut(ModelSchema):
 class CheckInIn(ModelSchema):
     time: Time
     note: Text = ""
+    red_flags: list[Word] = Field(default_factory=list)  # docs/safety.md "Red flags at check-in"
 
     class Meta:
         model = CheckIn
@@ -135,6 +152,7 @@ class CheckInPatch(ModelSchema):
     time: Time | None = None
     flare: bool | None = None  # not the model's default: a field not sent stays as stored
     note: Text | None = None
+    red_flags: list[Word] | None = None
 
     class Meta:
         model = CheckIn
@@ -147,6 +165,7 @@ class CheckInOut(ModelSchema):
     id: int
     client_id: int
     note: str
+    red_flags: list[str]
 
     class Meta:
         model = CheckIn
