@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client as HttpClient
@@ -17,6 +18,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from tests.web.conftest import World
 
+from touchdose.analysis.pause import days_between_sessions
+from touchdose.web import selectors as web_selectors
 from touchdose.web import services
 from touchdose.web.models import AuditEvent, Reminder, ReminderSettings
 
@@ -47,6 +50,7 @@ def test_the_feed_has_the_due_follow_ups_as_events_with_alarms(world: World) -> 
     events = events_of(response.content)
     summaries = sorted(str(e["SUMMARY"]) for e in events)
     assert summaries == [
+        "touchdose: next massage, as planned",
         "touchdose: one-minute follow-up (two days after your massage)",
         "touchdose: rate your massage",
     ]
@@ -79,6 +83,7 @@ def test_each_event_links_to_its_follow_up_form_or_rating_page(world: World) -> 
             {"session_id": session.pk, "hours": 48},
         ),
         "touchdose: rate your massage": ("session_rate", {"session_id": session.pk}),
+        "touchdose: next massage, as planned": ("dashboard", {"client_id": world.client_a.pk}),
     }
 
 
@@ -125,12 +130,50 @@ def test_another_clients_token_never_shows_this_clients_events(world: World) -> 
 
 
 @pytest.mark.django_db
-def test_a_calendar_read_is_audited_once_an_hour(world: World) -> None:
-    url = calendar_url(world.http("client_a"))
+def test_each_calendar_read_is_audited_and_the_page_says_when_it_was_last_read(world: World) -> None:
+    http = world.http("client_a")
+    url = calendar_url(http)
+    assert "No calendar app has read it yet." in http.get(reverse("reminder_settings")).content.decode()
     for _ in range(3):
         HttpClient().get(url)
     reads = AuditEvent.objects.filter(client_ref=world.client_a.pk, action="calendar_read")
-    assert reads.count() == 1 and reads.get().actor is None
+    assert reads.count() == 3 and {r.actor for r in reads} == {None}  # a calendar app, no one signed in
+    assert "A calendar app last read it" in http.get(reverse("reminder_settings")).content.decode()
+
+
+def plan_of(client: Any) -> Any:
+    return web_selectors.client_analysis(actor=None, client=client).analysis.plan
+
+
+@pytest.mark.django_db
+def test_the_next_planned_session_is_a_whole_day_event_from_the_engines_plan(world: World) -> None:
+    url = calendar_url(world.http("client_a"))
+    plan = plan_of(world.client_a)
+    assert plan is not None and plan.pressure is not None and plan.pause is None  # the world's plan
+    zone = ZoneInfo(world.client_a.timezone)
+    last_day = world.therapist_session.start.astimezone(zone).date()
+    expected = max(last_day + timedelta(days=days_between_sessions(plan.sessions_per_week)),
+                   timezone.now().astimezone(zone).date())  # fmt: skip
+    event = next(e for e in events_of(HttpClient().get(url).content) if "planned" in str(e["SUMMARY"]))
+    assert event.decoded("DTSTART") == expected and event.decoded("DTEND") == expected + timedelta(days=1)
+    assert not isinstance(event.decoded("DTSTART"), datetime)  # a day, not an hour
+    (alarm,) = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=6)  # 18:00 the evening before
+    assert str(event["UID"]).startswith(f"plan-{world.client_a.pk}@")
+    # A new session moves it: the plan is read again once the records changed (the cache's version).
+    later = timezone.now() - timedelta(minutes=90)
+    services.session_record(
+        actor=None, client=world.client_a, start=later, pressure=2, minutes=30, technique=["swedish"]
+    )
+    moved = next(e for e in events_of(HttpClient().get(url).content) if "planned" in str(e["SUMMARY"]))
+    step = days_between_sessions(plan_of(world.client_a).sessions_per_week)
+    assert moved.decoded("DTSTART") == later.astimezone(zone).date() + timedelta(days=step)
+
+
+@pytest.mark.django_db
+def test_no_planned_session_without_a_session_to_count_from(world: World) -> None:
+    url_b = calendar_url(world.http("client_b"))
+    assert events_of(HttpClient().get(url_b).content) == []  # client B: a plan, no session yet
 
 
 @pytest.mark.django_db

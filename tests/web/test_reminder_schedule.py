@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from touchdose.analysis.pause import Pause
+from touchdose.analysis.plan import Plan
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.web.reminders.schedule import (
     QuietHours,
     checkin_due,
     followup_due,
     next_checkin_day,
+    next_session_day,
     rating_due,
 )
 
@@ -106,3 +110,35 @@ def test_daily_check_in_keeps_its_local_time_across_the_change() -> None:
     assert local(checkin_due(date(2026, 3, 8), time(2, 30), NEW_YORK)) == "Sun 08 03:30 EDT"
     now = datetime(2026, 3, 8, 1, 0, tzinfo=UTC)  # Saturday 20:00 EST: today's moment has come
     assert next_checkin_day(now, eight, NEW_YORK) == date(2026, 3, 8)
+
+
+def plan(**fields: Any) -> Plan:
+    return Plan(
+        **{"pressure": 2, "minutes": 30, "sessions_per_week": 2, "avoid_regions": (), "why": ()} | fields
+    )
+
+
+def test_the_next_planned_session_is_the_plans_spacing_after_the_last_one() -> None:
+    last = datetime(2026, 3, 8, 2, 30, tzinfo=UTC)  # Saturday 21:30 in New York: its day counts
+    today = date(2026, 3, 8)
+    assert next_session_day(plan(), last, today, NEW_YORK) == date(2026, 3, 7) + timedelta(days=4)
+    assert next_session_day(plan(sessions_per_week=1), last, today, NEW_YORK) == date(2026, 3, 14)
+    # Overdue: today, not a day that has passed.
+    assert next_session_day(plan(), last, date(2026, 3, 20), NEW_YORK) == date(2026, 3, 20)
+
+
+def test_a_break_due_now_puts_the_next_session_after_it() -> None:
+    last = datetime(2026, 3, 7, 15, 0, tzinfo=UTC)
+    due = Pause(after_sessions=0, days=10, verdict_expected=date(2026, 4, 1), power=0.8, why=())
+    later = Pause(after_sessions=2, days=10, verdict_expected=date(2026, 4, 1), power=0.8, why=())
+    assert next_session_day(plan(pause=due), last, date(2026, 3, 7), NEW_YORK) == date(2026, 3, 17)
+    assert next_session_day(plan(pause=later), last, date(2026, 3, 7), NEW_YORK) == date(2026, 3, 11)
+
+
+def test_nothing_is_planned_when_massage_stops_or_has_not_started() -> None:
+    last = datetime(2026, 3, 7, 15, 0, tzinfo=UTC)
+    today = date(2026, 3, 7)
+    stopped = plan(pressure=None, minutes=0, sessions_per_week=0, stop=True)
+    assert next_session_day(stopped, last, today, NEW_YORK) is None
+    assert next_session_day(None, last, today, NEW_YORK) is None
+    assert next_session_day(plan(), None, today, NEW_YORK) is None

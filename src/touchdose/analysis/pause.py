@@ -58,6 +58,7 @@ __all__ = [
     "RESUME_DAYS",
     "TARGET_POWER",
     "Pause",
+    "days_between_sessions",
     "plan_pause",
     "power",
 ]
@@ -121,6 +122,21 @@ def _effect_se(
     return float(noise.innovation_sd * np.sqrt(max(V[EFFECT_COLUMN, EFFECT_COLUMN], 0.0)))
 
 
+def days_between_sessions(sessions_per_week: int) -> int:
+    """Days from one planned session to the next at ``sessions_per_week`` (at least one).
+
+    Examples
+    --------
+    >>> days_between_sessions(1), days_between_sessions(2), days_between_sessions(3)
+    (7, 4, 2)
+    """
+    if sessions_per_week < 1:
+        raise ValueError(
+            f"days_between_sessions: sessions_per_week = {sessions_per_week} (allowed: 1 or more)"
+        )
+    return max(1, round(7 / sessions_per_week))
+
+
 def power(se: float, effect: float = MID_POINTS) -> float:
     """Chance that a true benefit of ``effect`` points gives a 95 % interval excluding no change.
 
@@ -182,7 +198,7 @@ def plan_pause(
     local_last = last.astimezone(cf.client.zone)
     latest = max([last, *(c.time for c in cf.checkins[-1:])])
     elapsed = (latest.astimezone(cf.client.zone).date() - local_last.date()).days
-    gap = max(1, round(7 / sessions_per_week))
+    gap = days_between_sessions(sessions_per_week)
     under_way = elapsed >= gap
     best: tuple[tuple[int, float], int, int, float] | None = None
     for n in (0,) if under_way else BEFORE_BREAK:

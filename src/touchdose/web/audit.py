@@ -54,7 +54,7 @@ class Action(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", "stopped reminder e-mails from a link in one"
     CALENDAR_LINK_MADE = "calendar_link_made", "made a new private calendar link (the old one stopped)"
     CALENDAR_LINK_REMOVED = "calendar_link_removed", "turned the calendar link off"
-    CALENDAR_READ = "calendar_read", "a calendar app read the calendar feed (noted once an hour)"
+    CALENDAR_READ = "calendar_read", "a calendar app read the calendar (follow-ups, the next planned session)"
 
 
 #: The ``object_type`` of an event about one stored record.

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from touchdose.analysis.pause import days_between_sessions
+from touchdose.analysis.plan import Plan
+
 #: Quiet hours may not cover more than this, so every follow-up window (18 h wide) keeps a time
 #: outside them (our choice: half a day is the longest night anyone asked for in our tests).
 QUIET_MAX_HOURS = 12
@@ -136,3 +139,27 @@ def next_checkin_day(now: datetime, clock: time, zone: ZoneInfo) -> date:
 
 def is_quiet(moment: datetime, zone: ZoneInfo, quiet: QuietHours | None) -> bool:
     return quiet is not None and quiet.contains(moment.astimezone(zone).time())
+
+
+def next_session_day(
+    plan: Plan | None, last_session: datetime | None, today: date, zone: ZoneInfo
+) -> date | None:
+    """The local day of the next session in the engine's plan: the last session's day plus the
+    plan's spacing (:func:`~touchdose.analysis.pause.days_between_sessions`), or plus the planned
+    break when it is due now (``plan.pause.after_sessions == 0``); today when that day has passed.
+    None when nothing is planned: no plan, massage stopped or paused, or no session yet to count
+    from (the first one is the client's and therapist's to book)."""
+    if (
+        plan is None
+        or plan.stop
+        or plan.pressure is None
+        or plan.sessions_per_week < 1
+        or last_session is None
+    ):
+        return None
+    last_day = last_session.astimezone(zone).date()
+    if plan.pause is not None and plan.pause.after_sessions == 0:
+        day = last_day + timedelta(days=plan.pause.days)
+    else:
+        day = last_day + timedelta(days=days_between_sessions(plan.sessions_per_week))
+    return max(day, today)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
 from touchdose.records import SESSION_RATINGS
+from touchdose.web import selectors as web_selectors
+from touchdose.web.audit import Action
 from touchdose.web.models import CheckIn, Client, MassageSession, Reminder, ReminderSettings
 from touchdose.web.reminders import mail, schedule
 
@@ -152,14 +154,19 @@ def settings_by_feed_token(raw: str) -> ReminderSettings | None:
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One event of the feed: a follow-up to answer or a rating to give (a link and a time)."""
+    """One event of the feed: a follow-up to answer or a rating to give (a link and a time), or
+    the next session of the plan (a whole day: the plan says the day, not the hour)."""
 
     uid: str
     kind: str
-    start: datetime
-    end: datetime
+    start: datetime | date
+    end: datetime | date
     session_id: int | None
     session_start: datetime | None
+
+
+#: The kind of the feed's event for the next session of the engine's plan.
+PLANNED = "plan"
 
 
 #: Past sessions whose follow-ups still appear in the feed (a calendar keeps recent history).
@@ -168,10 +175,27 @@ FEED_DAYS_BACK = 14
 
 def calendar_events(*, client: Client, now: datetime | None = None) -> list[CalendarEvent]:
     """The follow-ups of the client's recent sessions that are still open or ahead, each from the
-    moment its reminder is aimed at to the end of its window, and the ratings still to give."""
+    moment its reminder is aimed at to the end of its window, the ratings still to give, and the
+    next session of the engine's plan (read from the results cache; the read is audited as a
+    calendar app's)."""
     now = now or timezone.now()
     prefs = settings_of(client)
     zone, quiet = zone_of(client), quiet_of(prefs)
+    return [*_session_events(client, now, zone, quiet), *_planned_event(client, now, zone)]
+
+
+def _planned_event(client: Client, now: datetime, zone: ZoneInfo) -> list[CalendarEvent]:
+    results = web_selectors.client_analyses(actor=None, clients=[client], action=Action.CALENDAR_READ)
+    last = client.sessions.order_by("-start").values_list("start", flat=True).first()
+    day = schedule.next_session_day(results[client.pk].analysis.plan, last, now.astimezone(zone).date(), zone)
+    if day is None:
+        return []
+    return [CalendarEvent(f"{PLANNED}-{client.pk}", PLANNED, day, day + timedelta(days=1), None, None)]
+
+
+def _session_events(
+    client: Client, now: datetime, zone: ZoneInfo, quiet: schedule.QuietHours | None
+) -> list[CalendarEvent]:
     sessions = client.sessions.filter(start__gte=now - timedelta(days=FEED_DAYS_BACK), start__lte=now)
     times = list(
         client.checkins.filter(time__gte=now - timedelta(days=FEED_DAYS_BACK)).values_list("time", flat=True)

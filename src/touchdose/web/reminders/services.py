@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -54,8 +54,6 @@ RETRY_WAITS = (timedelta(minutes=5), timedelta(minutes=30))
 STALE_CLAIM = timedelta(minutes=10)
 #: Calendar tokens: 32 random bytes (256 bits); only the SHA-256 is stored.
 FEED_TOKEN_BYTES = 32
-#: A calendar app polls the feed often; the audit trail notes a read at most this often.
-FEED_AUDIT_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -324,8 +322,7 @@ def feed_token_remove(*, actor: Any, client: Client) -> None:
 
 
 def feed_read_note(*, prefs: ReminderSettings, now: datetime | None = None) -> None:
-    """Audit a calendar app's read of the feed, at most once per :data:`FEED_AUDIT_EVERY`."""
-    now = now or timezone.now()
-    fresh = Q(feed_read_at__isnull=True) | Q(feed_read_at__lt=now - FEED_AUDIT_EVERY)
-    if ReminderSettings.objects.filter(Q(pk=prefs.pk) & fresh).update(feed_read_at=now):
-        audit.record(actor=None, client_ref=prefs.client_id, action=Action.CALENDAR_READ)
+    """Note when a calendar app last read the feed (the Reminders page shows it, so the client sees
+    the subscription works). The read itself is audited where the feed reads the plan
+    (:func:`touchdose.web.reminders.selectors.calendar_events`)."""
+    ReminderSettings.objects.filter(pk=prefs.pk).update(feed_read_at=now or timezone.now())
