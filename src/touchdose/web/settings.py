@@ -266,9 +266,12 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing directory
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names with gzip and brotli copies, made by collectstatic (touchdose serve runs it):
+    # cached by browsers for ten years (immutable), compressed when asked (docs/performance.md).
+    "staticfiles": {"BACKEND": "touchdose.web.static_storage.StaticStorage"},
 }
-# Serve straight from the package too, so a fresh `pip install -e .` works before collectstatic.
+# Serve straight from the package too, so a fresh `pip install -e .` works before collectstatic
+# (unhashed names, WhiteNoise's short default lifetime).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -35,6 +35,20 @@ function offlinePage() {
   return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
+// Pages link their files by names with the content's hash in them (app.41e79eb104d7.css,
+// docs/performance.md): a copy kept once never goes stale, so each one fetched is kept for the
+// pages opened offline.
+var HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
+function fetchStatic(request, url) {
+  return fetch(request).then(function (response) {
+    if (response.ok && HASHED.test(url.pathname)) {
+      var copy = response.clone();
+      caches.open(SHELL).then(function (cache) { cache.put(request, copy); });
+    }
+    return response;
+  });
+}
+
 self.addEventListener("message", function (event) {
   if (event.data === "forget-pages") { caches.delete(PAGES); }  // sent at logout
 });
@@ -44,7 +58,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (url.pathname.indexOf("/static/") === 0) {
-    event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
+    event.respondWith(caches.match(request).then(function (hit) { return hit || fetchStatic(request, url); }));
     return;
   }
   if (request.mode !== "navigate") { return; }
