@@ -86,6 +86,9 @@ urlpatterns = [
     path("sessions/<int:session_id>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:session_id>/delete/", sessions.session_delete, name="session_delete"),
     path("sessions/<int:session_id>/followup/<int:hours>/", followups.followup, name="followup"),
+    path(
+        "sessions/<int:session_id>/followup/<int:hours>/queued/", pwa.followup_queued, name="followup_queued"
+    ),
     path("sessions/<int:session_id>/rate/", followups.session_rate, name="session_rate"),
     path("therapist/", therapist.therapist_home, name="therapist_home"),
     path("therapist/link/", therapist.link_client, name="link_client"),

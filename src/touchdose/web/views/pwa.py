@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from touchdose.records import RecordError
-from touchdose.web import access, services
-from touchdose.web.forms import FUTURE_SLACK, CheckInForm
+from touchdose.web import access, selectors, services
+from touchdose.web.forms import FUTURE_SLACK, CheckInForm, FollowUpForm, RecordForm
+from touchdose.web.models import Client
 
 #: An entry made offline is accepted up to this long after it was made (a phone a week in a drawer).
 OFFLINE_MAX_DAYS = 14
@@ -76,20 +77,37 @@ def checkin_queued(request: HttpRequest, client_id: int) -> JsonResponse:
     """Save a check-in made offline, at the moment it was made (or the time given in the form),
     once. Answers JSON: 201 saved, 200 already saved, 400 with the problem."""
     client = access.require_client_rw(request.user, client_id)
+    return _save_queued(request, client, CheckInForm)
+
+
+@login_required
+@require_POST
+def followup_queued(request: HttpRequest, session_id: int, hours: int) -> JsonResponse:
+    """Save a follow-up answered offline (the form of ``followup``), at the moment it was made,
+    once; the same answers as :func:`checkin_queued`. It is kept even when it reaches the server
+    after the follow-up's window closed: it is the client's diary entry of that moment."""
+    session = access.require_session_of_client(request.user, session_id)
+    if hours not in selectors.FOLLOWUP_WINDOWS:
+        raise Http404("No such follow-up")
+    return _save_queued(request, session.client, FollowUpForm)
+
+
+def _save_queued(request: HttpRequest, client: Client, form_class: type[RecordForm]) -> JsonResponse:
     now = timezone.now()
     try:
         made_at = _made_at(request.POST.get("made_at", ""), now)
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
     data = request.POST.copy()
-    if not data.get("time"):
+    given_time = "time" in form_class.base_fields and bool(request.POST.get("time"))
+    if "time" in form_class.base_fields and not given_time:
         data["time"] = timezone.localtime(made_at).strftime("%Y-%m-%dT%H:%M:%S")
-    form = CheckInForm(data)
+    form = form_class(data)
     if not form.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return JsonResponse({"error": problems}, status=400)
     fields = form.fields_to_save()
-    if not request.POST.get("time"):
+    if not given_time:
         fields["time"] = made_at  # to the second: the moment itself, not the minute the form shows
     try:
         row, created = services.checkin_record_once(actor=request.user, client=client, **fields)

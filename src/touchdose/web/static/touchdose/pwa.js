@@ -1,5 +1,6 @@
 // The installable app (docs/reminders.md "Offline"): registers the service worker, and lets a
-// form marked data-offline-queue="<url>" be filled without a network. Such an entry is kept in
+// form marked data-offline-queue="<url>" (the check-in, a session's follow-up) be filled without
+// a network. Such an entry is kept in
 // this browser (IndexedDB) with the moment it was made, listed at the top of the page as waiting,
 // and sent to <url> when the phone is online again. The server saves it once, at that moment.
 (function () {
@@ -48,8 +49,30 @@
     return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
   }
 
+  // A form marked data-offline-once (a session's follow-up) is answered once: while its entry
+  // waits on this phone the form gives way to a note, so it is not filled in twice.
+  function showOnceForms(list) {
+    document.querySelectorAll("form[data-offline-once]").forEach(function (form) {
+      var url = form.getAttribute("data-offline-queue");
+      var waiting = list.some(function (entry) { return entry.url === url; });
+      var note = form.parentNode.querySelector("[data-offline-note]");
+      if (waiting || note) {
+        if (!note) {
+          note = document.createElement("p");
+          note.className = "card";
+          note.setAttribute("data-offline-note", "");
+          form.parentNode.insertBefore(note, form.nextSibling);
+        }
+        note.textContent = waiting ? "Your answer is saved on this phone. It is sent when you are online."
+          : "Your answer has been sent. Thank you.";
+        form.hidden = true;
+      }
+    });
+  }
+
   function show() {
     return entries().then(function (list) {
+      showOnceForms(list);
       var box = statusBox();
       box.hidden = list.length === 0;
       box.textContent = "";
