@@ -87,6 +87,13 @@ PAGES = [
         owner_only(201),
         lambda w: {"pain": "4", "made_at": timezone.now().isoformat()},
     ),
+    Page(
+        "follow-up from the offline queue",
+        "post",
+        lambda w: reverse("followup_queued", args=[fresh_session(w).pk, 24]),
+        owner_only(201),
+        lambda w: {"pain": "4", "made_at": timezone.now().isoformat()},
+    ),
     Page("check in", "post", a("checkin_new"), owner_only(REDIRECT), checkin_post),
     Page("intake", "get", a("intake"), owner_only(OK)),
     Page("sharing", "get", a("sharing"), owner_only(OK)),
