@@ -11,11 +11,15 @@ and a rating to give. The app is served by waitress on a free port and Chromium 
 the results page, the check-in and the follow-up on a 375 px phone and a 1280 px desktop.
 It prints, for every page a client or therapist reaches, how wide and tall it is at 375 px, and
 where the results page's verdict and plan start on the phone.
+
+Each picture is the first screen a person sees (the window, not the whole page), reduced to a
+128-colour palette with Pillow (which matplotlib brings), so the set stays a few hundred KB.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import socket
@@ -87,6 +91,18 @@ def _log_in(page: Any, base: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def _save(page: Any, path: Path) -> None:
+    """The window's first screen as a small PNG (a 128-colour palette; as taken without Pillow)."""
+    shot = page.screenshot(full_page=False)
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - matplotlib depends on Pillow
+        path.write_bytes(shot)
+        return
+    image = Image.open(io.BytesIO(shot)).convert("RGB")
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
 def _measure(page: Any) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
 
@@ -106,20 +122,20 @@ def _shots(browser: Any, base: str, logins: Any, client_id: int, out: Path) -> N
         context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id=ZONE, **extra)
         page = context.new_page()
         _log_in(page, base, logins.client_username, logins.password)
-        page.screenshot(path=str(out / f"home-{label}.png"), full_page=True)
+        _save(page, out / f"home-{label}.png")
         rows.append(("client home", label, *_measure(page)))
         followup = page.locator("a[href*='/followup/'], a[href*='?at=']")
         if followup.count():
             followup.first.click()
             page.wait_for_load_state()
-            page.screenshot(path=str(out / f"followup-{label}.png"), full_page=True)
+            _save(page, out / f"followup-{label}.png")
             rows.append(("follow-up", label, *_measure(page)))
         page.goto(f"{base}/clients/{client_id}/checkin/")
-        page.screenshot(path=str(out / f"checkin-{label}.png"), full_page=True)
+        _save(page, out / f"checkin-{label}.png")
         rows.append(("check-in", label, *_measure(page)))
         page.goto(f"{base}/clients/{client_id}/")
         page.wait_for_load_state()
-        page.screenshot(path=str(out / f"results-{label}.png"), full_page=True)
+        _save(page, out / f"results-{label}.png")
         rows.append(("results", label, *_measure(page)))
         if label == "phone":
             tops = {name: _top_of(page, sel) for name, sel in (("verdict", "#verdict"), ("plan", "#rec"))}
@@ -141,7 +157,7 @@ def _shots(browser: Any, base: str, logins: Any, client_id: int, out: Path) -> N
         page.goto(base + path)
         rows.append((name, "phone", *_measure(page)))
     page.goto(f"{base}/clients/{client_id}/")
-    page.screenshot(path=str(out / "therapist-results-phone.png"), full_page=True)
+    _save(page, out / "therapist-results-phone.png")
     context.close()
     print(f"{'page':<24} {'viewport':<8} {'width':>6} {'height':>7}")
     for name, label, width, height in rows:
