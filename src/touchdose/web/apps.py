@@ -10,6 +10,8 @@ class TouchdoseWebConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from touchdose.web import auth_audit
         from touchdose.web.middleware import session_start
 
         user_logged_in.connect(session_start, dispatch_uid="touchdose_session_start")
+        auth_audit.connect()

@@ -31,7 +31,13 @@ class Action(models.TextChoices):
     EXPORTED = "exported", "downloaded the data"
     REPORT_DOWNLOADED = "report_downloaded", "downloaded the report"
     AUDIT_VIEWED = "audit_viewed", "looked at this list"
+    FOLLOWUPS_VIEWED = "followups_viewed", "looked at the follow-ups and ratings due"
     COHORT_ANALYSED = "cohort_analysed", "included the records in an analysis of many clients"
+    # the account (issue 13, finding 6): who signed in and out, and who tried
+    LOGGED_IN = "logged_in", "signed in"
+    LOGGED_OUT = "logged_out", "signed out"
+    LOGIN_FAILED = "login_failed", "failed to sign in (a wrong password)"
+    PASSWORD_CHANGED = "password_changed", "changed the password"
     # changes
     ACCOUNT_CREATED = "account_created", "created the account"
     ACCOUNT_DELETED = "account_deleted", "deleted the account"

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,7 +29,7 @@ from touchdose.reports.charts import Chart, web_charts
 from touchdose.reports.clinician import ClinicianReport, build_report
 from touchdose.web import audit, convert, results
 from touchdose.web.audit import Action
-from touchdose.web.models import ApiToken, Client, MassageSession, Share, Therapist
+from touchdose.web.models import ApiToken, AuditEvent, Client, MassageSession, Share, Therapist
 from touchdose.web.models import CheckIn as CheckInRow
 from touchdose.web.results import ClientResults
 
@@ -38,6 +39,12 @@ FOLLOWUP_ASK_DAYS = 7
 
 
 # --- Lookups used by the access module (no audit: they decide access, they show nothing) ------
+
+
+def account_by_username(username: str) -> Any:
+    """The account with exactly this username, or None (to name a failed login's own account)."""
+    model = get_user_model()
+    return model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
 
 
 def client_by_id(client_id: int) -> Client | None:
@@ -85,9 +92,26 @@ def checked_in_today(*, client: Client) -> bool:
     return client.checkins.filter(time__gte=start, time__lt=end).exists()
 
 
-def latest_checkin(*, client: Client) -> CheckInRow | None:
-    """Yesterday's answers, to pre-fill today's check-in (shown only to the client themselves)."""
-    return client.checkins.order_by("-time").first()
+def latest_checkin(*, actor: Any, client: Client) -> CheckInRow | None:
+    """Yesterday's answers, for today's check-in to offer "same as last time" (shown only to the
+    client themselves; audited as a read of that check-in)."""
+    last = client.checkins.order_by("-time").first()
+    if last is not None:
+        audit.record_about(actor=actor, row=last, action=Action.CHECKINS_VIEWED)
+    return last
+
+
+def intake_read(*, actor: Any, client: Client) -> Client:
+    """The client row whose intake answers a form is about to show (audited as an intake read)."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.INTAKE_VIEWED)
+    return client
+
+
+def audit_trail(*, actor: Any, client: Client) -> QuerySet[AuditEvent]:
+    """The client's whole trail for their audit page, newest first; this look is itself recorded
+    (and so is the first line the page shows)."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.AUDIT_VIEWED)
+    return audit.events_of(client=client, limit=None)
 
 
 def client_file_for(client: Client) -> ClientFile:
@@ -194,6 +218,21 @@ def followup_of(*, session: MassageSession, hours: int, now: datetime | None = N
 def session_rated(session: MassageSession) -> bool:
     """Whether the client has given any of the session's ratings."""
     return any(getattr(session, name) is not None for name in SESSION_RATING_FIELDS)
+
+
+@dataclass(frozen=True)
+class HomeDue:
+    """What the client's home page asks for: the follow-ups due and the sessions to rate."""
+
+    followups: list[FollowUp]
+    to_rate: list[MassageSession]
+
+
+def home_due(*, actor: Any, client: Client, now: datetime | None = None) -> HomeDue:
+    """:func:`followups_due` and :func:`sessions_to_rate` for the home page (audited: the page
+    shows the sessions' dates and who logged them)."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.FOLLOWUPS_VIEWED)
+    return HomeDue(followups_due(client=client, now=now), sessions_to_rate(client=client, now=now))
 
 
 def sessions_to_rate(*, client: Client, now: datetime | None = None) -> list[MassageSession]:

@@ -103,6 +103,13 @@ def account_delete(*, user: Any) -> None:
     user.delete()
 
 
+@transaction.atomic
+def account_password_changed(*, user: Any) -> None:
+    """Note on the trail that ``user``'s password was changed (by them, or through a reset link)."""
+    client = access.client_of(user)
+    audit.record(actor=user, client_ref=client.pk if client else None, action=Action.PASSWORD_CHANGED)
+
+
 def _throttle_keys(username: str, address: str | None) -> list[str]:
     keys = ["u:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()[:40]]
     if address:

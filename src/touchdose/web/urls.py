@@ -31,7 +31,7 @@ account_patterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delete/", accounts.account_delete, name="account_delete"),
-    path("password/change/", _auth_page(auth_views.PasswordChangeView, "password_change.html"),
+    path("password/change/", _auth_page(accounts.PasswordChange, "password_change.html"),
          name="password_change"),
     path("password/change/done/", _auth_page(auth_views.PasswordChangeDoneView, "password_done.html"),
          name="password_change_done"),
@@ -48,7 +48,7 @@ account_patterns = [
          name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        _auth_page(auth_views.PasswordResetConfirmView, "password_reset_confirm.html",
+        _auth_page(accounts.PasswordResetConfirm, "password_reset_confirm.html",
                    success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm",
     ),

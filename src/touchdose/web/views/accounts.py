@@ -3,9 +3,12 @@ use Django's own views with our templates, see ``urls.py``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -14,6 +17,24 @@ from django.views.decorators.http import require_http_methods
 from touchdose.web import access, services
 from touchdose.web.forms import NameForm, SignupForm
 from touchdose.web.views.pages import page
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change, audited (issue 13, finding 6)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user)
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's new password from a reset link, audited as a password change."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.account_password_changed(user=form.user)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -60,7 +60,7 @@ def checkin_new(request: HttpRequest, client_id: int) -> HttpResponse:
     form = CheckInForm(request.POST or None, initial=_initial_checkin(request.GET.get("at")))
     if saved(request, form, "Saved. Thank you.", services.checkin_record, actor=request.user, client=client):
         return redirect("home")
-    last = selectors.latest_checkin(client=client)
+    last = selectors.latest_checkin(actor=request.user, client=client)
     same = answers_in_words(services.checkin_repeated_values(last)) if last else ""
     context = {"form": form, "client": client, "editing": False, "last": last, "same": same}
     return page(request, "checkin_form.html", context)
@@ -99,6 +99,7 @@ def checkin_edit(request: HttpRequest, checkin_id: int) -> HttpResponse:
     arguments = {"actor": request.user, "checkin": checkin}
     if saved(request, form, "Check-in changed.", services.checkin_update, **arguments):
         return redirect("checkin_list", client_id=client.pk)
+    selectors.checkin_read(actor=request.user, checkin=checkin)  # the form shows the stored answers
     more_open = any(initial.get(name) not in (None, "", False) for name in OPTIONAL_SHOWN)
     context = {"form": form, "client": client, "editing": True, "obj": checkin, "more_open": more_open}
     return page(request, "checkin_form.html", context)
@@ -111,6 +112,7 @@ def checkin_delete(request: HttpRequest, checkin_id: int) -> HttpResponse:
     return confirm_delete(
         request, what="check-in", when=checkin.time, client=checkin.client, back="checkin_list",
         delete=lambda: services.checkin_delete(actor=request.user, checkin=checkin),
+        shown=lambda: selectors.checkin_read(actor=request.user, checkin=checkin),
     )  # fmt: skip
 
 
@@ -129,6 +131,7 @@ def intake(request: HttpRequest, client_id: int) -> HttpResponse:
             show_calendar_link_once(request, client)
             return redirect("reminder_settings")
         return redirect("home")
+    selectors.intake_read(actor=request.user, client=client)  # the form shows the stored answers
     return page(request, "intake.html", {"form": form, "client": client, "reminder_form": reminder_form})
 
 
@@ -166,6 +169,6 @@ def export(request: HttpRequest, client_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest, client_id: int) -> HttpResponse:
     client = access.require_client_rw(request.user, client_id)
     show_in_zone_of(client)
-    found = paged(request, audit.events_of(client=client, limit=None))
+    found = paged(request, selectors.audit_trail(actor=request.user, client=client))
     groups = audit.lines_of(found, viewer=request.user)
     return page(request, "audit.html", {"client": client, "groups": groups, "page_of": found})

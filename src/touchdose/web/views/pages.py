@@ -58,13 +58,16 @@ def saved(
 
 
 def confirm_delete(
-    request: HttpRequest, *, what: str, when: datetime, client: Client, delete: Callable[[], None], back: str
+    request: HttpRequest, *, what: str, when: datetime, client: Client, delete: Callable[[], None], back: str,
+    shown: Callable[[], object],
 ) -> HttpResponse:
-    """GET asks "delete this <what> of <when>?"; POST deletes and goes back to the list ``back``."""
+    """GET asks "delete this <what> of <when>?" (``shown()`` audits that look at the record); POST
+    deletes and goes back to the list ``back``."""
     if request.method == "POST":
         delete()
         messages.success(request, f"{what.capitalize()} deleted.")
         return redirect(back, client_id=client.pk)
+    shown()
     show_in_zone_of(client)
     return page(request, "confirm_delete.html", {"what": what, "when": when, "client": client})
 
@@ -86,10 +89,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def client_home(request: HttpRequest, client: Client) -> HttpResponse:
     show_in_zone_of(client)
+    due = selectors.home_due(actor=request.user, client=client)
     context = {
         "client": client,
-        "followups": selectors.followups_due(client=client),
-        "to_rate": selectors.sessions_to_rate(client=client),
+        "followups": due.followups,
+        "to_rate": due.to_rate,
         "today_done": selectors.checked_in_today(client=client),
     }
     return page(request, "client_home.html", context)

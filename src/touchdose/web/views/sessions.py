@@ -88,6 +88,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     form = _edit_form(session, request.POST or None, by_therapist=by_therapist)
     if saved(request, form, "Session saved.", services.session_update, actor=request.user, session=session):
         return redirect("session_list", client_id=session.client_id)
+    selectors.session_read(actor=request.user, session=session)  # the form shows what is stored
     context = {"form": form, "client": session.client, "editing": True, "obj": session}
     return page(request, "session_form.html", context)
 
@@ -99,4 +100,5 @@ def session_delete(request: HttpRequest, session_id: int) -> HttpResponse:
     return confirm_delete(
         request, what="session", when=session.start, client=session.client, back="session_list",
         delete=lambda: services.session_delete(actor=request.user, session=session),
+        shown=lambda: selectors.session_read(actor=request.user, session=session),
     )  # fmt: skip
