@@ -121,10 +121,29 @@ def test_a_reset_ends_the_old_url_and_only_a_hash_is_stored(world: World) -> Non
 def test_another_clients_token_never_shows_this_clients_events(world: World) -> None:
     url_a = calendar_url(world.http("client_a"))
     url_b = calendar_url(world.http("client_b"))
+    assert events_of(HttpClient().get(url_b).content) == []  # client B has no sessions yet
+    # B has a session too: B's feed has B's events, never A's.
+    b_session = services.session_record(
+        actor=None, client=world.client_b, start=timezone.now() - timedelta(hours=20), pressure=1,
+        minutes=30, technique=["swedish"],
+    )  # fmt: skip
+    a_events = events_of(HttpClient().get(url_a).content)
     b_events = events_of(HttpClient().get(url_b).content)
-    assert b_events == []  # client B has no sessions
-    a_uids = {str(e["UID"]) for e in events_of(HttpClient().get(url_a).content)}
-    assert a_uids and not a_uids & {str(e["UID"]) for e in b_events}
+    a_uids, b_uids = ({str(e["UID"]).split("@")[0] for e in events} for events in (a_events, b_events))
+    assert b_uids == {
+        f"followup_24-{b_session.pk}",
+        f"followup_48-{b_session.pk}",
+        f"plan-{world.client_b.pk}",
+    }
+    assert a_uids and not a_uids & b_uids
+    a_sessions = {world.own_session.pk, world.therapist_session.pk}
+    b_links = {urlsplit(str(e["URL"])).path for e in b_events}
+    assert b_links == {
+        reverse("followup", args=[b_session.pk, 24]),
+        reverse("followup", args=[b_session.pk, 48]),
+        reverse("dashboard", args=[world.client_b.pk]),
+    }
+    assert not any(f"/sessions/{pk}/" in link for link in b_links for pk in a_sessions)
     for guess in ("", "x", url_a.split("/")[-1][:-5] + "x", "a" * 43):
         assert HttpClient().get(f"/calendar/{guess}.ics").status_code == 404
 
