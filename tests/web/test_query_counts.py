@@ -72,7 +72,7 @@ PAGES: dict[str, tuple[str, Callable[[Clinic], str], int]] = {
     "results (therapist)": ("therapist", lambda c: reverse("dashboard", args=[c.client.pk]), 9),
     "session list (client)": ("client", lambda c: reverse("session_list", args=[c.client.pk]), 7),
     "session list (therapist)": ("therapist", lambda c: reverse("session_list", args=[c.client.pk]), 8),
-    "check-in page": ("client", lambda c: reverse("checkin_new", args=[c.client.pk]), 6),
+    "check-in page": ("client", lambda c: reverse("checkin_new", args=[c.client.pk]), 7),  # + audit row
     "diary": ("client", lambda c: reverse("checkin_list", args=[c.client.pk]), 8),
     "therapist's client list": ("therapist", lambda c: reverse("therapist_home"), 11),
     "session form (therapist)": ("therapist", lambda c: reverse("session_new", args=[c.client.pk]), 10),
