@@ -27,7 +27,20 @@ class TherapistAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Share)
 class ShareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only (issue 13, finding 7): who sees a client's records changes only through the
+    client's own sharing code and revoke button (:mod:`touchdose.web.services`, audited), never
+    here. Staff can look, not grant, restore a revoked share, or delete one."""
+
     list_display = ("id", "client", "therapist", "granted_at", "revoked_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Share | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Share | None = None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)
