@@ -4,10 +4,15 @@ auditing, secure delete, file modes, ``touchdose import``) is tested elsewhere."
 
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +22,7 @@ from django.contrib.messages import get_messages
 from django.test import Client as HttpClient
 from django.urls import reverse
 from tests.web.conftest import World
+from tests.web.test_serve import TOUCHDOSE, environment, free_port, wait_for
 
 from touchdose.web import services
 from touchdose.web.middleware import SESSION_SEEN, SESSION_STARTED
@@ -132,3 +138,178 @@ def test_finding_14_revoking_a_token_that_is_not_yours_does_not_say_revoked(worl
     assert not [m for m in get_messages(response.wsgi_request) if "revoked" in str(m)]
     assert "revoked" not in http.get(reverse("api_tokens")).content.decode().lower()
     assert services.api_token_user(raw) == world.users["client_a"]  # still works
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Message
+    text: str
+
+
+@dataclass
+class Http:
+    """Plain HTTP to a local server from a chosen loopback address (one address per person)."""
+
+    port: int
+    source: str
+
+    def send(self, method: str, path: str, body: str | None = None, cookie: str = "") -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120,
+                                                source_address=(self.source, 0))  # fmt: skip
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        answer = Answer(response.status, response.headers, response.read().decode())
+        connection.close()
+        return answer
+
+    def get(self, path: str) -> Answer:
+        return self.send("GET", path)
+
+    def post(self, path: str, body: str, cookie: str) -> Answer:
+        return self.send("POST", path, body, cookie)
+
+
+# --- Findings 1 and 9: every login path throttled, atomically, per account name and address ------
+
+STRANGER, HOME = "203.0.113.9", "198.51.100.7"  # two addresses (documentation ranges)
+WRONG = "not-the-password-1"
+
+
+def from_address(address: str) -> HttpClient:
+    return HttpClient(REMOTE_ADDR=address)
+
+
+def log_in(http: HttpClient, username: str, password: str, path: str = "/accounts/login/") -> Any:
+    return http.post(path, {"username": username, "password": password})
+
+
+@pytest.fixture
+def root(db: Any) -> User:
+    return User.objects.create_superuser(username="root", email="root@example.org", password=PASSWORD)
+
+
+def test_finding_1_the_admin_login_is_rate_limited(root: User, settings: Any) -> None:
+    http = from_address(STRANGER)
+    limit = settings.LOGIN_MAX_FAILURES
+    answers = [log_in(http, "root", WRONG, "/admin/login/").status_code for _ in range(limit)]
+    assert answers == [200] * (limit - 1) + [429]
+    refused = log_in(http, "root", PASSWORD, "/admin/login/")  # the right one, within the window
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    assert "_auth_user_id" not in http.session
+    assert log_in(from_address(HOME), "root", PASSWORD, "/admin/login/").status_code == 302
+
+
+def test_finding_1_api_tokens_are_rate_limited(ann: User, settings: Any) -> None:
+    _, raw = services.api_token_create(actor=ann, name="script")
+    limit = settings.LOGIN_MAX_FAILURES * 4
+    guesser = from_address(STRANGER)
+    for n in range(limit):
+        assert guesser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer td_guess{n}").status_code == 401
+    refused = guesser.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")  # not even looked at
+    assert refused.status_code == 429 and "Too many attempts" in refused.json()["detail"]
+    assert from_address(HOME).get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_finding_9_a_stranger_cannot_lock_a_client_out(ann: User) -> None:
+    stranger = from_address(STRANGER)
+    for _ in range(40):
+        log_in(stranger, "ann", WRONG)
+    assert log_in(stranger, "ann", PASSWORD).status_code == 429  # the stranger is locked out ...
+    assert log_in(from_address(HOME), "ann", PASSWORD).status_code == 302  # ... the client is not
+
+
+def test_finding_9_one_address_does_not_lock_out_everyone_behind_it(ann: User, settings: Any) -> None:
+    clinic = from_address(STRANGER)
+    for n in range(settings.LOGIN_MAX_FAILURES * 5):  # a neighbour mistypes many names
+        log_in(clinic, f"someone{n}", WRONG)
+    assert log_in(clinic, "ann", PASSWORD).status_code == 302
+
+
+def test_finding_9_the_home_made_throttle_table_is_gone(db: Any) -> None:
+    from django.db import connection
+
+    assert "touchdose_loginthrottle" not in connection.introspection.table_names()
+
+
+# --- Finding 3: password resets and sign-ups -----------------------------------------------------
+
+
+def test_finding_3_password_resets_are_rate_limited(ann: User, settings: Any, mailoutbox: list[Any]) -> None:
+    http = from_address(STRANGER)
+    for _ in range(settings.PASSWORD_RESETS_PER_ADDRESS):
+        assert http.post(reverse("password_reset"), {"email": "ann@example.org"}).status_code == 302
+    assert len(mailoutbox) == settings.PASSWORD_RESETS_PER_ADDRESS
+    refused = http.post(reverse("password_reset"), {"email": "ann@example.org"})
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    assert len(mailoutbox) == settings.PASSWORD_RESETS_PER_ADDRESS  # nothing more sent
+    assert from_address(HOME).post(reverse("password_reset"), {"email": "ann@example.org"}).status_code == 302
+    assert len(mailoutbox) == settings.PASSWORD_RESETS_PER_ADDRESS + 1
+
+
+def test_finding_3_sign_ups_are_rate_limited(db: Any, settings: Any) -> None:
+    http = from_address(STRANGER)
+
+    def sign_up(n: int) -> Any:
+        data = {"role": "client", "username": f"bot{n}", "password1": PASSWORD, "password2": PASSWORD}
+        answer = http.post(reverse("signup"), data)
+        http.post(reverse("logout"))
+        return answer
+
+    limit = settings.SIGNUPS_PER_ADDRESS
+    assert [sign_up(n).status_code for n in range(limit)] == [302] * limit
+    assert sign_up(99).status_code == 429
+    assert not User.objects.filter(username="bot99").exists()
+    assert User.objects.filter(username__startswith="bot").count() == settings.SIGNUPS_PER_ADDRESS
+
+
+def test_finding_3_the_throttle_keeps_no_password_or_e_mail(db: Any) -> None:
+    from axes.models import AccessAttempt
+
+    data = {"role": "client", "username": "cleo", "email": "cleo@example.org", "password1": PASSWORD,
+            "password2": PASSWORD}  # fmt: skip
+    from_address(STRANGER).post(reverse("signup"), data)
+    from_address(STRANGER).post(reverse("password_reset"), {"email": "cleo@example.org"})
+    log_in(from_address(STRANGER), "cleo", WRONG)
+    kept = " ".join(f"{a.username} {a.get_data} {a.post_data}" for a in AccessAttempt.objects.all())
+    assert AccessAttempt.objects.count() == 3
+    assert PASSWORD not in kept and WRONG not in kept and "cleo@example.org" not in kept
+
+
+@pytest.mark.slow
+def test_finding_9_concurrent_wrong_passwords_get_at_most_the_limit_of_checks(tmp_path: Path) -> None:
+    """The probe's race, through the real ``touchdose serve`` (2 processes x 4 threads on SQLite):
+    40 wrong passwords at once. Each answer says which it was: checked and wrong (200, the form's
+    error), or refused unchecked (429). The client, from elsewhere, then logs in."""
+    env = environment(tmp_path)
+    made = subprocess.run([*TOUCHDOSE, "createuser", "ann", "--password", PASSWORD], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [*TOUCHDOSE, "serve", "--port", str(port), "--server", "gunicorn", "--workers", "2", "--no-worker"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{port}/accounts/login/", server)
+        form = Http(port, "127.0.0.3").get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        cookie = form.headers["Set-Cookie"].split(";", 1)[0]
+
+        def attempt(password: str, source: str) -> tuple[int, str]:
+            answer = Http(port, source).post(
+                "/accounts/login/", f"csrfmiddlewaretoken={token}&username=ann&password={password}", cookie
+            )
+            return answer.status, answer.text
+
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            answers = list(pool.map(lambda _: attempt(WRONG, "127.0.0.3"), range(40)))
+        checked = sum(status == 200 and "correct username and password" in text for status, text in answers)
+        refused = sum(status == 429 for status, _ in answers)
+        assert 1 <= checked <= 5 and checked + refused == 40, [status for status, _ in answers]
+        assert attempt(PASSWORD, "127.0.0.3")[0] == 429  # the guesser's pair stays locked ...
+        assert attempt(PASSWORD, "127.0.0.4")[0] == 302  # ... the client, elsewhere, is not
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

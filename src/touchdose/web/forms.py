@@ -4,12 +4,11 @@ full record rules again (one set of rules), and their problems come back here as
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -358,29 +357,3 @@ class NameForm(forms.Form):
         label="Your name", required=False, max_length=DISPLAY_NAME_MAX,
         help_text="What your therapist or your clients see. Empty: your username.",
     )  # fmt: skip
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Login with rate limiting: too many failures lock the account name and the address a while."""
-
-    error_messages: ClassVar[dict[str, str]] = {
-        **AuthenticationForm.error_messages,
-        "locked": "Too many attempts. Please wait %(minutes)s minutes and try again, or reset your password.",
-    }
-
-    def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if services.login_is_locked(username=username, address=address):
-            raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": settings.LOGIN_WINDOW_MINUTES},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            services.login_failure_record(username=username, address=address)
-            raise
-        services.login_success_record(username=username)
-        return cleaned

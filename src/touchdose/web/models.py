@@ -176,14 +176,6 @@ class AuditEvent(models.Model):
         indexes = (models.Index(fields=["client_ref", "time", "id"], name="audit_client_time"),)
 
 
-class LoginThrottle(models.Model):
-    """Failed logins per account or address, for login rate limiting (keys are hashed)."""
-
-    key = models.CharField(max_length=80, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_start = models.DateTimeField()
-
-
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored (the token has 256 random bits, so a
     fast hash is enough and a database leak cannot be replayed); shown once, revocable."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -29,7 +30,6 @@ from touchdose.web.models import (
     DISPLAY_NAME_MAX,
     ApiToken,
     Client,
-    LoginThrottle,
     MassageSession,
     Share,
     ShareCode,
@@ -110,41 +110,15 @@ def account_password_changed(*, user: Any) -> None:
     audit.record(actor=user, client_ref=client.pk if client else None, action=Action.PASSWORD_CHANGED)
 
 
-def _throttle_keys(username: str, address: str | None) -> list[str]:
-    keys = ["u:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()[:40]]
-    if address:
-        keys.append("a:" + hashlib.sha256(address.encode()).hexdigest()[:40])
-    return keys
-
-
-@transaction.atomic
-def login_failure_record(*, username: str, address: str | None, now: datetime | None = None) -> None:
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.LOGIN_WINDOW_MINUTES)
-    for key in _throttle_keys(username, address):
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"window_start": now, "failures": 0}
-        )
-        if row.window_start < now - window:
-            row.window_start, row.failures = now, 0
-            row.save()
-        LoginThrottle.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
-
-
-def login_is_locked(*, username: str, address: str | None, now: datetime | None = None) -> bool:
-    """True while the account or the address has had too many recent failures."""
-    now = now or timezone.now()
-    since = now - timedelta(minutes=settings.LOGIN_WINDOW_MINUTES)
-    limits = {"u": settings.LOGIN_MAX_FAILURES, "a": settings.LOGIN_MAX_FAILURES * 4}
-    return any(
-        LoginThrottle.objects.filter(key=key, window_start__gte=since, failures__gte=limits[key[0]]).exists()
-        for key in _throttle_keys(username, address)
-    )
-
-
-@transaction.atomic
-def login_success_record(*, username: str) -> None:
-    LoginThrottle.objects.filter(key__in=_throttle_keys(username, None)).delete()
+@contextmanager
+def login_turn(*, username: str) -> Iterator[None]:
+    """One login attempt's turn at an account: a transaction that first locks the account's row,
+    so concurrent attempts at one account run one after another and each counts the failures of
+    those before it (:mod:`touchdose.web.throttle`). An unknown name has no row and no turn; its
+    attempts can open nothing."""
+    with transaction.atomic():
+        list(get_user_model().objects.select_for_update().filter(username=username).values_list("pk"))
+        yield
 
 
 # --- Intake ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "touchdose.web.apps.TouchdoseWebConfig",
 ]
 # The Learn pages are a separate app built alongside; installed as soon as it exists.
@@ -128,6 +130,7 @@ MIDDLEWARE = [
     "touchdose.web.middleware.SessionTimeoutMiddleware",  # ends idle and old sessions (says so)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "touchdose.web.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 answer
 ]
 
 ROOT_URLCONF = "touchdose.web.urls"
@@ -195,10 +198,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-#: Login rate limiting: this many failed logins for one account (or one address) within the
-#: window lock further attempts until the window has passed.
+#: Rate limits (touchdose.web.throttle, on django-axes): this many wrong passwords for one account
+#: name from one address within the window refuse further attempts of that pair (a stranger
+#: elsewhere cannot lock a client out) until the window has passed since the latest attempt.
 LOGIN_MAX_FAILURES = env_int("TOUCHDOSE_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_WINDOW_MINUTES = env_int("TOUCHDOSE_LOGIN_WINDOW_MINUTES", 15, minimum=1)
+#: Password-reset requests and sign-ups one address may make within the window.
+PASSWORD_RESETS_PER_ADDRESS = env_int("TOUCHDOSE_PASSWORD_RESETS_PER_ADDRESS", 5, minimum=1)
+SIGNUPS_PER_ADDRESS = env_int("TOUCHDOSE_SIGNUPS_PER_ADDRESS", 10, minimum=1)
+AUTHENTICATION_BACKENDS = [
+    "touchdose.web.throttle.LoginThrottleBackend",  # first: a locked-out pair gets no password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = "touchdose.web.throttle.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair, never one alone
+AXES_LOCKOUT_CALLABLE = "touchdose.web.throttle.lockout_response"
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_WINDOW_MINUTES)
+AXES_RESET_ON_SUCCESS = True  # a right password clears that name's and address's count
+AXES_DISABLE_ACCESS_LOG = True  # logins are audited by touchdose itself; keep no second record
+AXES_VERBOSE = False
+#: Never kept in axes' record of an attempt (it keeps a request's fields, masking these).
+AXES_SENSITIVE_PARAMETERS = [
+    "username", "ip_address", "password", "password1", "password2", "old_password", "new_password1",
+    "new_password2", "email", "display_name", "code", "csrfmiddlewaretoken",
+]  # fmt: skip
 #: How long a sharing code stays valid.
 SHARE_CODE_HOURS = env_int("TOUCHDOSE_SHARE_CODE_HOURS", 24, minimum=1)
 
@@ -289,5 +312,5 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("TOUCHDOSE_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -12,8 +12,9 @@ from django.urls import include, path, reverse_lazy
 from django.views import View
 from django.views.generic import RedirectView
 
+from touchdose.web import throttle
 from touchdose.web.api.app import api
-from touchdose.web.forms import ThrottledLoginForm
+from touchdose.web.throttle import one_attempt_at_a_time
 from touchdose.web.views import accounts, client, data, followups, pages, pwa, reminders, sessions, therapist
 
 T = "touchdose/"
@@ -27,8 +28,7 @@ def _auth_page(view: type[View], template: str, **options: Any) -> Any:
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
     path("me/", accounts.account, name="account"),
-    path("login/", _auth_page(auth_views.LoginView, "login.html", authentication_form=ThrottledLoginForm),
-         name="login"),
+    path("login/", one_attempt_at_a_time(_auth_page(auth_views.LoginView, "login.html")), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delete/", accounts.account_delete, name="account_delete"),
     path("password/change/", _auth_page(accounts.PasswordChange, "password_change.html"),
@@ -37,11 +37,11 @@ account_patterns = [
          name="password_change_done"),
     path(
         "password/reset/",
-        _auth_page(
+        throttle.throttled(throttle.PASSWORD_RESET, _auth_page(
             auth_views.PasswordResetView, "password_reset.html",
             email_template_name=T + "password_reset_email.txt",
             subject_template_name=T + "password_reset_subject.txt",
-        ),
+        )),
         name="password_reset",
     ),
     path("password/reset/sent/", _auth_page(auth_views.PasswordResetDoneView, "password_reset_sent.html"),
@@ -92,6 +92,8 @@ urlpatterns = [
     path("sessions/<int:session_id>/rate/", followups.session_rate, name="session_rate"),
     path("therapist/", therapist.therapist_home, name="therapist_home"),
     path("therapist/link/", therapist.link_client, name="link_client"),
+    # the admin's own login, throttled like ours (the admin's URL name "admin:login" still points here)
+    path("admin/login/", one_attempt_at_a_time(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/tokens/", data.tokens, name="api_tokens"),

@@ -7,16 +7,23 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from touchdose.web import services
+from touchdose.web import services, throttle
 
 
 class TokenAuth(HttpBearer):
-    """A personal API token; revoked tokens and inactive accounts are refused at once."""
+    """A personal API token; revoked tokens and inactive accounts are refused at once. Wrong tokens
+    are counted per address (:mod:`touchdose.web.throttle`): past the limit, 429 without a look."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return services.api_token_user(token)
+        if not throttle.allowed(request, throttle.API_TOKEN):
+            raise HttpError(429, throttle.refusal())
+        user = services.api_token_user(token)
+        if user is None:
+            throttle.count(request, throttle.API_TOKEN)
+        return user
 
 
 class SessionCsrfAuth(APIKeyCookie):

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from touchdose.web import access, services
+from touchdose.web import access, services, throttle
 from touchdose.web.forms import NameForm, SignupForm
 from touchdose.web.views.pages import page
 
@@ -41,6 +41,9 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
+    refused = throttle.refused(request, throttle.SIGNUP)
+    if refused is not None:
+        return refused
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

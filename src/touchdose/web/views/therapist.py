@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from touchdose.analysis.caseload import TIER_HEADINGS
 from touchdose.analysis.verdict import VERDICT_LABELS
 from touchdose.records import PRESSURE_NAMES
-from touchdose.web import access, selectors, services
+from touchdose.web import access, selectors, services, throttle
 from touchdose.web.forms import ShareRedeemForm
 from touchdose.web.views.pages import page
 
@@ -57,17 +57,17 @@ def _row(row: selectors.CaseloadRow) -> dict[str, Any]:
 def link_client(request: HttpRequest) -> HttpResponse:
     therapist = access.require_therapist_account(request.user)
     form = ShareRedeemForm(request.POST or None)
-    throttle = f"share-code:{therapist.pk}"  # guessing codes is rate limited like logins
+    key = throttle.share_code_key(therapist.pk)  # guessing codes is rate limited like logins
     if request.method == "POST" and form.is_valid():
-        if services.login_is_locked(username=throttle, address=None):
-            form.add_error("code", "Too many wrong codes. Please wait a while and try again.")
+        if not throttle.allowed(request, key):
+            form.add_error("code", throttle.refusal())
             return page(request, "link_client.html", {"form": form}, status=429)
         try:
             share = services.share_code_redeem(
                 actor=request.user, therapist=therapist, code=form.cleaned_data["code"]
             )
         except services.ShareCodeInvalid as error:
-            services.login_failure_record(username=throttle, address=None)
+            throttle.count(request, key)
             form.add_error("code", str(error))
         else:
             messages.success(request, "Linked. You can now see this client's records.")
