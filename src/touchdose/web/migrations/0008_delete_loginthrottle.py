@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('touchdose', '0005_client_display_name'),
+        ('touchdose', '0007_client_time_indexes'),
     ]
 
     operations = [
