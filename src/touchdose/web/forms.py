@@ -4,7 +4,7 @@ full record rules again (one set of rules), and their problems come back here as
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
 from django import forms
