@@ -67,7 +67,9 @@ def queries(call: Callable[[], Any], status: int = 200) -> int:
 #: Measured on SQLite and PostgreSQL alike; every cap is below the page's rows (>= 12 sessions,
 #: >= 50 diary rows on a page, 10 clients).
 PAGES: dict[str, tuple[str, Callable[[Clinic], str], int]] = {
-    "home (client)": ("client", lambda c: reverse("home"), 9),  # + the audit row of its follow-ups
+    # home: + the audit row of its follow-ups; + the records version of the cached safety
+    # screening and its audit row (issue 17)
+    "home (client)": ("client", lambda c: reverse("home"), 11),
     "results (client)": ("client", lambda c: reverse("dashboard", args=[c.client.pk]), 8),
     "results (therapist)": ("therapist", lambda c: reverse("dashboard", args=[c.client.pk]), 9),
     "session list (client)": ("client", lambda c: reverse("session_list", args=[c.client.pk]), 7),

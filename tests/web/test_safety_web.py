@@ -5,22 +5,30 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from tests.web.conftest import World
+from tests.web.conftest import World, last_event
 
+from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.safety_rules import CONTRAINDICATION_RULES, RED_FLAG_RULES
+from touchdose.io import export_text
 from touchdose.records import (
     CONTRAINDICATION_LABELS,
     CONTRAINDICATIONS,
     RED_FLAG_LABELS,
     RED_FLAGS,
+    ClientFile,
     RecordError,
 )
+from touchdose.records import CheckIn as RecordCheckIn
 from touchdose.web import convert, selectors, services
+from touchdose.web.views.data import encode_carried
 
 
 @pytest.mark.parametrize("code", CONTRAINDICATIONS)
@@ -147,3 +155,109 @@ def test_the_follow_up_asks_the_same_question_and_its_flag_stops_the_plan(world:
     analysis = selectors.client_analysis(actor=client.user, client=client).analysis
     assert analysis.verdict.safety.red_flags == ("numbness_weakness",)  # type: ignore[union-attr]
     assert analysis.plan is not None and analysis.plan.stop
+
+
+# --- one red flag, four ways in: the same verdict.safety and a stopped plan -----------------------
+
+#: One emergency and one see-the-doctor flag in the same entry (a CSV list joined by ";").
+FLAGS = ("numbness_weakness", "chest_pain_breathless")
+
+
+def _enter(way: str, world: World, entry: RecordCheckIn) -> None:
+    client, http = world.client_b, world.http("client_b")
+    local = entry.time.astimezone(ZoneInfo(client.timezone))
+    if way == "api":
+        token = services.api_token_create(actor=client.user, name="t")[1]
+        body = {"time": entry.time.isoformat(), "pain": entry.pain, "red_flags": list(entry.red_flags)}
+        api = HttpClient(headers={"authorization": f"Bearer {token}"})
+        response = api.post(f"/api/v1/clients/{client.pk}/checkins", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+    elif way == "form":
+        answers = {"pain": str(entry.pain), "time": local.strftime("%Y-%m-%dT%H:%M"),
+                   "red_flags": list(entry.red_flags)}  # fmt: skip
+        assert http.post(reverse("checkin_new", args=[client.pk]), answers).status_code == 302
+    else:  # a file the way touchdose writes it, uploaded, previewed and saved
+        text = export_text(ClientFile(convert.profile_of_row(client), checkins=(entry,)), way)
+        upload = SimpleUploadedFile(f"diary.{way}", text.encode())
+        preview = http.post(reverse("data_import", args=[client.pk]), {"file": upload, "timezone": "UTC"})
+        assert preview.status_code == 200, preview.content.decode()[:500]
+        save = {"kind": way, "timezone": "UTC", "data": encode_carried(text)}
+        assert http.post(reverse("data_import_confirm", args=[client.pk]), save).status_code == 302
+
+
+@pytest.mark.parametrize("way", ["api", "form", "csv", "json"])
+def test_a_red_flag_entered_any_way_gives_the_same_safety_and_stops_the_plan(world: World, way: str) -> None:
+    client = world.client_b
+    when = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    entry = RecordCheckIn(time=when, pain=6, red_flags=FLAGS)
+    # what the engine says about that one entry, computed from the record itself (not typed in)
+    expected = analyze_client(ClientFile(convert.profile_of_row(client), checkins=(entry,)))
+    assert expected.verdict is not None and expected.verdict.safety is not None
+
+    _enter(way, world, entry)
+
+    assert [(c.time, c.red_flags) for c in client.checkins.all()] == [(when, list(FLAGS))]
+    analysis = selectors.client_analysis(actor=client.user, client=client).analysis
+    assert analysis.verdict is not None and analysis.verdict.safety is not None
+    assert analysis.verdict.safety.to_dict() == expected.verdict.safety.to_dict()
+    assert analysis.verdict.safety.level == "emergency" and analysis.verdict.safety.red_flags == FLAGS
+    assert analysis.plan is not None and analysis.plan.stop and analysis.plan.pressure is None
+    assert analysis.plan.why[0] == expected.verdict.safety.stop_why[0]  # the reason first
+
+
+# --- where it is shown: first on the client's home and results, a flag in the therapist's list ---
+
+
+def _flag(world: World, flag: str = "weight_loss") -> None:
+    client = world.client_a
+    services.checkin_record(actor=client.user, client=client, time=timezone.now() - timedelta(minutes=1),
+                            pain=5, red_flags=[flag])  # fmt: skip
+
+
+def test_the_clients_home_shows_the_safety_message_first_and_audits_the_look(world: World) -> None:
+    http = world.http("client_a")
+    assert 'class="card safety' not in http.get(reverse("home")).content.decode()  # nothing found yet
+    _flag(world)
+    page = http.get(reverse("home")).content.decode()
+    assert last_event().action == "dashboard_viewed" and last_event().actor == world.users["client_a"]
+    main = page[page.index("<main"):]
+    safety = main.index('<section class="card safety safety-see_doctor" role="alert"')
+    assert safety < main.index("<h1>") < main.index("Check in now")
+    assert "<h2 id=\"safety-headline\">Contact your doctor today.</h2>" in main
+    assert escape(RED_FLAG_RULES["weight_loss"].action) in main  # whom to contact and how urgently
+    assert "No massage until this is sorted out." in main
+
+
+@pytest.mark.parametrize("persona", ["client_a", "therapist_linked"])
+def test_the_results_page_shows_the_safety_message_above_the_headline(world: World, persona: str) -> None:
+    _flag(world, "chest_pain_breathless")
+    page = world.http(persona).get(reverse("dashboard", args=[world.client_a.pk])).content.decode()
+    safety = page.index('<section class="card safety safety-emergency" role="alert"')
+    assert safety < page.index('<h2 id="verdict">')
+    assert "Get help now: call emergency services." in page
+    shared_note = "A therapist you share your records with sees this message too."
+    assert (shared_note in page) is (persona == "client_a")
+
+
+def test_the_therapists_list_flags_the_client_with_what_was_found(world: World) -> None:
+    http = world.http("therapist_linked")
+    assert "safety-flag" not in http.get(reverse("therapist_home")).content.decode()
+    _flag(world)
+    services.client_intake_save(actor=None, client=world.client_a, contraindications=["osteoporosis"])
+    page = http.get(reverse("therapist_home")).content.decode()
+    flag = re.search(r'<span class="flag bad safety-flag safety-see_doctor">([^<]*)</span>', page)
+    assert flag is not None
+    assert flag.group(1) == (f"See a doctor today: {escape(RED_FLAG_LABELS['weight_loss'])}; "
+                             f"{escape(CONTRAINDICATION_LABELS['osteoporosis'])}")  # fmt: skip
+    group = page[page.index('id="tier-safety"'):]
+    assert group.index(world.client_a.name) < group.index("</section>")  # in the "safety first" group
+
+
+def test_a_caution_alone_is_flagged_but_does_not_stop_massage(world: World) -> None:
+    services.client_intake_save(actor=None, client=world.client_a, contraindications=["blood_thinners"])
+    page = world.http("therapist_linked").get(reverse("therapist_home")).content.decode()
+    words = CONTRAINDICATION_LABELS["blood_thinners"]
+    assert f'<span class="flag warn safety-flag safety-caution">Caution: {words}</span>' in page
+    assert 'id="tier-safety"' not in page
+    home = world.http("client_a").get(reverse("home")).content.decode()
+    assert "Please read this before the next massage." in home and "No massage until" not in home

@@ -42,6 +42,7 @@ from touchdose.analysis.response import AGGRAVATION_POINTS
 from touchdose.analysis.safety_rules import (
     CONTRAINDICATION_RULES,
     RED_FLAG_RULES,
+    SAFETY_LEVEL_WORDS,
     SAFETY_LEVELS,
     ContraindicationRule,
     RedFlagRule,
@@ -68,6 +69,7 @@ __all__ = [
     "RED_FLAG_RULES",
     "SAFETY_HEADLINES",
     "SAFETY_LEVELS",
+    "SAFETY_LEVEL_WORDS",
     "SEVERE_FLARE_HOURS",
     "SEVERE_FLARE_POINTS",
     "USUAL_PAIN_DAYS",
@@ -182,6 +184,27 @@ class Safety:
     def headline(self) -> str | None:
         """One sentence for a tired reader (``None`` when nothing was found)."""
         return None if self.level is None else SAFETY_HEADLINES[self.level]
+
+    @property
+    def level_words(self) -> str | None:
+        """The level in a few words, for a one-line flag (``None`` when nothing was found)."""
+        return None if self.level is None else SAFETY_LEVEL_WORDS[self.level]
+
+    @property
+    def found(self) -> tuple[str, ...]:
+        """What was found, in the client's words: the red flags that pause massage, the
+        contraindications, a severe flare; a red flag that no longer pauses (a reminder) is only
+        in :attr:`why`, so this may be empty when ``level`` is set.
+
+        >>> Safety("caution", contraindications=("osteoporosis",)).found
+        ('Osteoporosis (thin, fragile bones)',)
+        """
+        flare = () if self.flare is None else ("A severe flare after the last massage",)
+        return (
+            *(RED_FLAG_LABELS[f] for f in self.red_flags),
+            *(CONTRAINDICATION_LABELS[c] for c in self.contraindications),
+            *flare,
+        )
 
     def to_dict(self) -> dict[str, Any] | None:
         """docs/formats.md ``verdict.safety``: ``None``, or ``level`` and ``why`` (plus a few keys)."""

@@ -17,10 +17,23 @@ from dataclasses import dataclass
 
 from touchdose.records import CONTRAINDICATIONS, RED_FLAGS
 
-__all__ = ["CONTRAINDICATION_RULES", "RED_FLAG_RULES", "SAFETY_LEVELS", "ContraindicationRule", "RedFlagRule"]
+__all__ = [
+    "CONTRAINDICATION_RULES",
+    "RED_FLAG_RULES",
+    "SAFETY_LEVELS",
+    "SAFETY_LEVEL_WORDS",
+    "ContraindicationRule",
+    "RedFlagRule",
+]
 
 #: Safety levels, most urgent first (the ``level`` of docs/formats.md ``verdict.safety``).
 SAFETY_LEVELS: tuple[str, ...] = ("emergency", "see_doctor", "caution")
+#: Each level in a few words, for a one-line flag (the therapist's client list).
+SAFETY_LEVEL_WORDS: dict[str, str] = {
+    "emergency": "Emergency",
+    "see_doctor": "See a doctor today",
+    "caution": "Caution",
+}
 
 _LEGS = ("upper_leg_left", "lower_leg_left", "upper_leg_right", "lower_leg_right")
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from touchdose.analysis.caseload import Attention, attention
 from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.response import FOLLOWUP_24H_HOURS, FOLLOWUP_48H_HOURS
+from touchdose.analysis.safety import Safety
 from touchdose.analysis.verdict import VERDICT_STATES
 from touchdose.io import client_file_to_dict
 from touchdose.records import SESSION_RATINGS as SESSION_RATING_FIELDS
@@ -256,6 +257,17 @@ def client_analysis(*, actor: Any, client: Client) -> ClientResults:
     """
     audit.record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
     return _results_of([client.pk])[client.pk]
+
+
+def client_safety(*, actor: Any, client: Client) -> Safety | None:
+    """The safety screening of the client's (cached) analysis, for the client's home page, or None
+    when nothing was found (docs/safety.md). Audited as a look at the results: it is one."""
+    audit.record(actor=actor, client_ref=client.pk, action=Action.DASHBOARD_VIEWED)
+    found = _results_of([client.pk]).get(client.pk)
+    verdict = found.analysis.verdict if found is not None else None
+    if verdict is None or verdict.safety is None or verdict.safety.level is None:
+        return None
+    return verdict.safety
 
 
 def client_analyses(

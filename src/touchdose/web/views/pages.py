@@ -95,6 +95,7 @@ def client_home(request: HttpRequest, client: Client) -> HttpResponse:
         "followups": due.followups,
         "to_rate": due.to_rate,
         "today_done": selectors.checked_in_today(client=client),
+        "safety": selectors.client_safety(actor=request.user, client=client),
     }
     return page(request, "client_home.html", context)
 

@@ -48,6 +48,7 @@ def _row(row: selectors.CaseloadRow) -> dict[str, Any]:
         "headline": verdict.headline if verdict is not None else None,
         "action": verdict.action if verdict is not None else None,
         "plan": plan,
+        "safety": verdict.safety if verdict is not None else None,
         "pressure_name": PRESSURE_NAMES.get(plan.pressure) if plan and plan.pressure else None,
     }
 
