@@ -141,3 +141,24 @@ def cache_from_setting(value: str, data_dir: Path) -> dict[str, object]:
             )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": choice}
     raise ImproperlyConfigured(f"TOUCHDOSE_CACHE = {choice!r} is not allowed (allowed: {CACHE_CHOICES})")
+
+
+#: The data directory and the SQLite database hold health records: only their owner may read them
+#: (issue 13, finding 12). SQLite gives its -wal and -shm files the database file's own mode.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_sqlite_file(path: Path) -> Path:
+    """Make the data directory (0700) and an empty SQLite database file (0600) before SQLite opens
+    it, so neither is ever readable by others, whatever the umask; an existing database of ours is
+    narrowed to 0600. Returns ``path``."""
+    path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE_MODE)
+    else:
+        os.close(fd)  # an empty file is an empty SQLite database
+    return path

@@ -6,6 +6,7 @@ record first, so the web obeys exactly the rules the files and the engine obey (
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import (
     DISPLAY_NAME_MAX,
     ApiToken,
+    AuditEvent,
     Client,
     MassageSession,
     Share,
@@ -38,6 +40,7 @@ from touchdose.web.models import (
 from touchdose.web.models import CheckIn as CheckInRow
 from touchdose.web.reminders import services as reminders
 
+logger = logging.getLogger(__name__)
 Row = TypeVar("Row", MassageSession, CheckInRow)
 ROLES = ("client", "therapist")
 #: Share codes: 8 characters from an alphabet without look-alikes (0/O, 1/I/L), shown as XXXX-XXXX.
@@ -97,10 +100,31 @@ def account_name_save(*, actor: Any, name: str) -> str:
 
 @transaction.atomic
 def account_delete(*, user: Any) -> None:
-    """Delete the account and, for a client, every record (sessions, check-ins, shares cascade)."""
+    """Delete the account and, for a client, every record (sessions, check-ins, shares cascade).
+
+    The trail stays (who looked at the records, and when) but no longer names the deleted account:
+    its own events lose the username. On SQLite the freed pages are then wiped from the file
+    (:func:`database_reclaim`, after the commit)."""
     client = getattr(user, "client", None)
+    AuditEvent.objects.filter(actor=user).update(actor=None, actor_name="")
     audit.record(actor=None, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
     user.delete()
+    transaction.on_commit(database_reclaim)
+
+
+def database_reclaim() -> None:
+    """On SQLite, rewrite the database file without its free pages (``VACUUM``) and empty the
+    write-ahead log, so deleted text is gone from the files, not just unlinked (the
+    ``secure_delete`` pragma, settings.py, already zeroes freed pages). Nothing on PostgreSQL,
+    whose autovacuum reclaims dead rows itself. A busy database leaves it for the next deletion."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except OperationalError:
+        logger.warning("VACUUM after an account deletion did not run: the database was busy")
 
 
 @transaction.atomic

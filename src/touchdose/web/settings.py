@@ -13,6 +13,7 @@ import platformdirs
 from django.core.exceptions import ImproperlyConfigured
 
 from touchdose.web.conf import (
+    PRIVATE_DIR_MODE,
     cache_from_setting,
     database_from_url,
     env_bool,
@@ -21,6 +22,7 @@ from touchdose.web.conf import (
     env_list,
     env_secret,
     env_str,
+    private_sqlite_file,
 )
 from touchdose.web.passwords import PASSWORD_MAX, PASSWORD_MIN
 
@@ -47,7 +49,7 @@ def _embedded_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -159,13 +161,17 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "touchdose.sqlite3",
+            "NAME": private_sqlite_file(DATA_DIR / "touchdose.sqlite3"),  # 0600 in a 0700 directory
             # Several web processes share the file (touchdose serve --workers): WAL lets readers and
             # the one writer work at the same time; IMMEDIATE takes the write lock when a
             # transaction starts, and the busy timeout (seconds) makes a second writer wait for it
             # instead of failing with "database is locked" (docs/performance.md: the load test).
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: a deleted record's bytes are overwritten with zeros, not left in
+                # free pages (issue 13, finding 11; docs/security.md).
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
