@@ -294,6 +294,23 @@ def test_intake_has_the_body_map_and_a_keyboard_fallback(world: World) -> None:
     assert "bodymap.js" in page
 
 
+def test_intake_lists_the_tz_databases_zones_without_the_deprecated_aliases(world: World) -> None:
+    url = reverse("intake", args=[world.client_a.pk])
+    page = text(world.http("client_a").get(url))
+    zones = re.findall(r'<option value="([^"]+)"', page.split('name="timezone"')[1].split("</select>")[0])
+    # zone.tab of the tz database: about 420 zones (available_timezones() has ~600 with the aliases)
+    assert 380 <= len(zones) <= 460, len(zones)
+    assert {"Europe/Stockholm", "America/New_York", "Europe/Kyiv", "UTC"} <= set(zones)
+    assert not {"US/Eastern", "Etc/GMT+5", "Europe/Kiev", "GB"} & set(zones)
+    # A client who saved an alias earlier keeps it and can save the intake again.
+    Client.objects.filter(pk=world.client_a.pk).update(timezone="US/Eastern")
+    page = text(world.http("client_a").get(url))
+    assert re.search(r'<option value="US/Eastern" selected>', page)
+    response = world.http("client_a").post(url, {"timezone": "US/Eastern"})
+    assert response.status_code == 302
+    assert Client.objects.get(pk=world.client_a.pk).timezone == "US/Eastern"
+
+
 def test_intake_saves_acr_answers_and_pressures(world: World) -> None:
     data = {"timezone": "Europe/Oslo", "conditions": ["fibromyalgia"], "wpi_regions": ["neck", "hip_left"],
             "fatigue": "2", "waking_unrefreshed": "3", "cognitive": "1", "headaches": "1",

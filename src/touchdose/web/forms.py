@@ -4,6 +4,7 @@ full record rules again (one set of rules), and their problems come back here as
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import resources
 from typing import Any, ClassVar
 from zoneinfo import available_timezones
 
@@ -39,7 +40,18 @@ from touchdose.web.models import DISPLAY_NAME_MAX, Client
 
 #: A check-in or session may be dated a little ahead (clock skew), never further.
 FUTURE_SLACK = timedelta(minutes=10)
-ZONES = sorted(available_timezones())
+
+
+def canonical_zones() -> list[str]:
+    """The time zones a person picks from: the tz database's own zones, at least one per country
+    (its ``zone.tab``), and UTC. About 420 names instead of the ~600 of ``available_timezones()``,
+    which adds the deprecated aliases (``US/Eastern``, ``Etc/GMT+5``, ``Europe/Kiev``, ...)."""
+    text = (resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+    listed = {line.split("\t")[2] for line in text.splitlines() if line and not line.startswith("#")}
+    return sorted((listed & available_timezones()) | {"UTC"})
+
+
+ZONES = canonical_zones()
 #: The client's own report of touch sensitivity (records.SENSITIVITIES), used by the titration
 #: when no ACR 2016 or FIQR score decides it (docs/formats.md "sensitivity").
 SENSITIVITY_WORDS = {
@@ -287,6 +299,11 @@ class IntakeForm(RecordForm):
         super().__init__(*args, **kwargs)
         for i in range(1, FIQR_ITEMS + 1):
             self.fields[f"fiqr_{i}"] = scale_field(FIQR_LABELS[i - 1])
+        stored = self.initial.get("timezone")
+        if stored and stored not in ZONES and stored in available_timezones():  # an alias saved earlier
+            field = self.fields["timezone"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = sorted([*field.choices, (stored, stored)])
 
     def fiqr_fields(self) -> list[forms.BoundField]:
         return [self[f"fiqr_{i}"] for i in range(1, FIQR_ITEMS + 1)]
