@@ -4,21 +4,27 @@ the same list of problems as ``touchdose analyze`` with exit code 2."""
 
 from __future__ import annotations
 
+import itertools
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.fuzzfiles import KINDS, encoded, fuzz_file
 from tests.web.conftest import make_client
 from typer.testing import CliRunner
 
 from touchdose.cli import app
-from touchdose.io import export_text, read_client_file
-from touchdose.web import selectors
+from touchdose.io import export_text, load_client_file, read_client_file
+from touchdose.web import convert, selectors
 from touchdose.web.models import AuditEvent, CheckIn, MassageSession
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 EXAMPLE = EXAMPLES / "fibromyalgia-client.json"
 runner = CliRunner()
+NUMBERS = itertools.count()
 
 
 def run(*args: str) -> Any:
@@ -102,3 +108,31 @@ def test_finding_15_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = run("import", str(tmp_path / "nope.json"), "--client", f"c-{client.pk}")
     assert result.exit_code == 2
     assert "cannot read the file" in result.stderr
+
+
+@given(st.randoms(use_true_random=False), st.sampled_from(KINDS))
+@settings(
+    max_examples=150, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # fmt: skip
+def test_finding_15_fuzzed_files_import_whole_or_exit_2_with_nothing_written(
+    db: Any, tmp_path: Path, rng: random.Random, kind: str
+) -> None:
+    """Issue 13's fuzz test through ``touchdose import`` (the readers and the web import have theirs:
+    tests/io/test_fuzz.py, tests/web/test_fuzz_import.py): exit 0 with every record stored, or exit 2
+    with a list of problems and nothing stored; never a traceback."""
+    fuzzed = fuzz_file(rng, kind)
+    path = tmp_path / f"fuzz-{next(NUMBERS)}{fuzzed.suffix}"
+    path.write_bytes(encoded(fuzzed.text))
+    client = make_client(path.stem)
+    before = stored()
+    result = runner.invoke(app, ["import", str(path), "--client", f"c-{client.pk}"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), fuzzed.mutations
+    assert result.exit_code in (0, 2), (fuzzed.mutations, result.stderr[-500:])
+    if result.exit_code == 2:
+        assert "rejected" in result.stderr or "cannot read" in result.stderr
+        assert stored() == before
+        return
+    cf = load_client_file(path, timezone=client.timezone, profile=convert.profile_of_row(client)).client_file
+    assert (client.sessions.count(), client.checkins.count()) == (len(cf.sessions), len(cf.checkins))
+    assert sum(stored()) - sum(before) == len(cf.sessions) + len(cf.checkins)
