@@ -12,6 +12,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,13 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
 from tests.web.conftest import World
 from tests.web.test_serve import TOUCHDOSE, environment, free_port, wait_for
 
 from touchdose.web import services
 from touchdose.web.middleware import SESSION_SEEN, SESSION_STARTED
+from touchdose.web.models import ApiToken
 from touchdose.web.passwords import PASSWORD_MAX, PASSWORD_MIN
 
 PASSWORD = "calm-waters-over-stones-2026"
@@ -313,3 +316,78 @@ def test_finding_9_concurrent_wrong_passwords_get_at_most_the_limit_of_checks(tm
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+# --- Finding 8: API tokens end with the password, expire, and show when they were last used ------
+
+
+def bearer(raw: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_finding_8_a_password_change_revokes_every_api_token(ann: User) -> None:
+    _, first = services.api_token_create(actor=ann, name="laptop")
+    _, second = services.api_token_create(actor=ann, name="phone")
+    http = HttpClient()
+    http.force_login(ann)
+    new = "quiet-forest-path-2027"
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert http.post(reverse("password_change"), data).status_code == 302
+    assert HttpClient().get("/api/v1/me", **bearer(first)).status_code == 401
+    assert HttpClient().get("/api/v1/me", **bearer(second)).status_code == 401
+    ann.refresh_from_db()
+    http.force_login(ann)
+    assert http.get(reverse("api_tokens")).content.decode().count("revoked ") == 2
+
+
+def test_finding_8_a_password_reset_and_the_admin_revoke_them_too(ann: User, mailoutbox: list[Any]) -> None:
+    _, raw = services.api_token_create(actor=ann, name="laptop")
+    http = HttpClient()
+    http.post(reverse("password_reset"), {"email": "ann@example.org"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mailoutbox[0].body).group(1)  # type: ignore[union-attr]
+    new = "quiet-forest-path-2027"
+    form = http.get(link)["Location"]
+    assert http.post(form, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert services.api_token_user(raw) is None
+    _, raw = services.api_token_create(actor=ann, name="laptop again")
+    admin = HttpClient()
+    admin.force_login(User.objects.create_superuser(username="root", password=None))
+    url = reverse("admin:auth_user_password_change", args=[ann.pk])
+    again = PASSWORD + "!"
+    answer = admin.post(url, {"password1": again, "password2": again, "usable_password": "true"})
+    assert answer.status_code == 302
+    assert services.api_token_user(raw) is None
+
+
+def test_finding_8_tokens_expire_when_their_owner_chose(ann: User) -> None:
+    token, raw = services.api_token_create(actor=ann, name="default")
+    assert abs((token.expires_at - token.created_at).total_seconds() - 90 * 86400) < 5  # default 90 days
+    http = HttpClient()
+    http.force_login(ann)
+    made = http.post(reverse("api_tokens"), {"name": "short", "days": "7"})
+    assert made.status_code == 200
+    short = ApiToken.objects.get(name="short")
+    assert abs((short.expires_at - short.created_at).total_seconds() - 7 * 86400) < 5
+    assert http.post(reverse("api_tokens"), {"name": "forever", "days": "100000"}).status_code == 400
+    answer = http.post("/api/v1/tokens", {"name": "script", "days": 30}, content_type="application/json")
+    assert answer.status_code == 201
+    assert answer.json()["expires_at"] is not None
+    too_long = http.post("/api/v1/tokens", {"name": "x", "days": 366}, content_type="application/json")
+    assert too_long.status_code == 422
+    assert HttpClient().get("/api/v1/me", **bearer(raw)).status_code == 200
+    past = timezone.now() - timedelta(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=past)  # its time has come
+    assert HttpClient().get("/api/v1/me", **bearer(raw)).status_code == 401
+    assert "expired" in http.get(reverse("api_tokens")).content.decode()
+
+
+def test_finding_8_the_last_use_of_a_token_is_shown(ann: User) -> None:
+    _, raw = services.api_token_create(actor=ann, name="laptop")
+    http = HttpClient()
+    http.force_login(ann)
+    assert "never" in http.get(reverse("api_tokens")).content.decode()
+    assert HttpClient().get("/api/v1/me", **bearer(raw)).status_code == 200
+    page = http.get(reverse("api_tokens")).content.decode()
+    assert "never" not in page
+    listed = http.get("/api/v1/tokens").json()
+    assert listed[0]["last_used_at"] is not None and listed[0]["expires_at"] is not None

@@ -186,6 +186,9 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)  # the first characters, so the owner can tell tokens apart
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    #: The token stops working at this time (its owner chose how long it lives, at most a year).
+    expires_at = models.DateTimeField()
+    #: Set when the owner revokes it, or when the owner's password changes.
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

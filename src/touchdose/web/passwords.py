@@ -43,3 +43,22 @@ class NotOnlyWhitespaceValidator:
 
     def get_help_text(self) -> str:
         return "Your password cannot be only spaces."
+
+
+class RevokeApiTokensOnChange:
+    """Not a rule but Django's hook for every password change (``password_changed`` runs after a
+    user with a new password is saved: the password change and reset pages, the admin,
+    ``touchdose createuser``): the user's personal API tokens are revoked (ASVS 3.3.3), so a
+    token taken with the old password stops working with it."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        return None
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        if user is not None and user.pk is not None:
+            from touchdose.web import services  # the settings import this module: load lazily
+
+            services.api_tokens_revoke_all(user=user)
+
+    def get_help_text(self) -> str:
+        return "A new password ends your personal API tokens; make new ones after."

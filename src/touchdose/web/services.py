@@ -379,6 +379,9 @@ API_TOKEN_PREFIX = "td_"
 API_TOKEN_BYTES = 32
 #: ``last_used_at`` is written at most this often per token (a busy script should not write on every call).
 API_TOKEN_TOUCH_SECONDS = 60
+#: How long a new token works unless its owner chooses otherwise, and the longest they may choose.
+API_TOKEN_DAYS = 90
+API_TOKEN_DAYS_MAX = 365
 
 
 def api_token_hash(raw: str) -> str:
@@ -386,13 +389,19 @@ def api_token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``actor``; the raw token is returned once and only its hash is stored."""
+def api_token_create(*, actor: Any, name: str, days: int = API_TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """A new token for ``actor`` that works for ``days`` days; the raw token is returned once and
+    only its hash is stored."""
     name = name.strip()
     if not name or len(name) > 80:
         raise ValueError("token: name must be 1 to 80 characters (allowed: a short label such as 'laptop')")
+    if not isinstance(days, int) or not 1 <= days <= API_TOKEN_DAYS_MAX:
+        raise ValueError(f"token: days = {days!r} is not allowed (allowed: 1 to {API_TOKEN_DAYS_MAX})")
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(API_TOKEN_BYTES)
-    token = ApiToken.objects.create(user=actor, name=name, token_hash=api_token_hash(raw), prefix=raw[:10])
+    token = ApiToken.objects.create(
+        user=actor, name=name, token_hash=api_token_hash(raw), prefix=raw[:10],
+        expires_at=timezone.now() + timedelta(days=days),
+    )  # fmt: skip
     client = getattr(actor, "client", None)
     audit.record(
         actor=actor, client_ref=client.pk if client else None, action=Action.API_TOKEN_CREATED,
@@ -401,33 +410,41 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-@transaction.atomic
-def api_token_revoke(*, actor: Any, token_id: int) -> bool:
-    """Stop a token now. Only the owner's own tokens; unknown ids do nothing (no oracle)."""
-    updated = ApiToken.objects.filter(pk=token_id, user=actor, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if updated:
-        client = getattr(actor, "client", None)
+def _tokens_revoke(*, actor: Any, tokens: Any) -> int:
+    """Revoke the active tokens among ``tokens`` (a query of ``actor``'s), one audit event each."""
+    ids = list(tokens.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+    ApiToken.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
+    client = getattr(actor, "client", None)
+    for token_id in ids:
         audit.record(
             actor=actor, client_ref=client.pk if client else None, action=Action.API_TOKEN_REVOKED,
             object_type="api_token", object_ref=token_id,
         )  # fmt: skip
-    return bool(updated)
+    return len(ids)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token_id: int) -> bool:
+    """Stop a token now. Only the owner's own tokens; unknown ids do nothing (no oracle)."""
+    return bool(_tokens_revoke(actor=actor, tokens=ApiToken.objects.filter(pk=token_id, user=actor)))
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Stop every token of ``user`` (their password changed: a token made with the old one must not
+    outlive it, OWASP ASVS 3.3.3). Returns how many were active."""
+    return _tokens_revoke(actor=user, tokens=ApiToken.objects.filter(user=user))
 
 
 def api_token_user(raw: str) -> Any:
-    """The active user of an unrevoked token, or None; notes when the token was last used."""
+    """The active user of an unrevoked, unexpired token, or None; notes when it was last used."""
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=api_token_hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    now = timezone.now()
+    active = {"revoked_at__isnull": True, "expires_at__gt": now, "user__is_active": True}
+    token = ApiToken.objects.select_related("user").filter(token_hash=api_token_hash(raw), **active).first()
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(seconds=API_TOKEN_TOUCH_SECONDS):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

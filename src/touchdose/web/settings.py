@@ -200,6 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "touchdose.web.passwords.NotOnlyWhitespaceValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "touchdose.web.passwords.RevokeApiTokensOnChange"},  # a new password ends every API token
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, ConfigDict
 from touchdose.records import YEAR_MAX, YEAR_MIN  # the one bound of every time (records.py)
 from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import ApiToken, CheckIn, MassageSession
+from touchdose.web.services import API_TOKEN_DAYS, API_TOKEN_DAYS_MAX
 
 #: Largest id the database holds (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -186,6 +187,8 @@ class EvidenceOut(Schema):
 
 class TokenIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_no_nul)]
+    #: How long the token works (it stops at ``expires_at``).
+    days: Annotated[int, Field(ge=1, le=API_TOKEN_DAYS_MAX)] = API_TOKEN_DAYS
 
 
 class TokenOut(ModelSchema):
@@ -194,7 +197,7 @@ class TokenOut(ModelSchema):
 
     class Meta:
         model = ApiToken
-        fields = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+        fields = ("id", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
 
 
 class TokenCreatedOut(TokenOut):

@@ -21,7 +21,7 @@ def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Make a personal token (shown once)")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[ApiToken]:
-    token, raw = services.api_token_create(actor=actor(request), name=payload.name)
+    token, raw = services.api_token_create(actor=actor(request), name=payload.name, days=payload.days)
     token.token = raw  # type: ignore[attr-defined]  # shown once, in this response only
     return Status(201, token)
 

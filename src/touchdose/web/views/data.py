@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from touchdose.io import FileRejected, RowProblem, export_text, load_text
@@ -232,6 +233,9 @@ def report(request: HttpRequest, client_id: int, fmt: str) -> HttpResponse:
 
 # --- personal API tokens -------------------------------------------------------------------------
 
+#: The lifetimes the token page offers, in days (the API takes any from 1 to API_TOKEN_DAYS_MAX).
+TOKEN_LIFETIMES = (7, 30, services.API_TOKEN_DAYS, 180, services.API_TOKEN_DAYS_MAX)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -248,9 +252,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 raise Http404  # not one of your active tokens: nothing revoked, nothing claimed
             messages.success(request, "Token revoked. It no longer works.")
             return redirect("api_tokens")
+        days = request.POST.get("days") or str(services.API_TOKEN_DAYS)
         try:
-            _, created = services.api_token_create(actor=request.user, name=request.POST.get("name", ""))
+            _, created = services.api_token_create(
+                actor=request.user, name=request.POST.get("name", ""),
+                days=int(days) if days.isdigit() and len(days) < 6 else -1,  # -1: refused, with the rule
+            )  # fmt: skip
         except ValueError as exc:
             error = str(exc)
-    context = {"tokens": selectors.api_tokens_of(user=request.user), "created": created, "error": error}
+    context = {
+        "tokens": selectors.api_tokens_of(user=request.user), "created": created, "error": error,
+        "lifetimes": TOKEN_LIFETIMES, "default_days": services.API_TOKEN_DAYS, "now": timezone.now(),
+    }  # fmt: skip
     return render(request, "data/tokens.html", context, status=400 if error else 200)
