@@ -19,7 +19,7 @@ from typing import Any
 
 SERVERS = ("auto", "gunicorn", "waitress")
 #: Threads per process: gunicorn runs several processes, waitress only one.
-GUNICORN_THREADS, WAITRESS_THREADS = 4, 8
+GUNICORN_THREADS, WAITRESS_THREADS = 8, 8
 
 
 def cores() -> int:

@@ -187,7 +187,8 @@ CACHES = {"default": cache_from_setting(env_str("TOUCHDOSE_CACHE", "file"), DATA
 
 # --- Accounts ---------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Django's Argon2, hashed in a thread of lower priority so log-ins do not starve the pages
+    "touchdose.web.hashers.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

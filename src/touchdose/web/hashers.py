@@ -1,0 +1,63 @@
+"""Password hashing that stays slow for an attacker without starving the pages.
+
+Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in one
+thread per web process kept for it, at a lower CPU priority: a log-in waits for that thread, the
+pages' threads go first when the cores are busy, and no more than one hash per process holds
+its memory at once (docs/performance.md "The login"). The hash is the same ``argon2`` hash as
+Django's, so stored passwords keep working whichever of the two checks them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import Argon2PasswordHasher
+
+#: How much lower the hashing thread's priority is than the pages' (Unix nice steps: each step
+#: gives about 10 % less CPU share than the one before when the cores are busy).
+HASH_NICENESS = 5
+#: Hashes at once per web process.
+HASH_THREADS = 1
+
+T = TypeVar("T")
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_lock = threading.Lock()
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's priority (Linux: per thread); elsewhere leave it as it is."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + HASH_NICENESS)
+    except (AttributeError, OSError):  # no setpriority (Windows) or no per-thread priority
+        pass
+
+
+def _executor() -> ThreadPoolExecutor:
+    """This process's hashing thread (a process forked by gunicorn makes its own)."""
+    global _pool
+    with _lock:
+        if _pool is None or _pool[0] != os.getpid():
+            executor = ThreadPoolExecutor(HASH_THREADS, "argon2", initializer=_lower_priority)
+            _pool = (os.getpid(), executor)
+        return _pool[1]
+
+
+def in_hashing_thread(work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)`` run by the hashing thread; the caller waits for its result."""
+    return _executor().submit(work, *args).result()
+
+
+class Argon2Hasher(Argon2PasswordHasher):
+    """Django's :class:`~django.contrib.auth.hashers.Argon2PasswordHasher` (same algorithm name,
+    parameters and hashes) whose work is done by :func:`in_hashing_thread`."""
+
+    def encode(self, password: str, salt: str) -> str:
+        return in_hashing_thread(super().encode, password, salt)
+
+    def verify(self, password: str, encoded: str) -> bool:
+        return in_hashing_thread(super().verify, password, encoded)
