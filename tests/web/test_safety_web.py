@@ -130,6 +130,15 @@ def test_the_check_in_asks_the_optional_question_and_saves_the_ticked_flags(worl
     assert '<details class="new-or-unusual" open>' in edit  # what was stored is never hidden
 
 
+def test_same_as_last_time_never_copies_a_red_flag(world: World) -> None:
+    client, http = world.client_b, world.http("client_b")
+    source = services.checkin_record(actor=client.user, client=client, pain=5, red_flags=["weight_loss"],
+                                     time=timezone.now() - timedelta(hours=3))  # fmt: skip
+    assert http.post(reverse("checkin_new", args=[client.pk]), {"same_as": str(source.pk)}).status_code == 302
+    copy = client.checkins.exclude(pk=source.pk).get()
+    assert (copy.pain, copy.red_flags) == (5, [])
+
+
 def test_a_red_flag_that_is_not_on_the_list_is_a_field_error(world: World) -> None:
     client, http = world.client_b, world.http("client_b")
     when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
@@ -176,16 +185,17 @@ def _enter(way: str, world: World, entry: RecordCheckIn) -> None:
         answers = {"pain": str(entry.pain), "time": local.strftime("%Y-%m-%dT%H:%M"),
                    "red_flags": list(entry.red_flags)}  # fmt: skip
         assert http.post(reverse("checkin_new", args=[client.pk]), answers).status_code == 302
-    else:  # a file the way touchdose writes it, uploaded, previewed and saved
+    else:  # a file the way touchdose writes it, uploaded, previewed and saved (FHIR: a JSON Bundle)
         text = export_text(ClientFile(convert.profile_of_row(client), checkins=(entry,)), way)
-        upload = SimpleUploadedFile(f"diary.{way}", text.encode())
+        kind = "json" if way == "fhir" else way
+        upload = SimpleUploadedFile(f"diary.{kind}", text.encode())
         preview = http.post(reverse("data_import", args=[client.pk]), {"file": upload, "timezone": "UTC"})
         assert preview.status_code == 200, preview.content.decode()[:500]
-        save = {"kind": way, "timezone": "UTC", "data": encode_carried(text)}
+        save = {"kind": kind, "timezone": "UTC", "data": encode_carried(text)}
         assert http.post(reverse("data_import_confirm", args=[client.pk]), save).status_code == 302
 
 
-@pytest.mark.parametrize("way", ["api", "form", "csv", "json"])
+@pytest.mark.parametrize("way", ["api", "form", "csv", "json", "fhir"])
 def test_a_red_flag_entered_any_way_gives_the_same_safety_and_stops_the_plan(world: World, way: str) -> None:
     client = world.client_b
     when = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
