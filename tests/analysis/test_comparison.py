@@ -266,7 +266,7 @@ def test_exposure_that_never_varies_is_refused() -> None:
     # sessions would never help: only a planned break can (issue 11, docs/design.md item 5).
     pain = [6] * 10 + [4, 5] * 20
     r = compare(_client(pain, list(range(10, 50, 2))))
-    assert isinstance(r, Refusal) and r.pause_needed and r.need == "alternation"
+    assert isinstance(r, Refusal) and r.pause_needed and (r.need, r.days) == ("break", 5)
     assert r.reasons == (
         "Massage days and massage-free days have not alternated: the sessions are too close "
         "together for any massage-free days between them.",

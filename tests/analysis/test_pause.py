@@ -45,7 +45,7 @@ def test_twice_weekly_sessions_get_a_break_sized_for_80_percent_power() -> None:
     cf = twice_weekly(45)
     a = analyze_client(cf)
     assert a.verdict is not None and a.plan is not None
-    assert a.verdict.state == "gathering_data" and a.verdict.need == "alternation"
+    assert a.verdict.state == "gathering_data" and a.verdict.need == "break"
     p = a.plan.pause
     assert p is not None and p.days in BREAK_DAYS and p.power >= TARGET_POWER
     last = cf.sessions[-1].start.date()

@@ -302,7 +302,7 @@ class Comparison:
 class Refusal:
     """A comparison that could not be made: why (``reasons``) and what would fix it (``needs``).
 
-    ``need`` is the kind of the first need (``"diary"``, ``"baseline"``, ``"alternation"`` or
+    ``need`` is the kind of the first need (``"diary"``, ``"baseline"``, ``"alternation"``, ``"break"`` or
     ``"phase"``, see :data:`touchdose.analysis.wording.NEEDS`), with ``days`` (massage-free diary
     days still needed) and ``sessions`` (separate spells of massage still needed) for the action
     sentence; ``pause_needed`` is true when only a planned break from massage can give the
@@ -440,7 +440,7 @@ def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | 
             f"one planned break from massage with at least {MIN_PHASE_DAYS} massage-free diary days, "
             f"then at least {MIN_PHASE_DAYS} diary days with massage again"
         )
-        kinds.append(("alternation", 0, 1))
+        kinds.append(("break", MIN_PHASE_DAYS, 0))
     else:
         reasons.append(
             f"Massage days and massage-free days alternated {count(d.episodes, 'time')} "

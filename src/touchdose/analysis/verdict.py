@@ -202,17 +202,22 @@ def _num(x: float) -> str:
 def _session_reasons(t: SessionTally) -> list[str]:
     if t.sessions == 0:
         return ["No massage sessions recorded yet."]
-    out = [
-        f"{t.aggravated} of {t.judged} sessions with a known outcome were followed by more pain "
-        f"(at least {AGGRAVATION_POINTS:g} points more at a follow-up, a flare, or right after)."
-    ]
+    if t.judged == 0:  # never "0 of 0"
+        out = ["No session has a known outcome yet."]
+    else:
+        were = "was" if t.judged == 1 else "were"
+        out = [
+            f"{t.aggravated} of {count(t.judged, 'session')} with a known outcome {were} followed by more "
+            f"pain (at least {AGGRAVATION_POINTS:g} points more at a follow-up, a flare, or right after)."
+        ]
     if t.helped:
         out.append(
             f"{t.helped} of {t.judged} brought relief of at least 1 point without more pain afterwards."
         )
     if t.unknown:
         out.append(
-            f"{t.unknown} of {t.sessions} sessions could not be judged: a 24 h or 48 h follow-up is missing."
+            f"{t.unknown} of {count(t.sessions, 'session')} could not be judged yet: a 24 h or 48 h "
+            "follow-up is missing or not yet due."
         )
     return out
 

@@ -204,7 +204,7 @@ def action_for_plan(
 
 
 #: What a verdict can still be waiting for (``Verdict.need``), the first missing item decides.
-NEEDS: tuple[str, ...] = ("first_session", "followups", "diary", "baseline", "alternation", "phase")
+NEEDS: tuple[str, ...] = ("first_session", "followups", "diary", "baseline", "alternation", "break", "phase")
 
 
 def action_for_need(need: str, n: int = 0) -> str:
@@ -215,7 +215,8 @@ def action_for_need(need: str, n: int = 0) -> str:
     need : str
         One of :data:`NEEDS`: a first session rated before and after, diary entries on the
         days after each session, daily diary entries, massage-free diary days before the next
-        session (``n`` more), more separate spells of massage (``n`` more sessions), or, after a
+        session (``n`` more), more separate spells of massage (``n`` more sessions), a break from
+        massage of ``n`` days (the sessions were too close together to compare), or, after a
         planned break, more diary days with massage (``n`` more).
     n : int
         How many more (days or sessions).
@@ -239,6 +240,9 @@ def action_for_need(need: str, n: int = 0) -> str:
     if need == "alternation":
         more = count(n, "more session")
         return f"Keep your diary going, with {more} in a new week."
+    if need == "break":  # sessions too close together: only days without massage can help
+        free = count(n, "day")
+        return f"Keep your diary going, and leave {free} without massage before your next session."
     if need == "phase":
         more = count(n, "more day")
         return f"Keep up your massage and your diary for {more} after the break."
