@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -79,6 +80,11 @@ def test_an_outcome_reads_better_or_worse_only_with_the_verdicts_odds() -> None:
     assert outcome_finding(_comparison(0.0, HARM_P)) == "worse"
     assert outcome_finding(_comparison(0.05, 0.05)) == "no_change"  # 0.9 >= NO_CHANGE_P
     assert outcome_finding(_comparison(1 - NO_CHANGE_P, 0.01)) == "unclear"
+    # The interval excludes no change but the benefit may be under the MID: the results page of
+    # the demo showed "Not clear yet" beside "1.0 points lower, -1.6 to -0.4".
+    small = replace(_comparison(HELPING_P - 0.01, 0.0), ci95=(-1.6, -0.4))
+    assert outcome_finding(small) == "small"
+    assert outcome_meaning("fatigue", "small") == "It changed, but maybe too little to feel."
     assert outcome_finding(Refusal("pain", ("too few days",), ("more days",))) == "not_yet"
     with pytest.raises(ValueError, match="finding = 'maybe'"):
         outcome_meaning("pain", "maybe")

@@ -171,14 +171,15 @@ class Verdict:
 #: feel": the same 4 to 1 odds as helping and harm.
 NO_CHANGE_P = 0.8
 #: What one outcome's comparison found, for the results table (words: wording.outcome_meaning).
-FINDINGS: tuple[str, ...] = ("better", "worse", "no_change", "unclear", "not_yet")
+FINDINGS: tuple[str, ...] = ("better", "worse", "no_change", "small", "unclear", "not_yet")
 
 
 def outcome_finding(c: Comparison | Refusal) -> str:
     """What the n-of-1 comparison of one outcome found, with the verdict's odds: "better"
     (P(benefit >= MID) >= :data:`HELPING_P`), "worse" (P(harm >= MID) >= :data:`HARM_P`),
-    "no_change" (P(neither) >= :data:`NO_CHANGE_P`), "unclear", or "not_yet" (refused: too
-    little data).
+    "no_change" (P(neither) >= :data:`NO_CHANGE_P`), "small" (none of these, but the 95 %
+    interval excludes no change: something changed, perhaps too little to feel), "unclear", or
+    "not_yet" (refused: too little data).
 
     Examples
     --------
@@ -192,7 +193,9 @@ def outcome_finding(c: Comparison | Refusal) -> str:
         return "better"
     if c.p_harm >= HARM_P:
         return "worse"
-    return "no_change" if c.p_no_meaningful >= NO_CHANGE_P else "unclear"
+    if c.p_no_meaningful >= NO_CHANGE_P:
+        return "no_change"
+    return "small" if c.ci95[0] > 0 or c.ci95[1] < 0 else "unclear"
 
 
 def _num(x: float) -> str:

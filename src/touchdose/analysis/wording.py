@@ -76,6 +76,7 @@ _MEANING: dict[str, dict[str, str]] = {
 }
 _MEANING_ANY = {
     "no_change": "No change big enough to feel.",
+    "small": "It changed, but maybe too little to feel.",
     "unclear": "Not clear yet.",
     "not_yet": "Too few diary days to compare yet.",
 }
