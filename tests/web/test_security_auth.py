@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -391,3 +392,97 @@ def test_finding_8_the_last_use_of_a_token_is_shown(ann: User) -> None:
     assert "never" not in page
     listed = http.get("/api/v1/tokens").json()
     assert listed[0]["last_used_at"] is not None and listed[0]["expires_at"] is not None
+
+
+# --- Finding 13: a Content-Security-Policy everywhere; production is HTTPS-only by default -------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def policy(response: Any) -> dict[str, list[str]]:
+    """The Content-Security-Policy header as directive -> sources."""
+    found: dict[str, list[str]] = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        name, *sources = part.split()
+        found[name] = sources
+    return found
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("anonymous", "/accounts/login/"),
+        ("anonymous", "/admin/login/"),
+        ("anonymous", "/accounts/signup/"),
+        ("client_a", "/"),
+        ("client_a", "dashboard"),
+        ("client_a", "/accounts/tokens/"),
+        ("therapist_linked", "/therapist/"),
+        ("client_b", "dashboard"),  # a 404 page
+        ("client_a", "/api/v1/me"),
+    ],
+)
+def test_finding_13_every_page_has_a_strict_content_security_policy(
+    world: World, persona: str, url: str
+) -> None:
+    if url == "dashboard":
+        url = reverse("dashboard", args=[world.client_a.pk])
+    found = policy(world.http(persona).get(url))
+    assert found["default-src"] == ["'self'"]
+    assert found["script-src"] == ["'self'"] and found["style-src"] == ["'self'"]  # nothing inline
+    assert found["object-src"] == ["'none'"] and found["frame-ancestors"] == ["'none'"]
+    assert found["base-uri"] == ["'none'"] and found["form-action"] == ["'self'"]
+
+
+def test_finding_13_the_report_keeps_its_own_stricter_policy_and_learn_no_inline_script(world: World) -> None:
+    report = world.http("client_a").get(reverse("report_download", args=[world.client_a.pk, "html"]))
+    assert policy(report)["default-src"] == ["'none'"] and "script-src" not in policy(report)
+    page = HttpClient().get("/learn/")
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    learn = policy(page)
+    assert learn["script-src"] == ["'self'"] and "'unsafe-inline'" in learn["style-src"]
+
+
+def test_finding_13_templates_have_nothing_inline_that_the_policy_would_block() -> None:
+    templates = [*ROOT.glob("src/touchdose/web/**/templates/**/*.html")]
+    assert len(templates) > 30
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
+    found = {str(t.relative_to(ROOT)): inline.findall(t.read_text()) for t in templates}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_finding_13_production_redirects_to_https_and_sends_hsts_by_default(tmp_path: Path) -> None:
+    names = "SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS SECURE_HSTS_INCLUDE_SUBDOMAINS SECURE_HSTS_PRELOAD"
+    production = {"TOUCHDOSE_MODE": "production", "TOUCHDOSE_SECRET_KEY": "k3Y" * 20,
+                  "TOUCHDOSE_EMAIL_HOST": "smtp.example.org"}  # fmt: skip
+    found = settings_of(tmp_path, names, **production)
+    assert found.stdout.split() == ["True", "31536000", "True", "True"], found.stderr
+    assert settings_of(tmp_path, names).stdout.split() == ["False", "0", "False", "False"]  # embedded
+
+
+def documented_production_settings(tmp_path: Path) -> dict[str, str]:
+    """The environment of docs/settings.md "Production settings", its files made here."""
+    text = (ROOT / "docs/settings.md").read_text()
+    block = text.split("## Production settings", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    env = {}
+    for line in block.strip().splitlines():
+        name, value = line.split("#", 1)[0].strip().split("=", 1)
+        if name.endswith("_FILE"):
+            path = tmp_path / Path(value).name
+            path.write_text(secrets.token_urlsafe(50))
+            value = str(path)
+        env[name] = value
+    return env
+
+
+def test_finding_13_check_deploy_with_the_documented_production_settings_warns_of_nothing(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TOUCHDOSE_", "DJANGO_", "DATABASE_"))}
+    env.update(documented_production_settings(tmp_path), TOUCHDOSE_DATA_DIR=str(tmp_path),
+               DJANGO_SETTINGS_MODULE="touchdose.web.settings")  # fmt: skip
+    assert env["TOUCHDOSE_MODE"] == "production" and "DATABASE_URL" in env
+    done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+                          env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues (0 silenced)" in done.stdout

@@ -88,8 +88,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("TOUCHDOSE_HSTS_SECONDS", 0)
-SECURE_SSL_REDIRECT = env_bool("TOUCHDOSE_SSL_REDIRECT", False)
+# Production is HTTPS-only by default (security finding 13.13): plain HTTP is redirected and browsers
+# are told to use HTTPS for a year (HSTS, with subdomains and the preload flag), so
+# `manage.py check --deploy` finds nothing with the documented production settings.
+SECURE_HSTS_SECONDS = env_int("TOUCHDOSE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TOUCHDOSE_HSTS_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("TOUCHDOSE_HSTS_PRELOAD", PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("TOUCHDOSE_SSL_REDIRECT", PRODUCTION)
+# Content-Security-Policy on every answer (django-csp): scripts, styles, images, fonts and requests
+# only from the app itself, no plugins, no framing, forms post only here. A view may set a
+# stricter one (the clinician report's own) and keeps it; the Learn pages allow their charts'
+# inline styles (touchdose.web.learn.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 # Behind an HTTPS proxy (nginx, Caddy, a load balancer) that terminates TLS and forwards plain HTTP:
 # its X-Forwarded-Proto says the visitor used HTTPS (so SSL redirect, HSTS, secure cookies and
 # the CSRF origin check see HTTPS), X-Forwarded-Host the public name and X-Forwarded-For the
@@ -113,6 +138,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "touchdose.web.apps.TouchdoseWebConfig",
 ]
 # The Learn pages are a separate app built alongside; installed as soon as it exists.
@@ -124,6 +150,7 @@ MIDDLEWARE = [
     "touchdose.web.middleware.TrustedProxyMiddleware",  # first: everything after reads its result
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

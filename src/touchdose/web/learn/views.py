@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -32,6 +33,10 @@ from touchdose.web.learn.forms import (
     ModelControls,
 )
 
+#: The charts here are matplotlib's SVG, drawn inline with style attributes and a style element;
+#: these public pages show no one's records, so their policy allows inline styles (never scripts).
+CHART_STYLES = csp_update({"style-src": ["'unsafe-inline'"]})
+
 
 @lru_cache(maxsize=256)
 def _model_charts(sensitization: float, pressure: int) -> tuple[Chart, Chart]:
@@ -39,6 +44,7 @@ def _model_charts(sensitization: float, pressure: int) -> tuple[Chart, Chart]:
     return pressure_curve_chart(sensitization, pressure=pressure), days_after_chart(sensitization, pressure)
 
 
+@CHART_STYLES
 @require_safe
 def model(request: HttpRequest) -> HttpResponse:
     form = ModelControls(request.GET)
@@ -61,6 +67,7 @@ def model(request: HttpRequest) -> HttpResponse:
     return render(request, "learn/model.html", context, status=200 if valid else 400)
 
 
+@CHART_STYLES
 @require_safe
 def evidence(request: HttpRequest) -> HttpResponse:
     form = EvidenceFilter(request.GET)
