@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 from tests.web.conftest import PERSONAS, World
@@ -268,3 +269,43 @@ def test_a_rejected_write_changes_nothing(world: World) -> None:
         reverse("checkin_new", args=[world.client_a.pk]), checkin_post(world)
     )
     assert world.client_a.checkins.count() == before
+
+
+# --- The admin: every page it has, for every persona and for staff ------------------------------
+
+
+def admin_pages(w: World) -> dict[str, str]:
+    """Every admin page by name: the index, each registered model's list, and a record's page of
+    the models with records here (taken from the admin's own registry, so a new one is covered)."""
+    from django.contrib import admin
+
+    pages = {"index": reverse("admin:index")}
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        pages[f"{label} list"] = reverse(f"admin:{label}_changelist")
+    records = {"touchdose_client": w.client_a.pk, "touchdose_therapist": w.therapist_linked.pk,
+               "touchdose_share": w.share.pk, "auth_user": w.users["client_a"].pk}  # fmt: skip
+    for label, pk in records.items():
+        pages[f"{label} record"] = reverse(f"admin:{label}_change", args=[pk])
+    pages["share add"] = reverse("admin:touchdose_share_add")
+    return pages
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_persona_reaches_any_admin_page(world: World, persona: str) -> None:
+    http = world.http(persona)
+    pages = admin_pages(world)
+    assert len(pages) >= 12
+    for name, url in pages.items():
+        response = http.get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("admin:login")), name
+
+
+def test_staff_reach_every_admin_page_but_cannot_grant_a_share(world: World) -> None:
+    from django.contrib.auth.models import User
+
+    http = HttpClient()
+    http.force_login(User.objects.create_superuser(username="root", email="", password=None))
+    for name, url in admin_pages(world).items():
+        assert http.get(url).status_code == (FORBIDDEN if name == "share add" else OK), name

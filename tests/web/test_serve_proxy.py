@@ -139,7 +139,7 @@ def behind_proxy(
 
 
 @pytest.mark.slow
-def test_13_2_through_the_proxy_https_is_seen_no_redirect_loop_and_hsts_sent(
+def test_finding_2_through_the_proxy_https_is_seen_no_redirect_loop_and_hsts_sent(
     behind_proxy: tuple[int, int],
 ) -> None:
     proxy_port, _ = behind_proxy
@@ -151,7 +151,9 @@ def test_13_2_through_the_proxy_https_is_seen_no_redirect_loop_and_hsts_sent(
 
 
 @pytest.mark.slow
-def test_13_2_a_forged_header_from_anyone_but_the_proxy_is_ignored(behind_proxy: tuple[int, int]) -> None:
+def test_finding_2_a_forged_header_from_anyone_but_the_proxy_is_ignored(
+    behind_proxy: tuple[int, int],
+) -> None:
     _, server_port = behind_proxy
     forged = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
     page = request(server_port, "GET", "/accounts/login/", forged)
@@ -161,7 +163,7 @@ def test_13_2_a_forged_header_from_anyone_but_the_proxy_is_ignored(behind_proxy:
 
 
 @pytest.mark.slow
-def test_13_2_login_post_with_an_https_origin_works_without_trusted_origins(
+def test_finding_2_login_post_with_an_https_origin_works_without_trusted_origins(
     behind_proxy: tuple[int, int],
 ) -> None:
     proxy_port, _ = behind_proxy
