@@ -1,9 +1,9 @@
 """Password hashing that stays slow for an attacker without starving the pages.
 
-Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in one
-thread per web process kept for it, at a lower CPU priority: a log-in waits for that thread, the
-pages' threads go first when the cores are busy, and no more than one hash per process holds
-its memory at once (docs/performance.md "The login"). The hash is the same ``argon2`` hash as
+Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in
+threads kept for it (one per core), at a lower CPU priority: a log-in waits for one of them, the
+pages' threads go first when the cores are busy, and no more hashes than cores hold their
+memory at once (docs/performance.md "The login"). The hash is the same ``argon2`` hash as
 Django's, so stored passwords keep working whichever of the two checks them.
 """
 
@@ -20,8 +20,17 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 #: How much lower the hashing thread's priority is than the pages' (Unix nice steps: each step
 #: gives about 10 % less CPU share than the one before when the cores are busy).
 HASH_NICENESS = 5
-#: Hashes at once per web process.
-HASH_THREADS = 1
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+#: Hashes at once per web process: one per core it may use (more would only queue for the cores
+#: while holding 100 MiB each; fewer would leave log-ins waiting on a quiet machine).
+HASH_THREADS = _cores()
 
 T = TypeVar("T")
 _pool: tuple[int, ThreadPoolExecutor] | None = None
