@@ -271,3 +271,19 @@ def test_a_caution_alone_is_flagged_but_does_not_stop_massage(world: World) -> N
     assert 'id="tier-safety"' not in page
     home = world.http("client_a").get(reverse("home")).content.decode()
     assert "Please read this before the next massage." in home and "No massage until" not in home
+
+
+def test_the_therapist_reads_the_safety_checklist_about_the_client(world: World) -> None:
+    services.client_intake_save(actor=None, client=world.client_a, contraindications=["pregnancy", "cancer"])
+    page = world.http("therapist_linked").get(reverse("dashboard", args=[world.client_a.pk])).content.decode()
+    about = page[page.index('id="about"'):]
+    words = "; ".join(escape(CONTRAINDICATION_LABELS[c]) for c in ("pregnancy", "cancer"))
+    assert f"<dt>Safety checklist</dt><dd>{words}</dd>" in about
+
+
+@pytest.mark.parametrize("persona", ["client_a", "therapist_linked"])
+def test_the_diary_shows_what_was_new_on_the_entry(world: World, persona: str) -> None:
+    _flag(world, "swollen_calf")
+    page = world.http(persona).get(reverse("checkin_list", args=[world.client_a.pk])).content.decode()
+    assert page.count('<span class="flag bad">New: ') == 1
+    assert f'<span class="flag bad">New: {escape(RED_FLAG_LABELS["swollen_calf"])}</span>' in page

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django import template
 
 from touchdose import text
+from touchdose.records import RED_FLAG_LABELS
 from touchdose.web import dates
 
 register = template.Library()
@@ -36,3 +37,10 @@ def count(n: int, nouns: str) -> str:
     """``{{ n|count:"session" }}`` or ``{{ n|count:"session is,sessions are" }}``."""
     singular, _, plural = nouns.partition(",")
     return text.count(int(n), singular, plural or None)
+
+
+@register.filter
+def red_flag_words(codes: list[str] | None) -> str:
+    """``{{ checkin.red_flags|red_flag_words }}``: the client's words for each red flag, joined
+    (records.RED_FLAG_LABELS; empty when there are none)."""
+    return "; ".join(RED_FLAG_LABELS.get(c, c) for c in codes or ())

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from touchdose.analysis.diary import covered_date
-from touchdose.records import AREA_LABELS
+from touchdose.records import AREA_LABELS, CONTRAINDICATION_LABELS
 from touchdose.web import access, audit, selectors, services
 from touchdose.web.convert import CHECKIN_FIELDS
 from touchdose.web.forms import CONDITION_CHOICES, CheckInForm, IntakeForm, answers_in_words, link_time
@@ -39,6 +39,7 @@ def dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
         is_therapist=access.therapist_of(request.user) is not None,
         conditions=[CONDITION_WORDS.get(c, c) for c in client.conditions],
         avoid_areas=[AREA_LABELS.get(a, a) for a in client.avoid_regions],
+        contraindications=[CONTRAINDICATION_LABELS.get(c, c) for c in client.contraindications],
     )
     return page(request, "dashboard.html", context)
 
