@@ -287,3 +287,14 @@ def test_the_diary_shows_what_was_new_on_the_entry(world: World, persona: str) -
     page = world.http(persona).get(reverse("checkin_list", args=[world.client_a.pk])).content.decode()
     assert page.count('<span class="flag bad">New: ') == 1
     assert f'<span class="flag bad">New: {escape(RED_FLAG_LABELS["swollen_calf"])}</span>' in page
+
+
+def test_a_check_in_sent_from_the_offline_queue_keeps_its_red_flags(world: World) -> None:
+    client = world.client_b
+    made = timezone.now() - timedelta(hours=1)
+    body = {"pain": "5", "made_at": made.isoformat(), "red_flags": ["fever_night_sweats", "weight_loss"]}
+    response = world.http("client_b").post(reverse("checkin_queued", args=[client.pk]), body)
+    assert response.status_code == 201, response.content
+    assert client.checkins.get().red_flags == ["fever_night_sweats", "weight_loss"]
+    verdict = selectors.client_analysis(actor=client.user, client=client).analysis.verdict
+    assert verdict is not None and verdict.safety is not None and verdict.safety.level == "see_doctor"
