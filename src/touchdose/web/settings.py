@@ -250,6 +250,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair, never one al
 AXES_LOCKOUT_CALLABLE = "touchdose.web.throttle.lockout_response"
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_WINDOW_MINUTES)
 AXES_RESET_ON_SUCCESS = True  # a right password clears that name's and address's count
+# An attempt refused while locked out is not counted: the count is exactly the password checks made.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True  # logins are audited by touchdose itself; keep no second record
 AXES_VERBOSE = False
 #: Never kept in axes' record of an attempt (it keeps a request's fields, masking these).
