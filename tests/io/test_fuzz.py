@@ -97,3 +97,18 @@ def test_finding_5_damaged_fhir_bundles_are_fhir_invalid() -> None:
             client_file_from_fhir(bundle)
     with pytest.raises(FhirInvalid):
         client_file_from_fhir('{"resourceType": "Bundle", "total": ' + "9" * 4400 + "}")
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        None,  # "entry": null passes the model's checks
+        [{"resource": {"resourceType": "Patient"}}, {"resource": {"resourceType": "Patient"}}],  # no fullUrl
+        [{"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient"}}] * 2
+        + [{"resource": {"resourceType": "Patient"}}] * 2,  # a repeated fullUrl beside missing ones
+    ],
+)
+def test_finding_5_bundles_the_fuzz_benchmark_found_are_fhir_invalid(entries: object) -> None:
+    """Two shapes ``benchmarks/fuzz.py`` found that raised TypeError in the reference check."""
+    with pytest.raises(FhirInvalid):
+        client_file_from_fhir({"resourceType": "Bundle", "type": "collection", "entry": entries})

@@ -10,6 +10,7 @@ Observations are derived data and are skipped (the engine recomputes them).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
@@ -46,13 +47,19 @@ REQUIRED_BINDINGS: dict[str, frozenset[str]] = {
 }
 
 
+def _entries(bundle: Json) -> list[tuple[int, Json]]:
+    """The Bundle's entries that are objects, with their index (``entry`` may be null, or hold
+    anything: a model that validates says little about the shape of the raw data)."""
+    entries = bundle.get("entry")
+    return [(i, e) for i, e in enumerate(entries) if isinstance(e, dict)] if isinstance(entries, list) else []
+
+
 def _check_references(bundle: Json) -> list[str]:
     """Every ``urn:uuid`` reference must point at an entry of the same Bundle, and fullUrls be unique."""
-    urls = [e.get("fullUrl") for e in bundle.get("entry", [])]
-    problems = [
-        f"entry.fullUrl {u} appears more than once" for u in sorted({u for u in urls if urls.count(u) > 1})
-    ]
-    known = set(urls)
+    urls = Counter(e.get("fullUrl") for _, e in _entries(bundle))
+    problems = [f"entry.fullUrl {u} appears more than once"
+                for u in sorted(u for u, n in urls.items() if isinstance(u, str) and n > 1)]  # fmt: skip
+    known = {u for u in urls if isinstance(u, str)}
 
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
@@ -65,7 +72,7 @@ def _check_references(bundle: Json) -> list[str]:
             for i, value in enumerate(node):
                 walk(value, f"{where}[{i}]")
 
-    for i, e in enumerate(bundle.get("entry", [])):
+    for i, e in _entries(bundle):
         walk(e.get("resource"), f"entry[{i}].resource")
     return problems
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from touchdose.io import FileRejected, RowProblem, export_text, load_text
+from touchdose.io.problems import problems_from
 from touchdose.records import RecordError
 from touchdose.reports.clinician_html import render_html
 from touchdose.reports.clinician_pdf import render_pdf
@@ -158,9 +159,7 @@ def import_confirm(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             result = services.client_file_import(actor=request.user, client=client, cf=parsed.client_file)
         except RecordError as error:  # a rule the file reader does not know: still all-or-nothing
-            problems = tuple(
-                RowProblem("file", p.record, p.field, p.value, p.allowed) for p in error.problems
-            )
+            problems = tuple(problems_from(error, "file"))  # as `touchdose import` lists them
         else:
             messages.success(
                 request,
