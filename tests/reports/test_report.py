@@ -334,6 +334,9 @@ def test_a_client_year_like_the_demos_is_one_a4_page_with_each_figure_once(days:
             lo, hi = c.ci95
             assert text.count(f"{fmt(lo)} to {fmt(hi)}") == 1, (c.outcome, text)
     assert "100 %" not in text and "(95 % interval" not in text
+    # Estimated risks and probabilities are never written as certain: "<1 %", not "0 %" (the plan's
+    # reasons and the risk line give the same risks in the same rounding).
+    assert not re.search(r"(?<![\d.])0 %", text)
 
 
 def test_the_pdf_of_a_report_without_a_time_carries_the_time_it_was_rendered(

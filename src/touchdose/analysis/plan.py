@@ -159,7 +159,7 @@ _Rule = tuple[int | None, list[str], bool]  # (pressure or None, why, stop)
 
 def _when_more_pain(titration: Titration, allowed: list[int]) -> _Rule:
     """Mainly more pain: very light touch only if its risk is under the target, else stop."""
-    risk, limit = percent(titration.risk_by_pressure[str(PRESSURE_MIN)]), percent(titration.target)
+    risk, limit = percent(titration.risk_by_pressure[str(PRESSURE_MIN)], ends=True), percent(titration.target)
     if PRESSURE_MIN in allowed:
         return PRESSURE_MIN, [
             f"Massage mainly brought more pain: stop, or try very light touch only "
@@ -173,7 +173,7 @@ def _when_more_pain(titration: Titration, allowed: list[int]) -> _Rule:
 
 
 def _when_nothing_is_safe(titration: Titration) -> _Rule:
-    risk, limit = percent(titration.risk_by_pressure[str(PRESSURE_MIN)]), percent(titration.target)
+    risk, limit = percent(titration.risk_by_pressure[str(PRESSURE_MIN)], ends=True), percent(titration.target)
     return None, [
         f"Pause massage: no pressure has an estimated chance of more pain under {limit} (very light "
         f"touch: {risk}). Talk it over with your therapist or physician: what else was going on, and "
@@ -185,7 +185,7 @@ def _step_down(titration: Titration, cur: int, top: int, harmful_from: int | Non
     if harmful_from is not None and cur >= harmful_from:
         because = f"{_name(cur).capitalize()} was followed by more pain in your sessions"
     else:
-        risk = percent(titration.risk_by_pressure[str(cur)])
+        risk = percent(titration.risk_by_pressure[str(cur)], ends=True)
         because = (
             f"{_name(cur).capitalize()} now has an estimated chance of more pain of {risk}, above the "
             f"limit of {percent(titration.target)}"
@@ -198,7 +198,8 @@ def _hold_or_one_up(verdict: Verdict, titration: Titration, tally: SessionTally,
     """Helping holds; no effect and soothing may go one level up after two tolerated sessions."""
     limit = percent(titration.target)
     firmer = cur + 1
-    firmer_risk = percent(titration.risk_by_pressure[str(firmer)]) if firmer <= PRESSURE_MAX else ""
+    risks = titration.risk_by_pressure
+    firmer_risk = percent(risks[str(firmer)], ends=True) if firmer <= PRESSURE_MAX else ""
     tolerated = titration.tolerated_at(cur)
     if (
         verdict.state in ("no_effect", "soothing")
@@ -247,7 +248,7 @@ def _pressure(verdict: Verdict, titration: Titration, tally: SessionTally) -> _R
         return p, [f"{_name(p).capitalize()}: gentler {hurt}."], False
     if cur is None:
         p = min(top, START_PRESSURE[titration.sensitivity])
-        risk = percent(titration.risk_by_pressure[str(p)])
+        risk = percent(titration.risk_by_pressure[str(p)], ends=True)
         return p, [
             f"Start at {_name(p)}: a gentle start whose estimated chance of more pain ({risk}) is under "
             f"the limit of {percent(titration.target)}. Starting gently is our choice; no trial has compared "
