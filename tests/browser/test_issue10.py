@@ -237,8 +237,13 @@ def check_page(page: Any, base: str, path: str, *, phone: bool) -> list[str]:
     """What is wrong with one page: sideways scrolling on a phone, serious axe-core findings."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(base + path)
+    response = page.goto(base + path)
     problems = []
+    title = re.sub(r"\s*·\s*touchdose$", "", page.title()).strip()  # "Home · touchdose" -> "Home"
+    if not title or title.lower() == "touchdose":  # issue 10: the Account page's <title> was empty
+        problems.append(f"{path}: no title of its own ({title!r})")
+    if response is not None and response.status == 404 and not page.locator("header nav a[href='/']").count():
+        problems.append(f"{path}: the 404 page has no way home")
     if phone:
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width > inner:
@@ -283,4 +288,8 @@ def test_every_page_fits_a_phone_and_axe_finds_nothing_serious(live_server: Any,
     ), visited["client"]
     assert "/learn/evidence/" in visited["anonymous"] and "/therapist/" in visited["therapist"]
     assert len(visited["client"]) >= 20 and len(visited["therapist"]) >= 12, visited
+    icon = signed_in(browser, base, None, DESKTOP)
+    favicon = icon.request.get(f"{base}/favicon.ico")  # browsers ask for it on every page
+    assert favicon.ok and favicon.headers["content-type"].startswith("image/"), favicon.status
+    icon.context.close()
     assert not problems, "\n".join(problems)

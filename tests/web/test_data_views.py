@@ -203,6 +203,11 @@ class TestDownloads:
         assert last_event().action == "report_downloaded" and last_event().actor == world.users[persona]
         html = world.http(persona).get(f"/clients/{world.client_a.pk}/report/html/")
         assert html.status_code == 200 and b"<html" in html.content.lower()
+        # Issue 10: the web page opens in the browser (it used to download), under its own policy.
+        assert "attachment" not in html.get("Content-Disposition", "") and html["Content-Type"].startswith(
+            "text/html"
+        )
+        assert "default-src 'none'" in html["Content-Security-Policy"]
 
     @pytest.mark.parametrize(("persona", "status"), [(B, 404), (TS, 404), (ANON, 302)])
     def test_report_refused_to_others(self, world: World, persona: str, status: int) -> None:
