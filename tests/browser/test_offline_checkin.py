@@ -85,12 +85,15 @@ def test_offline_follow_up_is_queued_and_sent_once_with_its_time(
     phone.reload()  # the follow-up opens without a network
     expect(phone.get_by_role("heading", name="24 h after")).to_be_visible()
     phone.locator("#f-pain label").filter(has=phone.locator("input[value='6']")).click()
+    phone.get_by_text("Anything new or unusual?").click()
+    phone.get_by_label("New numbness or weakness in an arm or a leg").check()
     before = datetime.now(UTC)
     phone.get_by_role("button", name="Save").first.click()
     after = datetime.now(UTC)
     status = phone.locator("#offline-status")
     expect(status).to_contain_text("1 entry is saved on this phone, waiting to be sent")
     expect(status).to_contain_text("The 24 h follow-up made")
+    expect(status).to_contain_text("you ticked something new: once it is sent, this app shows what to do")
     expect(phone.get_by_text("Your answer is saved on this phone.")).to_be_visible()
     expect(phone.locator("form[data-offline-once]")).to_be_hidden()  # not answered twice
     phone.reload()  # still offline: the kept page knows its answer is waiting
@@ -102,11 +105,17 @@ def test_offline_follow_up_is_queued_and_sent_once_with_its_time(
     phone.context.set_offline(False)  # back online: the queue is sent
     expect(status).to_be_hidden()
     expect(phone.get_by_text("Your answer has been sent. Thank you.")).to_be_visible()
+    alert = phone.locator("#offline-flag")
+    expect(alert).to_have_attribute("role", "alert")
+    results = f"/clients/{client.pk}/"
+    expect(alert.get_by_role("link", name="see what to do")).to_have_attribute("href", results)
     saved = CheckIn.objects.get()
-    assert saved.pain == 6 and saved.client_id == client.pk
+    assert (saved.pain, saved.red_flags, saved.client_id) == (6, ["numbness_weakness"], client.pk)
     assert before - timedelta(seconds=1) <= saved.time <= after + timedelta(seconds=1)  # when it was made
     assert selectors.followup_of(session=session, hours=24).state == "answered"
-    phone.reload()
+    phone.goto(base + results)
+    expect(phone.locator("section.safety")).to_be_visible()  # the safety message it points to
+    phone.goto(url)
     expect(phone.get_by_text("You have answered this follow-up")).to_be_visible()
     assert CheckIn.objects.count() == 1  # sent once
 

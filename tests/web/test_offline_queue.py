@@ -22,6 +22,7 @@ def test_an_offline_entry_is_saved_once_at_the_moment_it_was_made(world: World) 
     first = http.post(url, {"pain": "6", "made_at": made.isoformat()})
     again = http.post(url, {"pain": "6", "made_at": made.isoformat()})
     assert (first.status_code, again.status_code) == (201, 200)
+    assert "safety_page" not in first.json()  # nothing new ticked
     assert first.json()["id"] == again.json()["id"] and again.json()["new"] is False
     saved = CheckIn.objects.get(pk=first.json()["id"])
     assert saved.time == made and saved.pain == 6
@@ -84,12 +85,13 @@ def test_an_offline_follow_up_is_saved_once_at_its_moment_and_answers_the_follow
     made = session.start + timedelta(hours=37, seconds=9)  # three hours ago, offline
     assert selectors.followup_of(session=session, hours=48, now=made).state == "due"
     url = reverse("followup_queued", args=[session.pk, 48])
-    fields = {"pain": "4", "flare": "on", "made_at": made.isoformat()}
+    fields = {"pain": "4", "flare": "on", "red_flags": ["numbness_weakness"], "made_at": made.isoformat()}
     first, again = http.post(url, fields), http.post(url, fields)  # its answer was lost: sent again
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
+    assert first.json()["safety_page"] == reverse("dashboard", args=[world.client_b.pk])  # a red flag
     saved = CheckIn.objects.get(pk=first.json()["id"])
-    assert (saved.time, saved.pain, saved.flare) == (made, 4, True)
+    assert (saved.time, saved.pain, saved.flare, saved.red_flags) == (made, 4, True, ["numbness_weakness"])
     assert selectors.followup_of(session=session, hours=48).state == "answered"
     assert (
         "You have answered this follow-up"

@@ -113,4 +113,7 @@ def _save_queued(request: HttpRequest, client: Client, form_class: type[RecordFo
         row, created = services.checkin_record_once(actor=request.user, client=client, **fields)
     except RecordError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    return JsonResponse({"saved": True, "new": created, "id": row.pk}, status=201 if created else 200)
+    answer: dict[str, object] = {"saved": True, "new": created, "id": row.pk}
+    if row.red_flags:  # the page with the safety message, for the phone to point to (docs/safety.md)
+        answer["safety_page"] = reverse("dashboard", args=[client.pk])
+    return JsonResponse(answer, status=201 if created else 200)

@@ -70,9 +70,30 @@
     });
   }
 
+  // An entry with a new or unusual symptom ticked (a red flag) was sent: the server answers with
+  // the page that shows the safety message now, and this page says so where the person is.
+  var flaggedSent = "";
+  function showFlagSent() {
+    if (!flaggedSent || document.getElementById("offline-flag")) { return; }
+    var box = document.createElement("div");
+    box.id = "offline-flag";
+    box.className = "card";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = "Sent. You ticked something new or unusual: ";
+    var link = document.createElement("a");
+    link.href = flaggedSent;
+    link.textContent = "see what to do";
+    text.appendChild(link);
+    box.appendChild(text);
+    var main = document.getElementById("main") || document.body;
+    main.insertBefore(box, main.firstChild);
+  }
+
   function show() {
     return entries().then(function (list) {
       showOnceForms(list);
+      showFlagSent();
       var box = statusBox();
       box.hidden = list.length === 0;
       box.textContent = "";
@@ -84,6 +105,7 @@
       list.forEach(function (entry) {
         var li = document.createElement("li");
         li.textContent = entry.what + " made " + clock(entry.made_at) +
+          (entry.flagged ? " (you ticked something new: once it is sent, this app shows what to do)" : "") +
           (entry.problem ? " (not sent: " + entry.problem + ")" : "");
         items.appendChild(li);
       });
@@ -114,7 +136,12 @@
             method: "POST", body: body, credentials: "same-origin", redirect: "manual",
             headers: { "Accept": "application/json" },
           }).then(function (response) {
-            if (response.ok) { return drop(entry.id); }
+            if (response.ok) {
+              return response.json().catch(function () { return {}; }).then(function (data) {
+                if (data.safety_page) { flaggedSent = data.safety_page; }
+                return drop(entry.id);
+              });
+            }
             return response.json().catch(function () { return {}; }).then(function (data) {
               entry.problem = data.error || (response.status === 403 || response.type === "opaqueredirect"
                 ? "log in again to send it" : "the server said no");
@@ -140,6 +167,7 @@
     keep({
       url: form.getAttribute("data-offline-queue"), fields: fields, made_at: new Date().toISOString(),
       what: form.getAttribute("data-offline-what") || "Check-in",
+      flagged: fields.some(function (field) { return field[0] === "red_flags"; }),
     }).then(show).then(function () { form.reset(); window.scrollTo(0, 0); });
   }
 
