@@ -49,5 +49,5 @@ def test_demo_dashboard_shows_a_verdict_and_three_charts(live_server: Any, new_p
     therapist = new_page()
     log_in(therapist, base, logins.therapist_username, logins.password)
     therapist.goto(f"{base}/therapist/")
-    expect(therapist.get_by_role("link", name=logins.client_username)).to_be_visible()
+    expect(therapist.get_by_role("link", name="Demo Client")).to_be_visible()  # the display name
     shoot(therapist, "demo-03-therapist-list")

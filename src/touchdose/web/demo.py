@@ -54,8 +54,9 @@ def demo_load() -> DemoLogins:
             user.save()
         return DemoLogins(DEMO_CLIENT, DEMO_THERAPIST, password, created=False)
     client_user = services.account_signup(
-        username=DEMO_CLIENT, email="", password=password, role="client", timezone_name=DEMO_TIMEZONE
-    )
+        username=DEMO_CLIENT, email="", password=password, role="client", timezone_name=DEMO_TIMEZONE,
+        display_name="Demo Client",  # therapists see clients by their display names (issue 10)
+    )  # fmt: skip
     therapist_user = services.account_signup(
         username=DEMO_THERAPIST, email="", password=password, role="therapist", display_name="Demo Therapist"
     )
