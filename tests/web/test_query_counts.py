@@ -116,9 +116,9 @@ def test_every_page_makes_a_few_queries_whatever_the_size_of_the_data(clinic: Cl
         assert again == counts[name], f"{name}: {counts[name]} queries, then {again} with more data"
 
 
-#: A page that finds no cached result reads the client's row and records once for the analysis
-#: and once for the charts: six more queries than warm, however long the history.
-COLD_EXTRA = 6
+#: A page that finds no cached result reads the client's sessions and check-ins once, for the
+#: analysis and the charts both: two more queries than warm, however long the history.
+COLD_EXTRA = 2
 
 
 @pytest.mark.slow

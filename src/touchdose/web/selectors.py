@@ -5,6 +5,7 @@ The functions that return health data take the ``actor`` (the signed-in user) fo
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -288,9 +289,17 @@ def _results_of(ids: list[int]) -> dict[int, ClientResults]:
     found = results.get_many(keys.values())
     out = {pk: found[k] for pk, k in keys.items() if isinstance(found.get(k), ClientResults)}
     missing = [rows[pk] for pk in ids if pk in rows and pk not in out]
-    fresh = {row.pk: _analysed(row, cf) for row, cf in _client_files(missing)}
+    files = _client_files(missing)
+    fresh = {row.pk: _analysed(row, cf) for row, cf in files}
     results.put_many({keys[pk]: value for pk, value in fresh.items()})
+    # One client computed (a results page after a write): its charts come next in this thread,
+    # from the same records, without reading them again.
+    _just_read.files = {(row.pk, row.records_version): cf for row, cf in files} if len(files) == 1 else {}
     return {**out, **fresh}
+
+
+#: The records of the one client whose analysis this thread computed last, for its charts.
+_just_read = threading.local()
 
 
 def _key(kind: str, row: Client) -> str:
@@ -327,7 +336,9 @@ def client_charts(*, client: Client, found: ClientResults) -> tuple[Chart, ...]:
     cached = results.get_many([entry]).get(entry) if entry else None
     if isinstance(cached, tuple):
         return cached
-    ((_, cf),) = _client_files([row])
+    cf = getattr(_just_read, "files", {}).pop((row.pk, found.version), None)
+    if cf is None:
+        ((_, cf),) = _client_files([row])
     drawn = web_charts(cf, found.analysis)
     if entry:
         results.put_many({entry: drawn})
