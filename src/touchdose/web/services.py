@@ -39,6 +39,7 @@ from touchdose.web.models import (
 )
 from touchdose.web.models import CheckIn as CheckInRow
 from touchdose.web.reminders import services as reminders
+from touchdose.web.turns import turn_file
 
 logger = logging.getLogger(__name__)
 Row = TypeVar("Row", MassageSession, CheckInRow)
@@ -136,12 +137,21 @@ def account_password_changed(*, user: Any) -> None:
 
 @contextmanager
 def login_turn(*, username: str) -> Iterator[None]:
-    """One login attempt's turn at an account: a transaction that first locks the account's row,
-    so concurrent attempts at one account run one after another and each counts the failures of
-    those before it (:mod:`touchdose.web.throttle`). An unknown name has no row and no turn; its
-    attempts can open nothing."""
-    with transaction.atomic():
-        list(get_user_model().objects.select_for_update().filter(username=username).values_list("pk"))
+    """One login attempt's turn at an account, so concurrent attempts at one account run one after
+    another and each counts the failures of those before it (:mod:`touchdose.web.throttle`).
+
+    PostgreSQL: a transaction that first locks the account's row (an unknown name has no row and
+    no turn; its attempts can open nothing). SQLite has no row locks: a transaction there takes
+    the whole database's write lock, held for the length of the password hash, and every page's
+    writes (sessions, audit events) would wait behind each log-in (docs/performance.md "The
+    login"); the turn is a lock file of the account's name instead (SQLite's processes share one
+    machine)."""
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            list(get_user_model().objects.select_for_update().filter(username=username).values_list("pk"))
+            yield
+        return
+    with turn_file(username):
         yield
 
 
