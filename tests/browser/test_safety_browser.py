@@ -27,6 +27,18 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def serious_axe_findings(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now (the bar of issue 10)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['impact']} {v['id']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def top(page: Any, selector: str) -> float:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, f"{selector} is not shown"
@@ -54,6 +66,7 @@ def test_a_red_flag_ticked_on_a_phone_comes_first_and_reaches_the_therapist(
     question.locator("summary").click()
     question.get_by_label(RED_FLAG_LABELS[FLAG]).check()
     shoot(phone, "safety-01-check-in-red-flag-phone")
+    assert serious_axe_findings(phone) == []
     question.get_by_role("button", name="Save").click()
 
     # Home: the safety message is the first thing, above the greeting and every task.
@@ -67,6 +80,7 @@ def test_a_red_flag_ticked_on_a_phone_comes_first_and_reaches_the_therapist(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"the home page scrolls sideways on a phone ({width} px wide)"
     shoot(phone, "safety-02-home-phone")
+    assert serious_axe_findings(phone) == []
 
     # Results: above the verdict's headline, and the plan says no massage.
     phone.get_by_role("link", name="See my results").click()
