@@ -123,4 +123,4 @@ def test_finding_11_the_trail_of_a_deleted_client_no_longer_names_them() -> None
     services.account_delete(user=client.user)
     trail = AuditEvent.objects.filter(client_ref=client.pk)
     assert trail.count() == 3  # the trail stays: who did what, and when
-    assert {e.actor_name for e in trail} == {"", "tove"}  # the therapist's look is still theirs
+    assert {e.actor_name for e in trail} == {services.DELETED_ACCOUNT, "tove"}  # tove's look stays hers

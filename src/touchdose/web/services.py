@@ -99,6 +99,10 @@ def account_name_save(*, actor: Any, name: str) -> str:
     return name
 
 
+#: Who an event of a deleted account was by, on the audit page: no longer its username (finding 11).
+DELETED_ACCOUNT = "a deleted account"
+
+
 @transaction.atomic
 def account_delete(*, user: Any) -> None:
     """Delete the account and, for a client, every record (sessions, check-ins, shares cascade).
@@ -107,8 +111,8 @@ def account_delete(*, user: Any) -> None:
     its own events lose the username. On SQLite the freed pages are then wiped from the file
     (:func:`database_reclaim`, after the commit)."""
     client = getattr(user, "client", None)
-    AuditEvent.objects.filter(actor=user).update(actor=None, actor_name="")
-    audit.record(actor=None, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
+    audit.record(actor=user, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
+    AuditEvent.objects.filter(actor=user).update(actor=None, actor_name=DELETED_ACCOUNT)
     user.delete()
     transaction.on_commit(database_reclaim)
 
