@@ -382,20 +382,22 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=365, help="days of history per client (365)")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres (both)")
     parser.add_argument("--configs", default="old,new", help="old,new (both)")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/wt_perf",
-                        help="PostgreSQL database to use (EMPTIED first)")  # fmt: skip
+    parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL"),
+                        help="PostgreSQL database to use, EMPTIED first (default: DATABASE_URL)")  # fmt: skip
     args = parser.parse_args()
     args.configs = [c for c in args.configs.split(",") if c]
     if not set(args.configs) <= set(CONFIGS) or args.users < 1 or args.clients < 1:
         parser.error(f"--configs: some of {', '.join(CONFIGS)}; --users and --clients: at least 1")
-    host = httpx.URL(args.postgres).host
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    wanted = [d for d in args.databases.split(",") if d]
+    if "postgres" in wanted and not args.postgres:
+        parser.error("PostgreSQL needs --postgres URL or DATABASE_URL (or --databases sqlite)")
+    if args.postgres and httpx.URL(args.postgres).host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--postgres must be on this machine (127.0.0.1)")
     print(f"load.py: {args.users} users, {args.duration:.0f} s with think time 1-3 s, {args.saturation:.0f} "
           f"s saturation; {os.cpu_count()} cores; load average now {os.getloadavg()[0]:.2f}")  # fmt: skip
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="touchdose-load-") as tmp:
-        for database in (d for d in args.databases.split(",") if d):
+        for database in wanted:
             if database not in ("sqlite", "postgres"):
                 parser.error(f"--databases: {database!r} is not allowed (allowed: sqlite, postgres)")
             url = args.postgres if database == "postgres" else None
