@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 from tests.web.conftest import make_client, make_therapist
 
-from touchdose.web import selectors, services
+from touchdose.web import results, selectors, services
 from touchdose.web.models import AuditEvent, Share
 
 MARKERS = ("zq-note-marker-4417", "zq-session-marker-9021", "zq-goal-marker-3388", "zq-username-6650")
@@ -124,3 +128,22 @@ def test_finding_11_the_trail_of_a_deleted_client_no_longer_names_them() -> None
     trail = AuditEvent.objects.filter(client_ref=client.pk)
     assert trail.count() == 3  # the trail stays: who did what, and when
     assert {e.actor_name for e in trail} == {services.DELETED_ACCOUNT, "tove"}  # tove's look stays hers
+
+
+@pytest.mark.django_db
+def test_finding_11_a_deleted_clients_cached_results_and_failed_logins_go_with_the_account(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    person = make_client("zq-cached-7781")
+    services.checkin_record(actor=person.user, client=person, time=timezone.now(), pain=6)
+    selectors.client_analysis(actor=person.user, client=person)  # the results page fills the cache
+    person.refresh_from_db()
+    stored = results.key("analysis", client_id=person.pk, created=person.created_at,
+                         version=person.records_version)  # fmt: skip
+    assert cache.get(stored) is not None
+    client.post(reverse("login"), {"username": "zq-cached-7781", "password": "wrong password 1"})
+    assert AccessAttempt.objects.filter(username="zq-cached-7781").exists()
+    with django_capture_on_commit_callbacks(execute=True):  # emptied once the deletion commits
+        services.account_delete(user=person.user)
+    assert cache.get(stored) is None
+    assert not AccessAttempt.objects.filter(username="zq-cached-7781").exists()

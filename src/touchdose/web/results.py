@@ -109,3 +109,18 @@ def put_many(entries: Mapping[str, Any]) -> None:
         cache.set_many(dict(entries), TIMEOUT)
     except Exception as error:
         log.warning("results cache: write failed (%s)", type(error).__name__)
+
+
+def forget(*, client_id: int, created: Any, version: int) -> None:
+    """Delete every entry of one client, each kind at every version up to ``version``.
+
+    For a deleted account: its results hold health data, and waiting for :data:`TIMEOUT` would
+    keep them in the cache's files for a month. Entries made by another version of the code
+    (another fingerprint) are not found this way and still age out.
+    """
+    keys = [key(kind, client_id=client_id, created=created, version=v)
+            for kind in KINDS for v in range(version + 1)]  # fmt: skip
+    try:
+        cache.delete_many(keys)
+    except Exception as error:  # a cache that is down: its entries age out with TIMEOUT
+        log.warning("results cache: delete failed (%s)", type(error).__name__)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from touchdose import records
 from touchdose.records import ClientFile, ClientProfile
-from touchdose.web import access, audit, convert
+from touchdose.web import access, audit, convert, results
 from touchdose.web.audit import Action
 from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import (
@@ -113,7 +114,11 @@ def account_delete(*, user: Any) -> None:
     client = getattr(user, "client", None)
     audit.record(actor=user, client_ref=client.pk if client else None, action=Action.ACCOUNT_DELETED)
     AuditEvent.objects.filter(actor=user).update(actor=None, actor_name=DELETED_ACCOUNT)
+    axes_reset(username=user.get_username())  # failed log-ins keep the name for their window
     user.delete()
+    if client is not None:  # the cached analyses hold health data too
+        cached = {"client_id": client.pk, "created": client.created_at, "version": client.records_version}
+        transaction.on_commit(lambda: results.forget(**cached))
     transaction.on_commit(database_reclaim)
 
 
