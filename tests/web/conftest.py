@@ -8,6 +8,7 @@ on Argon2; ``test_security.py`` checks the real hashing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -97,3 +98,21 @@ def last_event() -> AuditEvent:
     event = AuditEvent.objects.order_by("-id").first()
     assert event is not None, "no audit event was written"
     return event
+
+
+#: The REST API's root, for the API tests.
+API = "/api/v1"
+
+
+@pytest.fixture
+def http(world: World) -> HttpClient:
+    """An HTTP client that calls the API with a personal token of ``client_a``."""
+    raw = services.api_token_create(actor=world.users["client_a"], name="t")[1]
+    return HttpClient(headers={"authorization": f"Bearer {raw}"})
+
+
+def send(http: HttpClient, method: str, path: str, body: Any = None) -> Any:
+    """One API call: ``method`` on ``API + path`` with ``body`` as JSON when given."""
+    if body is None:
+        return getattr(http, method)(API + path)
+    return getattr(http, method)(API + path, data=json.dumps(body), content_type="application/json")

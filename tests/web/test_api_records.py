@@ -4,7 +4,6 @@ and error bodies that are clear and never repeat a value the caller sent."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -13,21 +12,7 @@ from touchdose.records import CONDITIONS
 from touchdose.web import services
 from touchdose.web.models import CheckIn, MassageSession
 
-from .conftest import World, last_event
-
-API = "/api/v1"
-
-
-@pytest.fixture
-def http(world: World) -> HttpClient:
-    raw = services.api_token_create(actor=world.users["client_a"], name="t")[1]
-    return HttpClient(headers={"authorization": f"Bearer {raw}"})
-
-
-def send(http: HttpClient, method: str, path: str, body: Any = None) -> Any:
-    if body is None:
-        return getattr(http, method)(API + path)
-    return getattr(http, method)(API + path, data=json.dumps(body), content_type="application/json")
+from .conftest import API, World, last_event, send
 
 
 def test_session_round_trip(world: World, http: HttpClient) -> None:

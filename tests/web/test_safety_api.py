@@ -3,7 +3,6 @@ gives ``contraindications``; bad values are refused naming the field, never echo
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -13,21 +12,7 @@ from django.test import Client as HttpClient
 from touchdose.analysis.safety_rules import CONTRAINDICATION_RULES, RED_FLAG_RULES
 from touchdose.web import services
 
-from .conftest import World, last_event
-
-API = "/api/v1"
-
-
-@pytest.fixture
-def http(world: World) -> HttpClient:
-    raw = services.api_token_create(actor=world.users["client_a"], name="t")[1]
-    return HttpClient(headers={"authorization": f"Bearer {raw}"})
-
-
-def send(http: HttpClient, method: str, path: str, body: Any = None) -> Any:
-    if body is None:
-        return getattr(http, method)(API + path)
-    return getattr(http, method)(API + path, data=json.dumps(body), content_type="application/json")
+from .conftest import World, last_event, send
 
 
 def test_a_check_in_takes_and_gives_its_red_flags(world: World, http: HttpClient) -> None:
