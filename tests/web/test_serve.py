@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,19 +45,14 @@ def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 90) -> N
     raise AssertionError("serve did not answer")
 
 
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("serve")
-
-
-@pytest.fixture(scope="module")
-def demo_server(demo_dir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """One server for the module (loading the demo history takes a few seconds)."""
-    tmp_path = demo_dir
+@contextmanager
+def serving(data_dir: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``touchdose serve`` on a free port of 127.0.0.1 with ``data_dir``: its address once it
+    answers, and the process (stopped on leaving)."""
     port = free_port()
     process = subprocess.Popen(
-        [*TOUCHDOSE, "serve", "--port", str(port), "--demo"],
-        env=environment(tmp_path),
+        [*TOUCHDOSE, "serve", "--port", str(port), *options],
+        env=environment(data_dir),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -69,6 +65,18 @@ def demo_server(demo_dir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_dir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """One server for the module (loading the demo history takes a few seconds)."""
+    with serving(demo_dir, "--demo") as running:
+        yield running
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,28 +14,15 @@ from pathlib import Path
 import brotli
 import pytest
 from django.contrib.staticfiles import finders
-from tests.web.test_serve import TOUCHDOSE, environment, free_port, wait_for
+from tests.web.test_serve import serving
 
 TEN_YEARS = 315360000  # seconds: WhiteNoise's lifetime of a file whose name carries its hash
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [*TOUCHDOSE, "serve", "--port", str(port), "--no-worker"],
-        env=environment(tmp_path_factory.mktemp("static")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/accounts/login/", process)
+    with serving(tmp_path_factory.mktemp("static"), "--no-worker") as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def get(url: str, encoding: str | None = None) -> tuple[dict[str, str], bytes]:
