@@ -18,9 +18,10 @@ with the right answer for each and the goals of its issue:
 A kind is one entry in its module's registry; a part is one entry in :data:`PARTS`.
 
 Usage: .venv/bin/python benchmarks/verdicts.py [--part issue4,issue11,issue17|all] [--n 200]
-       [--seed 2026] [--days 120] [--jobs 2] [--quick] [--json FILE]
+       [--seed 2026] [--days 120] [--jobs 2] [--quick] [--json FILE] [--kinds a,b]
 
-``--quick`` is ``--n 40``. Time on 2 shared cores (``--jobs 2``, n = 200): issue4 about 4 min,
+``--quick`` is ``--n 40``; ``--kinds`` runs only the named issue 11 kinds (the goals are then
+judged over those kinds only). Time on 2 shared cores (``--jobs 2``, n = 200): issue4 about 4 min,
 issue11 about 12 min, issue17 about 3 min (docs/validation.md).
 """
 
@@ -286,12 +287,14 @@ def advice_goals(arms: list[AdviceArm]) -> list[Goal]:
     for a in no_pause:
         v = (a.pause + a.n - a.states["gathering_data"]) / a.n
         out.append((f"{a.kind}: a plan.pause or a verdict", v, ">= 95 %", v >= 0.95))
-    worst = max(no_effect, key=lambda a: a.share("helping"))
-    v = worst.share("helping")
-    out.append((f"no-effect kinds judged helping (worst: {worst.kind})", v, "<= 5 %", v <= 0.05))
-    worst = max(no_harm, key=lambda a: a.share("mixed", "more_pain"))
-    v = worst.share("mixed", "more_pain")
-    out.append((f"no-harm kinds judged mixed or more pain (worst: {worst.kind})", v, "<= 5 %", v <= 0.05))
+    if no_effect:
+        worst = max(no_effect, key=lambda a: a.share("helping"))
+        v = worst.share("helping")
+        out.append((f"no-effect kinds judged helping (worst: {worst.kind})", v, "<= 5 %", v <= 0.05))
+    if no_harm:
+        worst = max(no_harm, key=lambda a: a.share("mixed", "more_pain"))
+        v = worst.share("mixed", "more_pain")
+        out.append((f"no-harm kinds judged mixed or more pain (worst: {worst.kind})", v, "<= 5 %", v <= 0.05))
     for a in harmed:
         v = a.share("mixed", "more_pain")
         out.append((f"{a.kind}: judged mixed or more pain", v, ">= 95 %", v >= 0.95))
@@ -305,11 +308,12 @@ def advice_goals(arms: list[AdviceArm]) -> list[Goal]:
 def issue11(args: argparse.Namespace) -> dict[str, Any]:
     """Issue 11's kinds, each with its therapist, split over ``--jobs`` worker processes."""
     chunk = max(1, -(-args.n // (2 * args.jobs)))
-    tasks = [(k.name, f, min(chunk, args.n - f)) for k in ADVICE_KINDS for f in range(0, args.n, chunk)]
+    chosen = _chosen_kinds(args.kinds)
+    tasks = [(k.name, f, min(chunk, args.n - f)) for k in chosen for f in range(0, args.n, chunk)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         done = list(pool.map(_advice_task, [(*t, args.seed, args.days) for t in tasks]))
-    arms = [_merge([d for d in done if d.kind == k.name]) for k in ADVICE_KINDS]
+    arms = [_merge([d for d in done if d.kind == k.name]) for k in chosen]
     for a in arms:
         per = a.sessions / a.n
         print(f"# {a.kind} ({a.what}): {a.seconds:.0f} s cpu, {per:.1f} sessions/client", flush=True)
@@ -319,6 +323,18 @@ def issue11(args: argparse.Namespace) -> dict[str, Any]:
     results = advice_goals(arms)
     print_goals("issue 11", results)
     return {"issue11": [a.to_dict() for a in arms], "issue11_goals": [_goal(g) for g in results]}
+
+
+def _chosen_kinds(kinds: str | None) -> list[Any]:
+    """The issue 11 kinds named in ``--kinds`` (comma-separated), or all of them."""
+    if not kinds:
+        return list(ADVICE_KINDS)
+    names = kinds.split(",")
+    unknown = [n for n in names if n not in {k.name for k in ADVICE_KINDS}]
+    if unknown:
+        allowed = ", ".join(k.name for k in ADVICE_KINDS)
+        raise SystemExit(f"--kinds {','.join(unknown)} is not allowed (allowed: {allowed})")
+    return [k for k in ADVICE_KINDS if k.name in names]
 
 
 def _advice_task(task: tuple[str, int, int, int, int]) -> AdviceArm:
@@ -398,6 +414,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--quick", action="store_true", help="40 clients per kind")
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--kinds", help="issue11 only: comma-separated kind names (default all)")
     parts = ", ".join(PARTS)
     parser.add_argument("--part", default="issue4,issue11",
                         help=f"comma-separated parts among {parts}, or all (default issue4,issue11)")
