@@ -13,6 +13,13 @@ looked for among all sessions, and among the sessions at each pressure *and firm
 appears only when the therapist goes firmer ("pressure 3 and 4 were followed by more pain,
 pressure 2 was not") is found, not averaged away by the gentler sessions.
 
+Two refinements make the comparison fair (docs/design.md "Safety first"): every follow-up change,
+after sessions and in the background alike, is taken net of the client's weekly rhythm
+(:mod:`touchdose.analysis.rhythm`), so a Saturday session is not blamed for Monday; and at the
+48 h and 72 h looks (:data:`LATE_LOOKS`) the follow-up pains are compared with the client's usual
+pain for that day by rank (:func:`_pattern`), so harm that shows late, spread thin over an entry's
+24 h and rarely a 2-point rise, is still found.
+
 Examples
 --------
 >>> judge_harm((), None).state is None
@@ -28,6 +35,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import beta as beta_dist
+from scipy.stats import wilcoxon
 
 from touchdose.analysis.noise import DiaryNoise, diary_noise, rise_rate
 from touchdose.analysis.response import (
@@ -36,18 +44,25 @@ from touchdose.analysis.response import (
     FOLLOWUP_WINDOWS,
     Diary,
     SessionResponse,
+    client_rhythm,
 )
+from touchdose.analysis.rhythm import WeekdayRhythm
+from touchdose.instruments.change import MID_POINTS
 from touchdose.records import ClientFile
+from touchdose.text import percent
 
 __all__ = [
     "DEFAULT_BACKGROUND_RATE",
     "DEFAULT_BACKGROUND_WEIGHT",
     "EXCESS_P",
     "FIRMER_EXCESS_P",
+    "LATE_LOOKS",
+    "LOOK_SHIFT_POINTS",
     "MAINLY_SHARE",
     "MIN_AGGRAVATIONS",
     "MIN_FIRMER_SESSIONS",
     "MIN_JUDGED_SESSIONS",
+    "MIN_LOOK_SESSIONS",
     "MIXED_SHARE",
     "Background",
     "Harm",
@@ -81,14 +96,27 @@ MIN_AGGRAVATIONS = 2
 DEFAULT_BACKGROUND_RATE = 0.10
 DEFAULT_BACKGROUND_WEIGHT = 10
 #: Aggravations count as a pattern only when the rate after sessions is above the client's own
-#: background rate with at least this posterior probability, 39 to 1 (Beta(1+a, 1+n-a) vs
-#: Beta(1+x, 1+m-x)): the plan reacts to every new session, so the question is asked again and
-#: again, and a stop is not undone; 19 to 1 called one noisy client in six "mixed" or "more pain"
-#: in simulation (docs/validation.md). Two of two sessions still count against a 10 % background.
-EXCESS_P = 0.975
-#: The same for more pain only at the firmer pressures, 99 to 1: each pressure tried is one more
-#: look for a pattern (our choice; docs/validation.md).
+#: background rate with at least this posterior probability (Beta(1+a, 1+n-a) vs Beta(1+x, 1+m-x)):
+#: just under the evidence of two of two sessions followed by more pain against the assumed 10 %
+#: background (1 - E[y^3] for y ~ Beta(2, 10) = 90/91 = 0.98901). Issue 11 asks that 2 of 2 be
+#: said at once; anything weaker is not a pattern. The plan reacts to every new session, so the
+#: question is asked again and again (among all sessions, at each firmer pressure, at each late
+#: look) and a stop is not undone: 19 to 1 called one noisy client in six "mixed" or "more pain"
+#: in simulation, 39 to 1 still one in eight of those with heavy-tailed noise (docs/validation.md).
+EXCESS_P = 0.989
+#: More pain only at the firmer pressures counts with at least this posterior probability, 99 to
+#: 1: each pressure tried is one more look for a pattern (our choice; docs/validation.md).
 FIRMER_EXCESS_P = 0.99
+#: The looks at which a late harm is looked for on its own: 48 h and the 72 h look (indices of
+#: FOLLOWUP_WINDOWS). Not the 24 h look: after a session booked on a bad day, the next day is
+#: still high by the day-to-day autocorrelation alone (regression to the mean takes days).
+LATE_LOOKS: tuple[int, ...] = (1, 2)
+#: A shift at one look is looked for only with at least this many sessions and background
+#: stretches with that look (our choice: a rank test on fewer says little).
+MIN_LOOK_SESSIONS = 5
+#: ... and counts only when the typical change after sessions is at least this much above the
+#: usual one (Hodges-Lehmann): the 1-point MID of the diary comparison (IMMPACT), imported.
+LOOK_SHIFT_POINTS = MID_POINTS
 
 
 @dataclass(frozen=True)
@@ -175,6 +203,9 @@ class Background:
     events: int
     windows: int
     own_rate: float | None = None
+    #: Massage-free entries' pain above the client's usual
+    #: (:attr:`touchdose.analysis.rhythm.WeekdayRhythm.free_residuals`).
+    usual_residuals: tuple[float, ...] = ()
 
     @property
     def prior_rate(self) -> float:
@@ -219,7 +250,10 @@ def _near_any(
 
 
 def background_aggravation(
-    cf: ClientFile, diary: Diary | None = None, noise: DiaryNoise | None = None
+    cf: ClientFile,
+    diary: Diary | None = None,
+    noise: DiaryNoise | None = None,
+    rhythm: WeekdayRhythm | None = None,
 ) -> Background:
     """Count spontaneous aggravations in the diary, away from massage.
 
@@ -232,8 +266,11 @@ def background_aggravation(
     not overlap (the next starts after the previous one's 84 h), so they are separate
     observations, as the sessions are, and the Beta posterior is not overconfident.
 
-    ``diary`` is ``Diary(cf.checkins)`` and ``noise`` is :func:`touchdose.analysis.noise.diary_noise`
-    when the caller already has them.
+    Each rise is net of the client's weekly rhythm (:func:`touchdose.analysis.response.client_rhythm`),
+    as a session's follow-up changes are.
+
+    ``diary`` is ``Diary(cf.checkins)``, ``noise`` is :func:`touchdose.analysis.noise.diary_noise`
+    and ``rhythm`` is ``client_rhythm(cf)`` when the caller already has them.
 
     Examples
     --------
@@ -242,6 +279,7 @@ def background_aggravation(
     True
     """
     d = Diary(cf.checkins) if diary is None else diary
+    rhythm = client_rhythm(cf, d) if rhythm is None else rhythm
     times = np.asarray(d.seconds, dtype=np.float64)
     pains = [c.pain for c in d.checkins]
     flares = np.array([c.flare for c in d.checkins], dtype=bool)
@@ -249,6 +287,7 @@ def background_aggravation(
     sessions = np.array([s.start.timestamp() for s in cf.sessions])
     near_session = _near_any(times, sessions, FOLLOWUP_48H_HOURS[1] * 3600.0, ahead=reach)
     events = windows = 0
+
     free_from = -np.inf
     for k in np.flatnonzero(~near_session):
         t0 = times[k]
@@ -261,10 +300,16 @@ def background_aggravation(
         free_from = t0 + reach
         end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the last window closes
         flare = bool(flares[k + 1 : end].any())
-        rise = max(pains[f] for f in follow if f is not None) - pains[k]
-        events += int(flare or rise >= AGGRAVATION_POINTS)
+        rises = [
+            None if f is None
+            else pains[f] - pains[k] - rhythm.between(d.times[k], d.times[f], before_is_entry=True)
+            for f in follow
+        ]
+        events += int(flare or max(r for r in rises if r is not None) >= AGGRAVATION_POINTS)
+
     noise = diary_noise(cf) if noise is None else noise
-    return Background(events, windows, rise_rate(noise) if noise.measured else None)
+    own = rise_rate(noise) if noise.measured else None
+    return Background(events, windows, own, rhythm.free_residuals)
 
 
 def p_excess(aggravated: int, judged: int, background: Background | None) -> float:
@@ -320,6 +365,10 @@ class Harm:
         P(more pain after those sessions than the client's usual ups and downs).
     only_firmer : bool
         The pattern is only at the firmer pressures: gentler ones given were fine.
+    look, shift : int or None, float or None
+        The pattern was seen at this late follow-up look (1: 48 h, 2: the 72 h look), the
+        follow-up pain typically ``shift`` points above the client's usual (``aggravated`` then
+        counts the sessions at least 1 point above it), or ``None`` for a pattern of aggravations.
     background : Background or None
         The background the pattern was judged against.
     """
@@ -331,25 +380,89 @@ class Harm:
     excess: float | None = None
     background: Background | None = None
     only_firmer: bool = False
+    look: int | None = None
+    shift: float | None = None
+
+    @property
+    def look_hours(self) -> int | None:
+        """The follow-up look the pattern was seen at alone, in hours (24, 48, 72), or None."""
+        return None if self.look is None else 24 * (self.look + 1)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "state": self.state, "harmful_from": self.harmful_from, "aggravated": self.aggravated,
             "sessions": self.sessions, "excess": self.excess, "only_firmer": self.only_firmer,
+            "look_hours": self.look_hours, "shift": None if self.shift is None else round(self.shift, 2),
         }  # fmt: skip
+
+    def look_reason(self) -> str | None:
+        """Why a late look shows more pain, in words with its numbers (None for other patterns)."""
+        if self.look_hours is None or self.shift is None or self.excess is None:
+            return None
+        return (
+            f"{self.look_hours} h after sessions pain was typically {self.shift:.1f} points above your "
+            f"usual for that day (at least 1 point above it after {self.aggravated} of {self.sessions} "
+            f"sessions). Chance that this is more than your usual ups and downs: {percent(self.excess)}."
+        )
+
+
+def _share_ok(a: int, n: int, firmer: bool) -> bool:
+    """Enough aggravations, a large enough share of the sessions, enough sessions when firmer."""
+    if a < MIN_AGGRAVATIONS or n == 0 or a / n < (MAINLY_SHARE if firmer else MIXED_SHARE):
+        return False
+    return not (firmer and n < MIN_FIRMER_SESSIONS)
+
+
+def _above_usual(
+    group: Sequence[SessionResponse], k: int, background: Background | None
+) -> NDArray[np.float64]:
+    """The group's follow-up pains at look ``k`` above the usual, centred on the massage-free
+    entries' median; empty when either side has fewer than :data:`MIN_LOOK_SESSIONS`."""
+    seen = [c for r in group if (c := r.above_usual[k]) is not None]
+    usual = () if background is None else background.usual_residuals
+    if len(seen) < MIN_LOOK_SESSIONS or len(usual) < MIN_LOOK_SESSIONS:
+        return np.zeros(0)
+    return np.asarray(seen, dtype=np.float64) - float(np.median(usual))
+
+
+def _hodges_lehmann(d: NDArray[np.float64]) -> float:
+    """The median of the Walsh averages: the typical value, robust to a few wild ones."""
+    walsh = (d[:, None] + d[None, :])[np.triu_indices(len(d))] / 2.0
+    return float(np.median(walsh)) if len(d) else float("-inf")
+
+
+def _late_shift(group: Sequence[SessionResponse], background: Background | None) -> float:
+    """The largest typical rise above the usual at a late look (-inf when it cannot be measured)."""
+    return max(_hodges_lehmann(_above_usual(group, k, background)) for k in LATE_LOOKS)
+
+
+_Found = tuple[int, int, float, int | None, float | None]
 
 
 def _pattern(
     group: Sequence[SessionResponse], background: Background | None, *, firmer: bool = False
-) -> tuple[int, int, float] | None:
-    """(aggravated, sessions, P(excess)) when the group's aggravations are a pattern, else None."""
+) -> _Found | None:
+    """(aggravated, sessions, P(excess), look, shift) when the group shows more pain, else None:
+    first the aggravations among all looks together (``look`` and ``shift`` None), then at each
+    late look (:data:`LATE_LOOKS`) the follow-up pains against the client's usual pain
+    (:func:`_rank_shift`; ``aggravated`` then counts the sessions at least
+    :data:`LOOK_SHIFT_POINTS` above the usual)."""
     a, n = tally_sessions(group).rate_sample
-    if a < MIN_AGGRAVATIONS or n == 0 or a / n < (MAINLY_SHARE if firmer else MIXED_SHARE):
-        return None
-    if firmer and n < MIN_FIRMER_SESSIONS:
-        return None
-    excess = p_excess(a, n, background)
-    return (a, n, excess) if excess >= (FIRMER_EXCESS_P if firmer else EXCESS_P) else None
+    if _share_ok(a, n, firmer):
+        excess = p_excess(a, n, background)
+        if excess >= (FIRMER_EXCESS_P if firmer else EXCESS_P):
+            return a, n, excess, None, None
+    for k in LATE_LOOKS:
+        d = _above_usual(group, k, background)
+        shift = _hodges_lehmann(d)
+        if shift < LOOK_SHIFT_POINTS:
+            continue
+        # One-sided Wilcoxon signed-rank: the sessions, a week or half a week apart, are close to
+        # independent; the massage-free entries only centre them.
+        excess = 1.0 - float(wilcoxon(d, alternative="greater").pvalue)
+        if excess >= EXCESS_P:
+            return int(np.sum(d >= LOOK_SHIFT_POINTS)), len(d), excess, k, shift
+    return None
 
 
 def judge_harm(responses: Sequence[SessionResponse], background: Background | None) -> Harm:
@@ -384,15 +497,17 @@ def judge_harm(responses: Sequence[SessionResponse], background: Background | No
     """
     given = sorted({r.pressure for r in responses})
     for p in given:
-        a_p, n_p = tally_sessions([r for r in responses if r.pressure == p]).rate_sample
-        if n_p == 0 or a_p / n_p < MIXED_SHARE:
+        at_p = [r for r in responses if r.pressure == p]
+        a_p, n_p = tally_sessions(at_p).rate_sample
+        late = _late_shift(at_p, background) >= LOOK_SHIFT_POINTS
+        if (n_p == 0 or a_p / n_p < MIXED_SHARE) and not late:
             continue  # this pressure itself was (mostly) not followed by more pain
         group = [r for r in responses if r.pressure >= p]
         found = _pattern(group, background, firmer=p != given[0])
         if found is None:
             continue
-        a, n, excess = found
+        a, n, excess, look, shift = found
         only_firmer = p != given[0]
         state = "more_pain" if not only_firmer and a / n >= MAINLY_SHARE else "mixed"
-        return Harm(state, p, a, n, excess, background, only_firmer)
+        return Harm(state, p, a, n, excess, background, only_firmer, look, shift)
     return Harm(None, None, background=background)

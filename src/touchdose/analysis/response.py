@@ -38,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from touchdose.analysis.diary import baseline_days, diary_dates
+from touchdose.analysis.rhythm import NO_RHYTHM, WeekdayRhythm, weekday_rhythm
 from touchdose.instruments.change import MODERATE_PERCENT, MODERATE_POINTS
 from touchdose.records import CheckIn, ClientFile, Session
 
@@ -102,6 +103,12 @@ class SessionResponse:
     relieved: bool
     outcome: str
     change_72h: int | None = None
+    #: The 24 h, 48 h and 72 h follow-up changes net of the client's weekly rhythm (``None`` when
+    #: the look has no entry): what the harm judgement tests look by look.
+    net_changes: tuple[int | None, int | None, int | None] = (None, None, None)
+    #: The 24 h, 48 h and 72 h follow-up pains above the client's usual pain for that day and
+    #: weekday (:meth:`touchdose.analysis.rhythm.WeekdayRhythm.usual`; ``None`` when unknown).
+    above_usual: tuple[float | None, float | None, float | None] = (None, None, None)
 
     @property
     def has_followup(self) -> bool:
@@ -241,19 +248,32 @@ def classify(
     return ("helped" if relieved else "no_effect"), False, relieved
 
 
-def session_response(session: Session, checkins: tuple[CheckIn, ...] | Diary) -> SessionResponse:
-    """The response to one session, given the client's check-ins (time ordered)."""
+def session_response(
+    session: Session, checkins: tuple[CheckIn, ...] | Diary, rhythm: WeekdayRhythm = NO_RHYTHM
+) -> SessionResponse:
+    """The response to one session, given the client's check-ins (time ordered).
+
+    The changes are the ratings' own; the outcome is judged on each follow-up change net of the
+    client's weekly ``rhythm`` (:func:`client_rhythm`), so pain that is always higher on Mondays
+    is not "more pain" 48 h after every Saturday session.
+    """
     diary = checkins if isinstance(checkins, Diary) else Diary(checkins)
     before, source = _before_pain(session, diary)
 
     def change(pain: int | None) -> int | None:
         return None if pain is None or before is None else pain - before
 
-    f24, f48, f72 = (_in_window(diary, session.start, w) for w in FOLLOWUP_WINDOWS)
+    follow = [_in_window(diary, session.start, w) for w in FOLLOWUP_WINDOWS]
     immediate = change(session.pain_after)
-    c24, c48, c72 = (change(f.pain if f else None) for f in (f24, f48, f72))
+    c24, c48, c72 = (change(f.pain if f else None) for f in follow)
+    net = [
+        None if c is None or f is None else c - rhythm.between(session.start, f.time)
+        for c, f in zip((c24, c48, c72), follow, strict=True)
+    ]
+    usual = [None if f is None else rhythm.usual(f.time) for f in follow]
+    above = [None if f is None or u is None else f.pain - u for f, u in zip(follow, usual, strict=True)]
     flare = _flare_after(session, diary)
-    outcome, aggravated, relieved = classify(immediate, c24, c48, flare, c72, before)
+    outcome, aggravated, relieved = classify(immediate, net[0], net[1], flare, net[2], before)
     return SessionResponse(
         start=session.start,
         pressure=session.pressure,
@@ -268,13 +288,24 @@ def session_response(session: Session, checkins: tuple[CheckIn, ...] | Diary) ->
         relieved=relieved,
         outcome=outcome,
         change_72h=c72,
+        net_changes=(net[0], net[1], net[2]),
+        above_usual=(above[0], above[1], above[2]),
     )
 
 
+def client_rhythm(cf: ClientFile, diary: Diary | None = None) -> WeekdayRhythm:
+    """The client's weekly rhythm of pain on massage-free entries (:mod:`touchdose.analysis.rhythm`)."""
+    d = Diary(cf.checkins) if diary is None else diary
+    pains = [c.pain for c in d.checkins]
+    free_after = FOLLOWUP_WINDOWS[-1][1]  # past every follow-up look a session gets
+    return weekday_rhythm(d.times, pains, [s.start for s in cf.sessions], cf.client.zone, free_after)
+
+
 def session_responses(cf: ClientFile) -> tuple[SessionResponse, ...]:
-    """The response to every session of a client, in time order."""
+    """The response to every session of a client, in time order, judged net of its weekly rhythm."""
     diary = Diary(cf.checkins)  # built once: each session then finds its follow-ups by bisection
-    return tuple(session_response(s, diary) for s in cf.sessions)
+    rhythm = client_rhythm(cf, diary)
+    return tuple(session_response(s, diary, rhythm) for s in cf.sessions)
 
 
 def data_summary(cf: ClientFile, responses: tuple[SessionResponse, ...] | None = None) -> DataSummary:

@@ -440,6 +440,9 @@ def reach_verdict(
 
 def _harm_reasons(harm: Harm, t: SessionTally) -> list[str]:
     """Why the harm judgement came out as it did (only when there is something to say)."""
+    late = harm.look_reason()
+    if late is not None:
+        return [late]
     if harm.state is not None and harm.excess is not None:
         at = (
             f" at pressure {harm.harmful_from} ({PRESSURE_NAMES[harm.harmful_from]}) or firmer"
