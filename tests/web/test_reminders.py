@@ -118,7 +118,8 @@ def test_a_session_at_10_gives_one_24h_and_one_48h_email_at_local_times_across_d
     assert local == ["Sun 10:00 EDT", "Mon 10:00 EDT"]
     assert [(t - start.astimezone(UTC)) / timedelta(hours=1) for t in sent] == [23, 47]
     # Each reminder's stored job waits for exactly that moment (the worker takes it then).
-    jobs = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
+    reminder_jobs = DBTaskResult.objects.filter(task_path=reminders.deliver_job.module_path)
+    jobs = sorted(reminder_jobs.values_list("run_after", flat=True))
     assert jobs == [r.due_at for r in Reminder.objects.order_by("due_at")] == sent
     assert len(inbox.messages) == 2
     assert [m["To"] for m in inbox.messages] == ["nina@example.org"] * 2

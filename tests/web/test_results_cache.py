@@ -15,9 +15,11 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from tests.web.conftest import World
 
 from touchdose.analysis.engine import ClientAnalysis
@@ -26,8 +28,9 @@ from touchdose.analysis.verdict import Verdict
 from touchdose.painmodel import simulate_clients
 from touchdose.records import CheckIn, ClientFile, ClientProfile
 from touchdose.reports import charts
-from touchdose.web import conf, results, selectors, services
-from touchdose.web.models import Client
+from touchdose.web import conf, refresh, results, selectors, services
+from touchdose.web.models import Client, Share
+from touchdose.web.reminders.worker import run_worker
 
 
 @pytest.fixture
@@ -215,3 +218,76 @@ def test_an_unknown_cache_is_refused_with_the_choices(value: str, tmp_path: Path
     refused = rf"TOUCHDOSE_CACHE = '{value}' is not allowed \(allowed: file"
     with pytest.raises(ImproperlyConfigured, match=refused):
         conf.cache_from_setting(value, tmp_path)
+
+
+# --- After a write: the job worker computes, the caseload shows the last analysis meanwhile ----------
+
+
+def refresh_jobs(client: Client) -> int:
+    return DBTaskResult.objects.filter(task_path=refresh.refresh_results_job.module_path,
+                                       args_kwargs__args=[client.pk]).count()  # fmt: skip
+
+
+def test_a_write_leaves_a_job_that_makes_the_next_page_warm(
+    world: World, history: Client, counted: Counted
+) -> None:
+    assert refresh_jobs(history) == 1  # the import of two months: one job, not one per record
+    run_worker(batch=True, signals=False)  # the jobs of the world's writes
+    results_page(world, "client_b", history)
+    services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=7)
+    assert refresh_jobs(history) == 2
+    counted.analyses = counted.charts = 0
+    run_worker(batch=True, signals=False)  # the real worker, as `touchdose worker` runs it
+    assert (counted.analyses, counted.charts) == (1, 1)
+    page = results_page(world, "client_b", history)
+    assert (counted.analyses, counted.charts) == (1, 1)  # the page found both ready
+    assert page.count("<figure") == 3
+    assert selectors.refresh_results(client_id=history.pk) is False  # nothing left to do
+
+
+def test_a_write_that_rolls_back_leaves_no_job(world: World, history: Client) -> None:
+    before = refresh_jobs(history)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=7)
+        raise RuntimeError("the request failed after the write")
+    assert refresh_jobs(history) == before
+
+
+def test_the_caseload_shows_the_last_analysis_as_updating_until_the_worker_ran(
+    world: World, history: Client, counted: Counted
+) -> None:
+    Share.objects.create(client=history, therapist=world.therapist_linked)
+    therapist = world.http("therapist_linked")
+    assert "updating" not in therapist.get(reverse("therapist_home")).content.decode()
+    services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=9)
+    counted.analyses = 0
+    page = therapist.get(reverse("therapist_home")).content.decode()
+    assert counted.analyses == 0  # no engine in the request: the analysis before the write is shown
+    assert page.count("updating: new entries since this") == 1  # Bea's row only
+    run_worker(batch=True, signals=False)
+    assert "updating" not in therapist.get(reverse("therapist_home")).content.decode()
+
+
+def test_with_no_worker_the_caseload_computes_after_the_grace(
+    world: World, history: Client, counted: Counted
+) -> None:
+    Share.objects.create(client=history, therapist=world.therapist_linked)
+    therapist = world.http("therapist_linked")
+    therapist.get(reverse("therapist_home"))
+    services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=9)
+    long_ago = timezone.now() - selectors.STALE_GRACE - timedelta(seconds=1)
+    Client.objects.filter(pk=history.pk).update(records_changed_at=long_ago)
+    counted.analyses = 0
+    page = therapist.get(reverse("therapist_home")).content.decode()
+    assert counted.analyses == 1 and "updating" not in page
+
+
+def test_a_deleted_account_leaves_no_latest_analysis(
+    world: World, history: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    results_page(world, "client_b", history)
+    latest = results.latest_key(client_id=history.pk, created=history.created_at)
+    assert isinstance(cache.get(latest), results.ClientResults)
+    with django_capture_on_commit_callbacks(execute=True):  # emptied once the deletion commits
+        services.account_delete(user=history.user)
+    assert cache.get(latest) is None

@@ -1,14 +1,15 @@
 """Password hashing that stays slow for an attacker without starving the pages.
 
 Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in
-threads kept for it (one per core), at a lower CPU priority: a log-in waits for one of them, the
-pages' threads go first when the cores are busy, and no more hashes than cores hold their
-memory at once (docs/performance.md "The login"). The hash is the same ``argon2`` hash as
-Django's, so stored passwords keep working whichever of the two checks them.
+threads kept for it (one per core), scheduled as idle work: a log-in waits for one of them, the
+pages' threads always go first when they want a core, the hash takes every cycle they leave, and
+no more hashes than cores hold their memory at once (docs/performance.md "The login"). The hash
+is the same ``argon2`` hash as Django's, so stored passwords keep working whichever checks them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -17,9 +18,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-#: How much lower the hashing thread's priority is than the pages' (Unix nice steps: each step
-#: gives about 10 % less CPU share than the one before when the cores are busy).
-HASH_NICENESS = 5
+#: Where Linux's idle scheduling class is missing: how much lower the hashing thread's priority
+#: is than the pages' (Unix nice steps, the most there is).
+HASH_NICENESS = 19
 
 
 def _cores() -> int:
@@ -38,12 +39,18 @@ _lock = threading.Lock()
 
 
 def _lower_priority() -> None:
-    """Lower the calling thread's priority (Linux: per thread); elsewhere leave it as it is."""
+    """Make the calling thread idle work (Linux's ``SCHED_IDLE``, per thread; the threads Argon2
+    starts for its lanes inherit it). A nice value was not enough: Argon2 runs its 8 lanes in 8
+    threads, and eight threads at nice 5 outweigh one page's thread. Elsewhere: the lowest
+    priority there is, or the thread as it is."""
+    tid = threading.get_native_id()
     try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + HASH_NICENESS)
-    except (AttributeError, OSError):  # no setpriority (Windows) or no per-thread priority
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):  # not Linux
         pass
+    with contextlib.suppress(AttributeError, OSError):  # no setpriority (Windows) or per-thread priority
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + HASH_NICENESS)
 
 
 def _executor() -> ThreadPoolExecutor:

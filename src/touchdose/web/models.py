@@ -41,6 +41,9 @@ class Client(models.Model):
     #: in the same transaction (``services``). The cached analysis and charts are keyed by it, so a
     #: write makes the next page compute afresh and nothing else ever does (docs/performance.md).
     records_version = models.PositiveBigIntegerField(default=0)
+    #: When ``records_version`` last went up: the caseload shows an older analysis (marked as
+    #: updating) only for so long after a write (``selectors.STALE_GRACE``), then computes.
+    records_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:  # never a health value: the admin and logs show this
         return f"client {self.pk}"
@@ -51,15 +54,19 @@ class Client(models.Model):
         return self.display_name or self.user.get_username()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save every column but ``records_version``, which only ``services`` moves (with an
-        UPDATE ... + 1): saving a row read before another request's write must not put an older
-        version back, or that write's results would be served as current."""
+        """Save every column but ``records_version`` and ``records_changed_at``, which only
+        ``services`` moves (with an UPDATE ... + 1): saving a row read before another request's
+        write must not put an older version back, or that write's results would be served as current."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             fields = self._meta.concrete_fields
             kwargs["update_fields"] = [
-                f.attname for f in fields if not f.primary_key and f.attname != "records_version"
+                f.attname for f in fields if not f.primary_key and f.attname not in SERVICE_ONLY
             ]
         super().save(*args, **kwargs)
+
+
+#: Columns of :class:`Client` that only ``services.records_changed`` writes.
+SERVICE_ONLY = ("records_version", "records_changed_at")
 
 
 class Therapist(models.Model):

@@ -13,6 +13,11 @@ A key is ``td:<kind>:<code>:<client id>-<account created>:<records version>``:
 
 Entries are the typed result objects themselves (pickled by the cache), so the pages keep
 receiving :class:`~touchdose.analysis.engine.ClientAnalysis` and its ``Verdict`` and ``Plan``.
+Beside them, ``td:latest:<code>:<client id>-<account created>`` holds the newest analysis stored
+for the client, whatever its version: the therapist's caseload shows it, marked as updating,
+while the job worker computes the current one (:func:`touchdose.web.services.refresh_results_job`),
+so no caseload waits for the engine to run once per changed client.
+
 The cache is a speed-up, never a source of truth: an entry that cannot be read, or a cache that
 is down, means the result is computed again (and a warning is logged without any health value).
 """
@@ -77,8 +82,18 @@ def key(kind: str, *, client_id: int, created: Any, version: int) -> str:
     """The cache key of one kind of result for one version of a client's records."""
     if kind not in KINDS:
         raise ValueError(f"results key: kind = {kind!r} is not allowed (allowed: {', '.join(KINDS)})")
+    return f"td:{kind}:{code_fingerprint()}:{_owner(client_id, created)}:{version}"
+
+
+def latest_key(*, client_id: int, created: Any) -> str:
+    """The key of the newest analysis stored for a client, whatever version it was made for."""
+    return f"td:latest:{code_fingerprint()}:{_owner(client_id, created)}"
+
+
+def _owner(client_id: int, created: Any) -> str:
+    """The client's id and account creation time (a reused id never meets another's results)."""
     stamp = int(created.timestamp() * 1_000_000) if created is not None else 0
-    return f"td:{kind}:{code_fingerprint()}:{client_id}-{stamp}:{version}"
+    return f"{client_id}-{stamp}"
 
 
 def get_many(keys: Iterable[str]) -> dict[str, Any]:
@@ -120,6 +135,7 @@ def forget(*, client_id: int, created: Any, version: int) -> None:
     """
     keys = [key(kind, client_id=client_id, created=created, version=v)
             for kind in KINDS for v in range(version + 1)]  # fmt: skip
+    keys.append(latest_key(client_id=client_id, created=created))
     try:
         cache.delete_many(keys)
     except Exception as error:  # a cache that is down: its entries age out with TIMEOUT

@@ -272,26 +272,45 @@ def client_safety(*, actor: Any, client: Client) -> Safety | None:
 
 
 def client_analyses(
-    *, actor: Any, clients: Iterable[Client], action: Action = Action.CLIENT_LISTED
+    *, actor: Any, clients: Iterable[Client], action: Action = Action.CLIENT_LISTED, stale_ok: bool = False
 ) -> dict[int, ClientResults]:
     """:func:`client_analysis` for many clients at once, by client id: one query for their
-    versions, one cache round trip, and the records of only those not cached (a caseload)."""
+    versions, one cache round trip, and the records of only those not cached (a caseload).
+
+    ``stale_ok``: a client whose current analysis is not cached yet gets the newest one stored
+    (its ``version`` is then below the client's ``records_version``: the job worker is computing
+    the current one); the engine runs here only for a client with no analysis stored at all."""
     ids = [c.pk for c in clients]
     audit.record_many(actor=actor, client_refs=ids, action=action)
-    return _results_of(ids)
+    return _results_of(ids, stale_ok=stale_ok)
 
 
-def _results_of(ids: list[int]) -> dict[int, ClientResults]:
+def refresh_results(*, client_id: int) -> bool:
+    """Compute and cache the client's current analysis and charts if they are not cached yet
+    (the job run after each write, off the request path). True if the engine ran."""
+    row = Client.objects.filter(pk=client_id).first()
+    if row is None:  # the account was deleted since the write
+        return False
+    if isinstance(results.get_many([_key("analysis", row)]).get(_key("analysis", row)), ClientResults):
+        return False
+    found = _results_of([client_id])[client_id]
+    client_charts(client=row, found=found)
+    return True
+
+
+def _results_of(ids: list[int], *, stale_ok: bool = False) -> dict[int, ClientResults]:
     # The rows are read afresh, version and profile in one query, before the records: an entry
     # stored under version v is then never older than v (a write commits records and version together).
     rows = {c.pk: c for c in Client.objects.filter(pk__in=ids)}
     keys = {pk: _key("analysis", row) for pk, row in rows.items()}
     found = results.get_many(keys.values())
     out = {pk: found[k] for pk, k in keys.items() if isinstance(found.get(k), ClientResults)}
+    if stale_ok and len(out) < len(rows):
+        out |= _latest_of([row for pk, row in rows.items() if pk not in out])
     missing = [rows[pk] for pk in ids if pk in rows and pk not in out]
     files = _client_files(missing)
     fresh = {row.pk: _analysed(row, cf) for row, cf in files}
-    results.put_many({keys[pk]: value for pk, value in fresh.items()})
+    results.put_many({k: value for pk, value in fresh.items() for k in (keys[pk], _latest_key(rows[pk]))})
     # One client computed (a results page after a write): its charts come next in this thread,
     # from the same records, without reading them again.
     _just_read.files = {(row.pk, row.records_version): cf for row, cf in files} if len(files) == 1 else {}
@@ -304,6 +323,28 @@ _just_read = threading.local()
 
 def _key(kind: str, row: Client) -> str:
     return results.key(kind, client_id=row.pk, created=row.created_at, version=row.records_version)
+
+
+def _latest_key(row: Client) -> str:
+    return results.latest_key(client_id=row.pk, created=row.created_at)
+
+
+#: How long after a write the caseload may show the analysis before it, marked as updating. The
+#: job worker looks for jobs every few seconds (``TOUCHDOSE_WORKER_INTERVAL``) and the engine takes
+#: well under a second, so a write still not refreshed after this has no worker running: compute.
+STALE_GRACE = timedelta(minutes=2)
+
+
+def _latest_of(rows: list[Client]) -> dict[int, ClientResults]:
+    """The newest analysis stored for each of ``rows`` (an older version), for the clients written
+    to within :data:`STALE_GRACE`."""
+    since = timezone.now() - STALE_GRACE
+    recent = [row for row in rows if row.records_changed_at is not None and row.records_changed_at >= since]
+    keys = {row.pk: (_latest_key(row), row.records_version) for row in recent}
+    found = results.get_many(k for k, _ in keys.values())
+    # Never a version above the row's: that would be an entry of records rolled back since.
+    return {pk: found[k] for pk, (k, version) in keys.items()
+            if isinstance(found.get(k), ClientResults) and found[k].version <= version}  # fmt: skip
 
 
 def _client_files(rows: list[Client]) -> list[tuple[Client, ClientFile]]:
@@ -355,6 +396,12 @@ class CaseloadRow:
     attention: Attention
     followups: tuple[FollowUp, ...]
 
+    @property
+    def updating(self) -> bool:
+        """The analysis shown is of records older than the client's latest write (the job
+        worker is computing the current one)."""
+        return self.results.version < self.client.records_version
+
 
 @dataclass(frozen=True)
 class Caseload:
@@ -373,7 +420,7 @@ def caseload(*, actor: Any, therapist: Therapist, now: datetime | None = None) -
     """
     shares = Share.objects.filter(therapist=therapist, revoked_at__isnull=True).select_related("client__user")
     clients = [share.client for share in shares]
-    found = client_analyses(actor=actor, clients=clients)
+    found = client_analyses(actor=actor, clients=clients, stale_ok=True)
     due = followups_due_many(clients=clients, now=now)
     rows = [
         CaseloadRow(c, found[c.pk], attention(found[c.pk].analysis, followups_due=len(due[c.pk])),

@@ -21,11 +21,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from touchdose import records
 from touchdose.records import ClientFile, ClientProfile
-from touchdose.web import access, audit, convert, results
+from touchdose.web import access, audit, convert, refresh, results
 from touchdose.web.audit import Action
 from touchdose.web.convert import CHECKIN_FIELDS, SESSION_FIELDS
 from touchdose.web.models import (
@@ -62,7 +63,9 @@ def records_changed(*, client_id: int) -> None:
     """Note a write to the client's records: ``records_version`` + 1, in the caller's transaction,
     so the cached analysis and charts of the old version are never served again
     (:mod:`touchdose.web.results`). Every write below that changes what the engine reads calls it."""
-    Client.objects.filter(pk=client_id).update(records_version=F("records_version") + 1)
+    bump = {"records_version": F("records_version") + 1, "records_changed_at": Now()}
+    Client.objects.filter(pk=client_id).update(**bump)
+    refresh.after_write(client_id)  # the new analysis and charts, off the request path
 
 
 # --- Accounts --------------------------------------------------------------------------------
@@ -489,10 +492,11 @@ def client_file_import(*, actor: Any, client: Client, cf: ClientFile) -> ImportR
     times = set(client.checkins.values_list("time", flat=True))
     new_sessions = [s for s in cf.sessions if s.start not in starts]
     new_checkins = [c for c in cf.checkins if c.time not in times]
-    for s in new_sessions:
-        session_record(actor=actor, client=client, **convert.stored_values(s, SESSION_FIELDS))
-    for c in new_checkins:
-        checkin_record(actor=actor, client=client, **convert.stored_values(c, CHECKIN_FIELDS))
+    with refresh.one_job_per_client():
+        for s in new_sessions:
+            session_record(actor=actor, client=client, **convert.stored_values(s, SESSION_FIELDS))
+        for c in new_checkins:
+            checkin_record(actor=actor, client=client, **convert.stored_values(c, CHECKIN_FIELDS))
     audit.record(actor=actor, client_ref=client.pk, action=Action.IMPORTED)
     return ImportResult(
         len(new_sessions), len(new_checkins),

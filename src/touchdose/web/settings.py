@@ -312,7 +312,7 @@ if not BASE_URL.startswith(("http://", "https://")):
 # --- Background jobs (reminders): django-tasks with its database backend, docs/reminders.md ----
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 #: How often the worker looks for jobs that have come due, in seconds.
-WORKER_INTERVAL = env_int("TOUCHDOSE_WORKER_INTERVAL", 5, minimum=1)
+WORKER_INTERVAL = env_int("TOUCHDOSE_WORKER_INTERVAL", 1, minimum=1)
 
 # --- Time, language ---------------------------------------------------------------------------
 USE_TZ = True

@@ -50,6 +50,7 @@ def _row(row: selectors.CaseloadRow) -> dict[str, Any]:
         "plan": plan,
         "safety": verdict.safety if verdict is not None else None,
         "pressure_name": PRESSURE_NAMES.get(plan.pressure) if plan and plan.pressure else None,
+        "updating": row.updating,
     }
 
 
