@@ -1,8 +1,8 @@
 """Password hashing that stays slow for an attacker without starving the pages.
 
 Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in
-threads kept for it (one per core), scheduled as idle work: a log-in waits for one of them, the
-pages' threads always go first when they want a core, the hash takes every cycle they leave, and
+threads kept for it (one per core), at the lowest CPU priority: a log-in waits for one of them,
+the pages' threads go first when they want a core, the hash takes the cycles they leave, and
 no more hashes than cores hold their memory at once (docs/performance.md "The login"). The hash
 is the same ``argon2`` hash as Django's, so stored passwords keep working whichever checks them.
 """
@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-#: Where Linux's idle scheduling class is missing: how much lower the hashing thread's priority
-#: is than the pages' (Unix nice steps, the most there is).
+#: How much lower the hashing thread's priority is than the pages' (Unix nice steps; 19, the most
+#: there is: Linux then weighs a page's thread 68 times a hashing thread). Argon2 runs its 8 lanes
+#: in 8 threads that inherit it, and at the 5 steps we had, eight of them outweighed a page's thread.
+#: Not Linux's idle class: with any other work on the machine it would stop log-ins altogether.
 HASH_NICENESS = 19
 
 
@@ -39,17 +41,10 @@ _lock = threading.Lock()
 
 
 def _lower_priority() -> None:
-    """Make the calling thread idle work (Linux's ``SCHED_IDLE``, per thread; the threads Argon2
-    starts for its lanes inherit it). A nice value was not enough: Argon2 runs its 8 lanes in 8
-    threads, and eight threads at nice 5 outweigh one page's thread. Elsewhere: the lowest
-    priority there is, or the thread as it is."""
-    tid = threading.get_native_id()
-    try:
-        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
-        return
-    except (AttributeError, OSError):  # not Linux
-        pass
+    """Lower the calling thread's priority (Linux: per thread; the threads Argon2 starts for its
+    lanes inherit it); elsewhere leave it as it is."""
     with contextlib.suppress(AttributeError, OSError):  # no setpriority (Windows) or per-thread priority
+        tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + HASH_NICENESS)
 
 
