@@ -228,6 +228,7 @@ def refresh_jobs(client: Client) -> int:
                                        args_kwargs__args=[client.pk]).count()  # fmt: skip
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_a_write_leaves_a_job_that_makes_the_next_page_warm(
     world: World, history: Client, counted: Counted
 ) -> None:
@@ -253,6 +254,7 @@ def test_a_write_that_rolls_back_leaves_no_job(world: World, history: Client) ->
     assert refresh_jobs(history) == before
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_the_caseload_shows_the_last_analysis_as_updating_until_the_worker_ran(
     world: World, history: Client, counted: Counted
 ) -> None:
@@ -291,3 +293,20 @@ def test_a_deleted_account_leaves_no_latest_analysis(
     with django_capture_on_commit_callbacks(execute=True):  # emptied once the deletion commits
         services.account_delete(user=history.user)
     assert cache.get(latest) is None
+
+
+def test_what_the_client_says_about_their_safety_is_never_shown_late(
+    world: World, history: Client, counted: Counted
+) -> None:
+    Share.objects.create(client=history, therapist=world.therapist_linked)
+    therapist = world.http("therapist_linked")
+    therapist.get(reverse("therapist_home"))
+    services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=5,
+                            red_flags=["weight_loss"])  # fmt: skip
+    # An ordinary entry after it, before the worker ran: the analysis before the red flag must
+    # still not stand in for the current one.
+    services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=5)
+    counted.analyses = 0
+    page = therapist.get(reverse("therapist_home")).content.decode()
+    assert counted.analyses == 1 and "updating" not in page
+    assert "safety-see_doctor" in page

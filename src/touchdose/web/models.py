@@ -44,6 +44,9 @@ class Client(models.Model):
     #: When ``records_version`` last went up: the caseload shows an older analysis (marked as
     #: updating) only for so long after a write (``selectors.STALE_GRACE``), then computes.
     records_changed_at = models.DateTimeField(null=True, blank=True)
+    #: ``records_version`` of the last write carrying what the client says about their safety (red
+    #: flags, contraindications): the caseload never shows an analysis older than it.
+    safety_version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:  # never a health value: the admin and logs show this
         return f"client {self.pk}"
@@ -54,7 +57,7 @@ class Client(models.Model):
         return self.display_name or self.user.get_username()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save every column but ``records_version`` and ``records_changed_at``, which only
+        """Save every column but :data:`SERVICE_ONLY` (``records_version`` and its kin), which only
         ``services`` moves (with an UPDATE ... + 1): saving a row read before another request's
         write must not put an older version back, or that write's results would be served as current."""
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -66,7 +69,7 @@ class Client(models.Model):
 
 
 #: Columns of :class:`Client` that only ``services.records_changed`` writes.
-SERVICE_ONLY = ("records_version", "records_changed_at")
+SERVICE_ONLY = ("records_version", "records_changed_at", "safety_version")
 
 
 class Therapist(models.Model):

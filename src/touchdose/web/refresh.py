@@ -23,7 +23,12 @@ from touchdose.web import selectors
 _written: ContextVar[set[int] | None] = ContextVar("refresh_written", default=None)
 
 
-@task()
+#: The refresh jobs' priority among the worker's jobs (django-tasks: higher first, default 0): a
+#: reminder that has come due goes first, so an import's burst of refreshes never delays one.
+REFRESH_PRIORITY = -10
+
+
+@task(priority=REFRESH_PRIORITY)
 def refresh_results_job(client_id: int) -> bool:
     """Compute and cache client ``client_id``'s current analysis and charts (True if the engine
     ran; False if they were cached already or the account is gone)."""

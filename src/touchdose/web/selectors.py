@@ -337,14 +337,18 @@ STALE_GRACE = timedelta(minutes=2)
 
 def _latest_of(rows: list[Client]) -> dict[int, ClientResults]:
     """The newest analysis stored for each of ``rows`` (an older version), for the clients written
-    to within :data:`STALE_GRACE`."""
+    to within :data:`STALE_GRACE` and not about their safety since (:func:`_may_stand_in`)."""
     since = timezone.now() - STALE_GRACE
     recent = [row for row in rows if row.records_changed_at is not None and row.records_changed_at >= since]
-    keys = {row.pk: (_latest_key(row), row.records_version) for row in recent}
+    keys = {row.pk: (_latest_key(row), row) for row in recent}
     found = results.get_many(k for k, _ in keys.values())
-    # Never a version above the row's: that would be an entry of records rolled back since.
-    return {pk: found[k] for pk, (k, version) in keys.items()
-            if isinstance(found.get(k), ClientResults) and found[k].version <= version}  # fmt: skip
+    return {pk: found[k] for pk, (k, row) in keys.items() if _may_stand_in(found.get(k), row)}
+
+
+def _may_stand_in(entry: object, row: Client) -> bool:
+    """An older analysis may stand in for the current one: made after the client's last word on
+    their safety, and never for a version above the row's (records rolled back since)."""
+    return isinstance(entry, ClientResults) and row.safety_version <= entry.version <= row.records_version
 
 
 def _client_files(rows: list[Client]) -> list[tuple[Client, ClientFile]]:

@@ -59,11 +59,17 @@ class ShareCodeInvalid(ValueError):
 # --- The version of a client's records (the results cache's key) ------------------------------
 
 
-def records_changed(*, client_id: int) -> None:
+def records_changed(*, client_id: int, safety: bool = False) -> None:
     """Note a write to the client's records: ``records_version`` + 1, in the caller's transaction,
     so the cached analysis and charts of the old version are never served again
-    (:mod:`touchdose.web.results`). Every write below that changes what the engine reads calls it."""
-    bump = {"records_version": F("records_version") + 1, "records_changed_at": Now()}
+    (:mod:`touchdose.web.results`). Every write below that changes what the engine reads calls it.
+
+    ``safety``: the write carries what the client says about their safety (the intake's
+    contraindications, a check-in's red flags, or a check-in changed or deleted): the therapist's
+    caseload then never shows an analysis from before it, not even while the job runs."""
+    bump: dict[str, Any] = {"records_version": F("records_version") + 1, "records_changed_at": Now()}
+    if safety:
+        bump["safety_version"] = F("records_version") + 1
     Client.objects.filter(pk=client_id).update(**bump)
     refresh.after_write(client_id)  # the new analysis and charts, off the request path
 
@@ -186,7 +192,7 @@ def client_intake_save(*, actor: Any, client: Client, **fields: Any) -> Client:
         setattr(client, name, value)
     client.intake_done = True
     client.save()
-    records_changed(client_id=client.pk)
+    records_changed(client_id=client.pk, safety=True)
     audit.record(actor=actor, client_ref=client.pk, action=Action.INTAKE_SAVED)
     return client
 
@@ -280,7 +286,7 @@ def share_revoke(*, actor: Any, client: Client, share_id: int) -> None:
 def checkin_record(*, actor: Any, client: Client, **fields: Any) -> CheckInRow:
     """A new check-in; fields not given take the record's default (a required one is refused)."""
     row = CheckInRow.objects.create(client=client, **convert.checkin_values(fields))
-    records_changed(client_id=client.pk)
+    records_changed(client_id=client.pk, safety=bool(row.red_flags))
     audit.record_about(actor=actor, row=row, action=Action.CHECKIN_RECORDED)
     return row
 
@@ -326,7 +332,7 @@ def _saved(actor: Any, row: Row, values: dict[str, Any], action: Action) -> Row:
     for name, value in values.items():
         setattr(row, name, value)
     row.save()
-    records_changed(client_id=row.client_id)
+    records_changed(client_id=row.client_id, safety=isinstance(row, CheckInRow))
     audit.record_about(actor=actor, row=row, action=action)
     return row
 
@@ -335,7 +341,7 @@ def _saved(actor: Any, row: Row, values: dict[str, Any], action: Action) -> Row:
 def checkin_delete(*, actor: Any, checkin: CheckInRow) -> None:
     audit.record_about(actor=actor, row=checkin, action=Action.CHECKIN_DELETED)
     checkin.delete()
-    records_changed(client_id=checkin.client_id)
+    records_changed(client_id=checkin.client_id, safety=True)
 
 
 # --- Sessions --------------------------------------------------------------------------------
