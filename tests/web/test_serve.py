@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from touchdose.cli.worker import WORKER_NICENESS
+
 TOUCHDOSE = [sys.executable, "-c", "from touchdose.cli import main; main()"]
 
 
@@ -149,6 +151,11 @@ def children_of(pid: int) -> dict[int, str]:
     return found
 
 
+def niceness(pid: int) -> int:
+    """The nice value of process ``pid`` (field 19 of /proc/PID/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def running(pid: int) -> bool:
     try:
         return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
@@ -173,6 +180,11 @@ def test_serve_runs_several_web_processes_and_exactly_one_job_worker(tmp_path: P
         jobs = [c for c in children.values() if c.rstrip().endswith(" worker")]
         assert len(jobs) == 1, children  # one job worker for the whole server
         assert len(children) - len(jobs) == 3, children  # the web processes
+        (worker_pid,) = (pid for pid, c in children.items() if c.rstrip().endswith(" worker"))
+        while time.monotonic() < deadline and niceness(worker_pid) != WORKER_NICENESS:
+            time.sleep(0.3)  # it lowers its priority once Django is set up
+        assert niceness(worker_pid) == WORKER_NICENESS  # the pages go first
+        assert {niceness(pid) for pid in children if pid != worker_pid} == {niceness(process.pid)}
     finally:
         process.terminate()
         output = process.communicate(timeout=60)[0]

@@ -1,8 +1,12 @@
-"""``touchdose worker`` and ``touchdose remind``: the background jobs that send reminders
-(docs/reminders.md). ``touchdose serve`` starts one worker itself in the embedded default; a clinic
-runs ``touchdose worker`` as its own service (one or several, beside the web servers)."""
+"""``touchdose worker`` and ``touchdose remind``: the background jobs that send reminders and
+recompute a client's results after a write (docs/reminders.md, docs/performance.md).
+``touchdose serve`` starts one worker itself in the embedded default; a clinic runs
+``touchdose worker`` as its own service (one or several, beside the web servers)."""
 
 from __future__ import annotations
+
+import contextlib
+import os
 
 import typer
 from rich.console import Console
@@ -21,16 +25,26 @@ def _django(console: Console) -> None:
         raise typer.Exit(ExitStatus.ERROR) from None
 
 
+#: How much lower the worker's CPU priority is than the web pages' (Unix nice steps): its jobs
+#: (an e-mail due this minute, results the next page would otherwise compute) can wait a few
+#: milliseconds for a page on the same machine; a page should not wait for them.
+WORKER_NICENESS = 10
+
+
 @app.command()
 def worker(
     batch: bool = typer.Option(False, "--batch", help="Run the jobs that are due now, then stop."),
 ) -> None:
-    """Run the job worker: sends each reminder when it comes due (stop with Ctrl+C or SIGTERM)."""
+    """Run the job worker: sends each reminder when it comes due and recomputes a client's
+    results after each write (stop with Ctrl+C or SIGTERM)."""
     console = Console(stderr=True)
     _django(console)
     from touchdose.web.reminders.worker import run_worker
 
-    console.print("touchdose worker: sending reminders as they come due" + (" (batch)" if batch else ""))
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice (Windows)
+        os.nice(WORKER_NICENESS)
+    console.print("touchdose worker: sending reminders and refreshing results as they come due"
+                  + (" (batch)" if batch else ""))  # fmt: skip
     run_worker(batch=batch)
 
 
