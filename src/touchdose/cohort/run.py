@@ -20,7 +20,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,16 @@ class CohortOptions:
     def mid_value(self) -> float:
         return self.compare.mid(self.outcome)
 
+    @property
+    def effects_compare(self) -> CompareOptions:
+        """The comparison options of the effects-only rows: :attr:`compare` without the late look.
+
+        The late look (``Comparison.late``, days 3-5 after a session) is a second regression
+        that never changes the effect, its interval or its probabilities, and the effects-only
+        row does not report it: leaving it out halves the comparison's cost.
+        """
+        return replace(self.compare, late_look=False)
+
 
 def client_row(loaded: Loaded, options: CohortOptions) -> dict[str, Any]:
     """The results row of one client: data counts, verdict, effect with its interval, plan."""
@@ -163,7 +173,7 @@ def _effects_rows(part: Partition, options: CohortOptions) -> list[dict[str, Any
                                      "outcome": options.outcome}  # fmt: skip
             rows.append(_loaded_row(loaded, first, diaries, fields))
     analysed = [r for r in rows if "status" not in r]
-    found = compare_batch(diaries, options.outcome, options.compare)
+    found = compare_batch(diaries, options.outcome, options.effects_compare)
     for row, diary, c in zip(analysed, diaries, found, strict=True):
         row.update(status="analysed", checkin_days=diary.checkin_days, baseline_days=diary.baseline_days,
                    sessions=len(diary.sessions), **_comparison_columns(c))  # fmt: skip
