@@ -7,15 +7,16 @@ judgement therefore takes the expected weekday difference out of each follow-up 
 sessions and for the background stretches alike (:mod:`touchdose.analysis.response`,
 :mod:`touchdose.analysis.harm`).
 
-The rhythm is measured only on *massage-free* entries (made at least
-``free_after`` hours after the latest session, or before the first: the end of the last
-follow-up window, :data:`touchdose.analysis.response.FOLLOWUP_WINDOWS`), so a massage effect that
-recurs on the same weekday every week is never mistaken for the rhythm. On those entries pain is
-fitted by a straight line over time with and without a level for each weekday; the weekday levels
-are used only when the F-test prefers them (:data:`RHYTHM_P`), so a client without a rhythm, or
-one whose weekdays were seen without massage too rarely to tell, gets no term at all. The term
-taken out of a change is the difference of two weekday levels rounded to whole points, like the
-ratings.
+The rhythm is measured only on *massage-free* entries (made at least ``free_after`` hours after
+the latest session, or before the first: the end of the last follow-up window,
+:data:`touchdose.analysis.response.FOLLOWUP_WINDOWS`), so a massage effect that recurs on the same
+weekday every week is never mistaken for the rhythm. On those entries pain is fitted by a straight
+line over time with and without a level for each weekday, both with AR(1) errors (Prais-Winsten);
+the weekday levels are used only when the F-test prefers them (:data:`RHYTHM_P`), so a client
+without a rhythm, or one whose weekdays were seen without massage too rarely to tell, gets no
+term at all. The term taken out of a change is the difference of two weekday levels rounded to
+whole points, like the ratings. The line (with the rhythm) is also the client's *usual* pain, the
+level the harm judgement compares late follow-ups with.
 
 Examples
 --------
@@ -154,11 +155,13 @@ def weekday_rhythm(
     wd = np.array([weekday_of(t, zone, entry=True) for t, f in zip(times, free, strict=True) if f])
     seen = np.flatnonzero(np.bincount(wd, minlength=7) > 0)
     line = np.column_stack([np.ones_like(x), x])
-    (a, b), rss_line = _fit(line, y)
+    (a, b), _ = _fit(line, y)
     curve = (a, b, float(secs[free].mean()))
     no_term = WeekdayRhythm((0.0,) * 7, int(free.sum()), zone, None, curve, tuple((y - a - b * x).tolist()))
     full = np.column_stack([line, *((wd == w).astype(np.float64) for w in seen[1:])])
-    coef, rss_full = _fit(full, y)
+    whiten = _prais_winsten(x, y - a - b * x)
+    _, rss_line = _fit(whiten @ line, whiten @ y)
+    coef, rss_full = _fit(whiten @ full, whiten @ y)
     df1, df2 = len(seen) - 1, len(y) - full.shape[1]
     if df1 < 1 or df2 < 1 or rss_full <= 0.0:
         return no_term
@@ -172,6 +175,21 @@ def weekday_rhythm(
     resid = y - a - b * x - offsets[wd]
     week = tuple(float(o) for o in offsets)
     return WeekdayRhythm(week, int(free.sum()), zone, p, (a, b, curve[2]), tuple(resid.tolist()))  # type: ignore[arg-type]
+
+
+def _prais_winsten(x: NDArray[np.float64], resid: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The AR(1) whitening matrix (Prais-Winsten) for entries ``x`` days apart: each entry minus
+    ``rho`` times the one the day before when there is one, else scaled by sqrt(1 - rho^2), with
+    ``rho`` the lag-1 autocorrelation of ``resid`` over consecutive days (0-0.9). Pain diaries are
+    autocorrelated; an F-test that ignores it finds weekly rhythms in runs of bad weeks."""
+    n = len(x)
+    after = np.flatnonzero(np.abs(np.diff(x) - 1.0) < 0.25)  # pairs (k, k + 1) one day apart
+    den = float(np.sum(resid[after] ** 2))
+    rho = float(np.clip(np.sum(resid[after + 1] * resid[after]) / den, 0.0, 0.9)) if den > 0 else 0.0
+    w = np.diag(np.full(n, np.sqrt(1.0 - rho**2)))
+    w[after + 1, after + 1] = 1.0
+    w[after + 1, after] = -rho
+    return w
 
 
 def _fit(X: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
