@@ -29,7 +29,6 @@ CPU times (``process_time``) are given beside wall times for the single-process 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import resource
 import subprocess
@@ -40,9 +39,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
-from distributed import Client, LocalCluster
+from distributed import Client
 
-from touchdose.cohort.run import LOOPBACK, CohortOptions, CohortRun, run_cohort
+from touchdose.cohort.run import CohortOptions, CohortRun, local_cluster, run_cohort
 from touchdose.cohort.simulated import TRUTH_PARQUET
 
 MIX = "helps=0.4,no_effect=0.4,harmed_moderate=0.2"
@@ -88,8 +87,7 @@ def peak_rss_mb() -> float:
 def timed_run(source: Path, out: Path, workers: int,
               options: CohortOptions) -> tuple[CohortRun, float, list[float]]:  # fmt: skip
     """One run on a fresh local cluster; prints wall time, per client-year cost and peak memory."""
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK,
-                      silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:  # fmt: skip
+    with local_cluster(workers) as cluster, Client(cluster) as client:  # as `touchdose cohort` starts it
         client.run(lambda: None)  # workers up before the clock starts
         before = load()
         t0 = time.perf_counter()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from distributed import LocalCluster
+from distributed import Client, LocalCluster
 from typer.testing import CliRunner
 
 from touchdose.analysis.comparison import Comparison
@@ -18,7 +19,14 @@ from touchdose.analysis.engine import analyze_client
 from touchdose.analysis.pooled import pool_clients
 from touchdose.cli import app
 from touchdose.cohort.dataset import SCHEMA, client_row, write_dataset
-from touchdose.cohort.run import LOOPBACK, RESULT_SCHEMA, CohortOptions, run_cohort
+from touchdose.cohort.run import (
+    LOOPBACK,
+    RESULT_SCHEMA,
+    WORKER_MALLOC,
+    CohortOptions,
+    local_cluster,
+    run_cohort,
+)
 from touchdose.painmodel.simulate import simulate_clients
 
 
@@ -134,3 +142,14 @@ def test_effects_only_gives_the_whole_engines_comparison_from_the_columns(
     assert all(r["verdict"] is None and r["plan_pressure"] is None for r in b)
     assert full.pooled is not None and fast.pooled is not None
     assert fast.pooled.mean == pytest.approx(full.pooled.mean, rel=1e-9)
+
+
+def test_local_workers_start_with_the_malloc_settings() -> None:
+    # Exported variables of the same name win (Dask's rule); otherwise the workers get ours,
+    # which Dask's default (a 64 KiB trim threshold) would have replaced.
+    exported = {name: os.environ.get(name) for name in WORKER_MALLOC}
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        seen = {name: next(iter(client.run(os.getenv, name).values())) for name in WORKER_MALLOC}
+    assert seen == {k: exported[k] or str(v) for k, v in WORKER_MALLOC.items()}
+    with pytest.raises(ValueError, match="workers = 0 is not allowed"), local_cluster(0):
+        pass

@@ -67,6 +67,13 @@ STATUSES = ("analysed", "rejected")
 TASKS_PER_WORKER = 4
 #: Where a local cluster's status page listens: a free port on the loopback interface.
 LOOPBACK = "127.0.0.1:0"
+#: glibc's malloc settings for the local cluster's worker processes, set before each is spawned
+#: (Dask's ``distributed.nanny.pre-spawn-environ``). Dask's own trim threshold (64 KiB) also
+#: pins glibc's mmap threshold at 128 KiB, so every numpy temporary above that size is mapped
+#: and unmapped afresh; on 6 000 client-years of ``--effects-only`` the page faults cost 50 %
+#: more CPU (1.07 against 0.71 ms per client-year, one process, peak memory the same). With
+#: these, freed memory up to 64 MiB is kept for reuse. An exported variable of the same name wins.
+WORKER_MALLOC: dict[str, int] = {"MALLOC_TRIM_THRESHOLD_": 64 * 2**20, "MALLOC_MMAP_THRESHOLD_": 16 * 2**20}
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     since the engine is numpy-and-Python work that threads would serialise on the GIL. It and
     its status page listen on free ports of 127.0.0.1 only.
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler is not None:
         if workers is not None:
@@ -248,12 +255,28 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     n = workers if workers is not None else (os.cpu_count() or 1)
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"cohort: workers = {workers!r} is not allowed (allowed: a whole number >= 1)")
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                           dashboard_address=LOOPBACK, silence_logs=logging.CRITICAL)  # fmt: skip
-    with cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+    with local_cluster(n) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
+
+
+@contextmanager
+def local_cluster(workers: int) -> Iterator[Any]:
+    """A ``distributed.LocalCluster`` of ``workers`` single-threaded worker processes.
+
+    Its status page listens on a free port of 127.0.0.1 only, and its workers start with
+    :data:`WORKER_MALLOC`.
+    """
+    import dask.config
+    from distributed import LocalCluster
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"cohort: workers = {workers!r} is not allowed (allowed: a whole number >= 1)")
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ"), **WORKER_MALLOC}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                               dashboard_address=LOOPBACK, silence_logs=logging.CRITICAL)  # fmt: skip
+    with cluster:
+        yield cluster
 
 
 def run_cohort(
