@@ -297,16 +297,23 @@ def moments(stats: GapStats, rho: FloatArray) -> Moments:
     s = stack_stats([stats]) if single else stats
     rho = np.asarray(rho, dtype=np.float64)
     one_minus = 1.0 - rho**2  # (G,)
-    r = rho[None, None, :] ** s.gaps[:, :, None]  # (B, K, G)
-    c2 = one_minus[None, None, :] / (1.0 - r**2)  # (B, K, G)
+    # The transform's coefficients depend on the gap only: computed once per distinct gap of the
+    # batch (a few), then looked up for each series' gaps.
+    values, which = np.unique(s.gaps, return_inverse=True)
+    which = which.reshape(s.gaps.shape)
+    r_of = rho[None, :] ** values[:, None]  # (V, G)
+    c2_of = one_minus[None, :] / (1.0 - r_of**2)  # (V, G)
+    coef_of = np.stack([c2_of, -c2_of * r_of, c2_of * r_of * r_of])  # (3, V, G)
     B, K, q = s.cur.shape[0], s.cur.shape[1], s.cur.shape[-1]
     # Sum over gaps as batched matrix products (B, G, K) @ (B, K, q*q): BLAS, not einsum loops.
     cross = s.cross + np.swapaxes(s.cross, -1, -2)
-    coef = np.concatenate([c2, -c2 * r, c2 * r * r], axis=1)  # (B, 3K, G)
+    coef = coef_of[:, which].transpose(1, 0, 2, 3).reshape(B, 3 * K, len(rho))  # (B, 3K, G)
     mats = np.concatenate([s.cur, cross, s.prev], axis=1).reshape(B, 3 * K, q * q)
     M = np.matmul(np.swapaxes(coef, 1, 2), mats).reshape(B, len(rho), q, q)
     M += one_minus[None, :, None, None] * s.first[:, None, :, :]
-    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * np.einsum("bk,bkg->bg", s.counts, np.log(c2))
+    per_value = np.zeros((B, len(values)))
+    np.add.at(per_value, (np.arange(B)[:, None], which), s.counts)
+    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * (per_value @ np.log(c2_of))
     return Moments(M, log_jac, np.asarray(s.n, dtype=np.float64).reshape(-1), rho)
 
 
