@@ -311,9 +311,7 @@ def moments(stats: GapStats, rho: FloatArray) -> Moments:
     mats = np.concatenate([s.cur, cross, s.prev], axis=1).reshape(B, 3 * K, q * q)
     M = np.matmul(np.swapaxes(coef, 1, 2), mats).reshape(B, len(rho), q, q)
     M += one_minus[None, :, None, None] * s.first[:, None, :, :]
-    per_value = np.zeros((B, len(values)))
-    np.add.at(per_value, (np.arange(B)[:, None], which), s.counts)
-    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * (per_value @ np.log(c2_of))
+    log_jac = 0.5 * np.log(one_minus)[None, :] + 0.5 * np.einsum("bk,bkg->bg", s.counts, np.log(c2_of)[which])
     return Moments(M, log_jac, np.asarray(s.n, dtype=np.float64).reshape(-1), rho)
 
 
