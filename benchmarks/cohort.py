@@ -19,7 +19,8 @@ Prints:
 * the per client-year cost of the comparison's statistics (the Prais-Winsten cross products at
   the 200 rho cells: computed directly from every day at every cell, against the sufficient
   statistics per gap computed once) and of the whole comparison (records one client at a time,
-  as ``touchdose analyze`` runs it, against the columns a partition at a time).
+  as ``touchdose analyze`` runs it, against the columns a partition at a time, and the columns
+  without the late look, as ``--effects-only`` runs it).
 
 Goal (issue 15): 100 000 client-years in <= 60 s on the 2-core machine (stretch 30 s).
 The machine is shared: the load average before and after each run is printed beside it, and
@@ -173,12 +174,17 @@ def comparison_cost(source: Path, clients: int) -> None:
     c0 = time.process_time()
     compare_batch(diaries)
     cols = time.process_time() - c0
+    c0 = time.process_time()
+    compare_batch(diaries, options=CohortOptions(effects_only=True).effects_compare)
+    effects = time.process_time() - c0
     before, after = (read_records + one) / len(records), (read_cols + cols) / len(diaries)
     print("The whole comparison (pain), CPU per client-year including reading the Parquet rows:")
     print(f"  records one client at a time (as touchdose analyze): {1000 * before:6.2f} ms "
           f"(reading {1000 * read_records / len(records):.2f}); columns a partition at a time: "
           f"{1000 * after:6.2f} ms (reading {1000 * read_cols / len(diaries):.2f}); "
           f"{before / after:.1f}x faster")
+    print(f"  columns without the late look, as --effects-only runs it: "
+          f"{1000 * (read_cols + effects) / len(diaries):6.2f} ms")
 
 
 def main() -> None:
