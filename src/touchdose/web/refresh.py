@@ -1,5 +1,5 @@
 """The job run after every write to a client's records: their analysis and charts, computed off
-the request path (docs/performance.md "After a write, the job worker").
+the request path (docs/performance.md "After a write: the job worker recomputes, the caseload never waits").
 
 :func:`touchdose.web.services.records_changed` calls :func:`after_write`, which stores the job in
 the writer's transaction, so a write that rolls back leaves no job; an import of many records
