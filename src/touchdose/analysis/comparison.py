@@ -358,7 +358,7 @@ def phases(d: Design) -> list[tuple[bool, int]]:
         return []
     starts = np.flatnonzero(np.diff(exposed.astype(np.int8), prepend=2))  # where a run begins
     lengths = np.diff(np.append(starts, exposed.size))
-    return [(bool(exposed[i]), int(n)) for i, n in zip(starts, lengths, strict=True)]
+    return list(zip(exposed[starts].tolist(), lengths.tolist(), strict=True))
 
 
 def phase_changes(d: Design, min_days: int = MIN_PHASE_DAYS) -> int:
