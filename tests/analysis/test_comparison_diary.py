@@ -26,6 +26,7 @@ from touchdose.analysis.comparison import (
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
 
 from . import mcmc_reference as REF
+from .diaries import twice_a_week, with_sessions
 
 MONDAY = datetime(2026, 1, 5, tzinfo=UTC)
 
@@ -209,6 +210,31 @@ def test_the_late_look_design_has_its_own_labels() -> None:
     # The late entries are the evenings 82 h after a session (Thursday for Monday sessions).
     described = [(MONDAY + timedelta(days=int(x))).weekday() for x in d.late.days[late_since]]
     assert set(described) == {3}
+
+
+def test_the_late_look_reads_an_entry_for_the_hours_it_covers() -> None:
+    # Sessions at 10:00 on days 14 and 17 (3 days apart), entries at 20:00. The day-17 entry
+    # covers 58-82 h after the first session and the first 10 h after the second: 2 + 10 hours
+    # within 60 h of a session (early), the 12 hours 60-72 h after the first one late.
+    d = design(with_sessions(twice_a_week(14, 17), 21))
+    assert d.late is not None
+    row = d.late.X[list(d.late.days).index(17)]
+    assert row[2] == pytest.approx(12 / 24) and row[3] == pytest.approx(12 / 24)
+
+
+def test_a_twice_weekly_benefit_holds_against_the_late_looks_clean_days() -> None:
+    # 2 points less pain for 72 h after each session, twice a week with one 14-day break: the
+    # late look's early coefficient finds the benefit the comparison finds (it used to be about
+    # half of it: the session-day entries' late hours counted as clean), so the check that the
+    # benefit does not come from late harm passes.
+    sessions = twice_a_week(21, 49) + twice_a_week(63, 116)
+    effects = []
+    for seed in range(1, 5):
+        c = compare(with_sessions(sessions, 120, effect=-2.0, seed=seed))
+        assert isinstance(c, Comparison) and c.late is not None
+        assert c.late.p_benefit_early > 0.95 and c.late.p_harm < 0.05
+        effects.append(c.effect)
+    assert np.mean(effects) == pytest.approx(-2.0, abs=0.4)
 
 
 # --- MCMC: the wider model by another road (slow) -----------------------------------------

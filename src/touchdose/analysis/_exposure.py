@@ -17,7 +17,7 @@ The model's columns are intercept, trend (years, centred) and the exposure share
 effect is column 2 and means "a whole day of the 72 h after a massage against a day free of
 it". ``Design.weekday`` offers six weekday columns (sum-to-zero coding) when every weekday has
 been massage-free often enough (:data:`MIN_WEEKDAY_WEEKS`); ``Design.late`` is the late look
-(:data:`LATE_HOURS`): a second regression for pain in which the entries of the 72 h follow-up
+(:data:`LATE_HOURS`): a second regression for pain in which the hours of the 72 h follow-up
 window have their own coefficient against days at least 6 days after any session.
 
 Examples
@@ -49,10 +49,15 @@ EXPOSURE_WINDOW_DAYS = 3
 #: least 96 h before the entry; an entry 72-96 h after a session is washout.
 WASHOUT_DAYS = 3
 #: The late look at pain (docs/design.md, "What a diary entry covers": "a 72 h look catches harm
-#: that shows late"): a second regression in which the entries of the 72 h follow-up window
+#: that shows late"): a second regression in which the hours of the 72 h follow-up window
 #: (60-84 h after a session, response.FOLLOWUP_72H_HOURS) have their own coefficient against
-#: entries at least :data:`LATE_FREE_HOURS` after any session (and the baseline); entries before
-#: 60 h have theirs, those 84-144 h after are left out. Harm on days 2-4 is then compared with
+#: entries at least :data:`LATE_FREE_HOURS` after any session (and the baseline); the hours
+#: before 60 h have theirs, entries made 84-144 h after are left out. Each kept entry is read for
+#: its 24 h, as in the comparison: its share of them within 60 h of a session (early) and its
+#: share 60-84 h after one that no later session covers (late). With sessions twice a week the
+#: entry on a session's evening holds both (the last 12 h of the previous session's 60-72 h and
+#: the first 10 h of the new one); counted as early only, it made the early coefficient about
+#: half the benefit (docs/validation.md, issue 11). Harm on days 2-4 is then compared with
 #: days that are free of it, instead of being counted as massage-free where it made massage days
 #: look better. Tried on simulated clients (docs/validation.md): wider late windows (48-144 h,
 #: 72-144 h) caught late harm less often, because a step coefficient fits a harm that ends inside
@@ -97,10 +102,10 @@ class Design:
     ``days`` are described-day numbers from the start of the diary (increasing, gaps where a
     day had no entry or was washout); ``X`` columns are intercept, trend (years, centred) and
     exposed (the share of the entry's 24 h after a session, 0 on massage-free days), plus late
-    (0/1) in a late-look design. ``weekday`` holds the six weekday columns for the same days
-    when there are enough weeks to estimate them (the comparison averages the models with and
-    without them), else ``None``. ``late`` is the late-look design of the same outcome, when
-    it can be made.
+    (the share of its 24 h 60-84 h after a session) in a late-look design. ``weekday`` holds
+    the six weekday columns for the same days when there are enough weeks to estimate them (the
+    comparison averages the models with and without them), else ``None``. ``late`` is the
+    late-look design of the same outcome, when it can be made.
 
     Notes
     -----
@@ -184,14 +189,16 @@ def check_window(window_days: Any, washout_days: Any) -> None:
 
 @dataclass(frozen=True, eq=False)
 class _Days:
-    """Per described day: label (1 exposed, 0 free, -1 washout, 2 late), the exposed share of
-    its 24 h, the number of sessions before it, its weekday (0 = Monday)."""
+    """Per described day: label (1 exposed or, in the late look, near a session; 0 free; -1
+    washout), the exposed share of its 24 h, the number of sessions before it, its weekday
+    (0 = Monday) and, in the late look, the late share of its 24 h."""
 
     label: NDArray[np.int8]
     share: NDArray[np.float64]
     stretch: NDArray[np.int64]
     weekday: NDArray[np.int64]
     sessions: int
+    late: NDArray[np.float64] | None = None
 
 
 def _days(
@@ -215,22 +222,31 @@ def _days(
     since = np.where(before > 0, t - s[np.maximum(before - 1, 0)] if len(s) else 0.0, np.inf)
     label = _labels(since, *labelling)
     exposed_share = exposure_share(t, s, before, labelling[0] / 24.0)
+    late_share = np.zeros(len(t))
     if late_end is None:
         label[exposed_share > 0] = 1  # the 24 h it covers reach into the exposure span
     else:
         label[(label == 2) & (since >= late_end)] = -1
+        # An entry near a session is read for its hours: the share in the first 60 h after a
+        # session (early) and the share 60-84 h after one that no later session covers (late).
+        late_share = exposure_share(t, s, before, late_end / 24.0) - exposed_share
+        label[label == 2] = 1
     low = np.full(n, 9, dtype=np.int8)
     high = np.full(n, -9, dtype=np.int8)
     np.minimum.at(low, idx, label)
     np.maximum.at(high, idx, label)
     day_label = np.where(low == high, low, -1).astype(np.int8)
     counts = np.bincount(idx, minlength=n)
-    shares = np.bincount(idx, weights=np.where(label == 1, exposed_share, 0.0), minlength=n)
-    share = np.divide(shares, counts, out=np.zeros(n), where=counts > 0)
+
+    def mean_share(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        sums = np.bincount(idx, weights=np.where(label == 1, x, 0.0), minlength=n)
+        return np.asarray(np.divide(sums, counts, out=np.zeros(n), where=counts > 0), dtype=np.float64)
+
     stretch = np.zeros(n, dtype=np.int64)
     np.maximum.at(stretch, idx, before.astype(np.int64))
     weekday = (first + np.arange(n) - 1) % 7  # date ordinal 1 (1 Jan 0001) is a Monday
-    return _Days(day_label, share, stretch, weekday.astype(np.int64), len(s))
+    late = mean_share(late_share) if late_end is not None else None
+    return _Days(day_label, mean_share(exposed_share), stretch, weekday.astype(np.int64), len(s), late)
 
 
 def designs(
@@ -256,7 +272,7 @@ def designs(
         least ``window_days - 1`` so that no day is both exposed and massage-free.
     late_look : bool
         Also build the late-look design (``Design.late``) for the outcomes of
-        :data:`LATE_LOOK_OUTCOMES`: the entries 60-84 h after a session get their own
+        :data:`LATE_LOOK_OUTCOMES`: the hours 60-84 h after a session get their own
         coefficient (:data:`LATE_HOURS`), massage-free starts 144 h after
         (:data:`LATE_FREE_HOURS`). It never takes the weekday term: with sessions on one
         weekday, harm on days 2-4 is itself a weekly rhythm the weekday columns would absorb.
@@ -328,8 +344,8 @@ def _design(outcome: str, values: NDArray[np.float64], d: _Days, weekday: bool |
     episodes = int(np.count_nonzero(np.diff((label == 1).astype(np.int8), prepend=0) > 0))
     years = (days - (days.mean() if len(days) else 0.0)) / DAYS_PER_YEAR
     columns = [np.ones(len(days)), years, exposed]
-    if np.any(label == 2):
-        columns.append((label == 2).astype(np.float64))
+    if d.late is not None:
+        columns.append(np.where(label == 1, d.late[days], 0.0))
     use_weekday = _weekday_ok(d, keep) if weekday is None else weekday
     return Design(
         outcome=outcome,
