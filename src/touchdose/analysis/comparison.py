@@ -99,6 +99,7 @@ __all__ = [
     "Outcome",
     "Prior",
     "Refusal",
+    "break_taken",
     "compare",
     "compare_all",
     "compare_all_batch",
@@ -381,8 +382,16 @@ def _since_massage(d: Design) -> list[tuple[bool, int]]:
 def _too_close(d: Design) -> bool:
     """Massage has started, and massage-free days are under :data:`FREE_SHARE_FOR_PAUSE` of the
     days since: the sessions are too close together for the diary to show a difference without
-    a planned break, and no long break was taken yet."""
+    a planned break, and no long break was taken yet.
+
+    Massage-free days at the end of the diary after a massage phase (at least
+    :data:`MIN_PHASE_DAYS` days with massage, so sessions that came close together) are a break
+    under way, not the sessions' rhythm: they are left out of the share, so a planned break stays
+    planned while it is taken. After a single session they are the rhythm itself."""
     runs = _since_massage(d)
+    phase = any(flag and n >= MIN_PHASE_DAYS for flag, n in runs[:-1])
+    if runs and not runs[-1][0] and runs[-1][1] < MIN_PHASE_DAYS and phase:
+        runs = runs[:-1]
     total = sum(n for _, n in runs)
     free = [n for flag, n in runs if not flag]
     return total > 0 and sum(free) < FREE_SHARE_FOR_PAUSE * total and max(free, default=0) < MIN_PHASE_DAYS
@@ -401,6 +410,26 @@ def _after_break(d: Design) -> int | None:
         return None
     after = sum(n for flag, n in runs[breaks[-1] + 1 :] if flag)
     return max(0, MIN_PHASE_DAYS - after)
+
+
+def break_taken(d: Design) -> bool:
+    """A break of at least :data:`MIN_PHASE_DAYS` massage-free diary days came after as many days
+    with massage, and massage has resumed since: the second A of an A-B-A-B design is behind.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([0] * 5 + [1] * 6 + [0] * 6 + [1] * 2, dtype=float)
+    >>> d = Design("pain", np.arange(19), np.zeros(19), np.column_stack([x, x, x]), 5, 0, 6, 2, True)
+    >>> break_taken(d)
+    True
+    """
+    runs = _since_massage(d)
+    long_b = next((i for i, (flag, n) in enumerate(runs) if flag and n >= MIN_PHASE_DAYS), None)
+    if long_b is None:
+        return False
+    return any(not flag and n >= MIN_PHASE_DAYS and any(f for f, _ in runs[i + 1 :])
+               for i, (flag, n) in enumerate(runs) if i > long_b)  # fmt: skip
 
 
 def _refusal(d: Design, min_baseline_days: int, min_episodes: int) -> Refusal | None:

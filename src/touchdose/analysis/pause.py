@@ -46,6 +46,7 @@ from touchdose.analysis.comparison import (
     DEFAULT_OPTIONS,
     MIN_PHASE_DAYS,
     CompareOptions,
+    break_taken,
     phase_changes,
 )
 from touchdose.analysis.noise import DiaryNoise, diary_noise
@@ -55,9 +56,11 @@ from touchdose.text import count, percent
 
 __all__ = [
     "BREAK_DAYS",
+    "RESUME_CHOICES",
     "RESUME_DAYS",
     "TARGET_POWER",
     "Pause",
+    "break_power",
     "days_between_sessions",
     "plan_pause",
     "power",
@@ -67,22 +70,31 @@ __all__ = [
 #: The shortest leaves :data:`~touchdose.analysis.comparison.MIN_PHASE_DAYS` massage-free diary
 #: days after the washout; issue 11 and the trials' withdrawal phases suggest 10-14 days.
 BREAK_DAYS: tuple[int, ...] = (WASHOUT_DAYS + 1 + MIN_PHASE_DAYS, 10, 12, 14, 18, 21, 28)
-#: Sessions that may still come before the break (the plan takes the earliest verdict).
+#: Sessions that may still come before the break: the plan takes the fewest that give the
+#: massage phase before it its :data:`~touchdose.analysis.comparison.MIN_PHASE_DAYS` diary days,
+#: so that, asked again at the next booking, it counts down instead of putting the break off.
 BEFORE_BREAK: tuple[int, ...] = (0, 1, 2, 4)
-#: Days of massage after the break before a verdict: two weeks, enough for the
+#: Days of massage after the break before a verdict: at least two weeks, enough for the
 #: :data:`~touchdose.analysis.comparison.MIN_PHASE_DAYS` diary days of the last A-B-A-B phase
 #: with a few missed entries (our choice).
 RESUME_DAYS = 14
+#: Massage phases after the break that the plan considers, shortest first: when even the
+#: longest break leaves the power short, more massage days after it still narrow the effect's
+#: interval, so the verdict is expected later instead of the break being put off (our choice:
+#: up to six weeks).
+RESUME_CHOICES: tuple[int, ...] = (RESUME_DAYS, 21, 28, 42)
 #: Power wanted: 80 %, the usual design standard, to find a benefit of the MID (IMMPACT, 1 point)
 #: with a 95 % interval that excludes no change.
 TARGET_POWER = 0.8
+
+
 @dataclass(frozen=True)
 class Pause:
     """A planned break from massage (docs/formats.md ``plan.pause``).
 
     ``after_sessions`` more sessions, then ``days`` days without massage (counted from the last
-    session before it), then :data:`RESUME_DAYS` of massage; ``verdict_expected`` is that date,
-    ``power`` the chance to find a 1-point benefit by then.
+    session before it), then two to six weeks of massage (:data:`RESUME_CHOICES`);
+    ``verdict_expected`` is the end of those, ``power`` the chance to find a 1-point benefit by then.
     """
 
     after_sessions: int
@@ -160,6 +172,65 @@ def _future(cf: ClientFile, start: datetime, plan_days: list[int], session_days:
     return ClientFile(cf.client, cf.sessions + sessions, cf.checkins + checkins)
 
 
+def _anchor(cf: ClientFile) -> tuple[datetime, int, int]:
+    """The last session (local time), the days since it to the latest entry, the diary's hour."""
+    last = cf.sessions[-1].start if cf.sessions else (cf.checkins[-1].time if cf.checkins else None)
+    if last is None:
+        raise ValueError("plan_pause: the client has no sessions and no diary to plan a break from")
+    hour = cf.checkins[-1].time.astimezone(cf.client.zone).hour if cf.checkins else 20
+    local_last = last.astimezone(cf.client.zone)
+    latest = max([last, *(c.time for c in cf.checkins[-1:])])
+    return local_last, (latest.astimezone(cf.client.zone).date() - local_last.date()).days, hour
+
+
+def break_power(
+    cf: ClientFile,
+    *,
+    after_sessions: int,
+    days: int,
+    resume_days: int,
+    sessions_per_week: int,
+    options: CompareOptions = DEFAULT_OPTIONS,
+    noise: DiaryNoise | None = None,
+) -> float | None:
+    """The power (:func:`power`) a planned break would give the comparison.
+
+    Parameters
+    ----------
+    cf : ClientFile
+        The client as it stands.
+    after_sessions, days, resume_days : int
+        N more sessions, then ``days`` without massage counted from the last session before the
+        break, then ``resume_days`` of massage at ``sessions_per_week``.
+    sessions_per_week : int
+        The planned frequency before and after the break.
+    options : CompareOptions
+        The comparison's options (its prior, exposure window and washout).
+    noise : DiaryNoise, optional
+        :func:`diary_noise` when the caller has it.
+
+    Returns
+    -------
+    float or None
+        The power at the end of the massage phase after the break, computed on the comparison's
+        design matrix for the diary extended by those days; ``None`` when the comparison would
+        still refuse then (fewer than three phase changes of
+        :data:`~touchdose.analysis.comparison.MIN_PHASE_DAYS` diary days).
+    """
+    noise = diary_noise(cf) if noise is None else noise
+    local_last, elapsed, hour = _anchor(cf)
+    gap = days_between_sessions(sessions_per_week)
+    before = [gap * (k + 1) for k in range(after_sessions)]
+    stop = before[-1] if before else 0
+    end = stop + days + resume_days
+    after = list(range(stop + days, end, gap))
+    future = _future(cf, local_last, list(range(elapsed + 1, end + 1)), before + after, noise, hour)
+    d = designs(future, ("pain",), window_days=options.window_days, washout_days=options.washout_days)[0]
+    if phase_changes(d) < ABAB_PHASE_CHANGES:
+        return None
+    return power(_effect_se(d.days, d.X, noise, options.prior.precision))
+
+
 def plan_pause(
     cf: ClientFile,
     *,
@@ -191,54 +262,52 @@ def plan_pause(
         when it is already long enough (massage can resume) or as long as the longest candidate.
     """
     noise = diary_noise(cf) if noise is None else noise
-    last = cf.sessions[-1].start if cf.sessions else (cf.checkins[-1].time if cf.checkins else None)
-    if last is None:
-        raise ValueError("plan_pause: the client has no sessions and no diary to plan a break from")
-    hour = cf.checkins[-1].time.astimezone(cf.client.zone).hour if cf.checkins else 20
-    local_last = last.astimezone(cf.client.zone)
-    latest = max([last, *(c.time for c in cf.checkins[-1:])])
-    elapsed = (latest.astimezone(cf.client.zone).date() - local_last.date()).days
-    gap = days_between_sessions(sessions_per_week)
-    under_way = elapsed >= gap
-    best: tuple[tuple[int, float], int, int, float] | None = None
+    local_last, elapsed, _ = _anchor(cf)
+    under_way = elapsed >= days_between_sessions(sessions_per_week)
+    now = designs(cf, ("pain",), window_days=options.window_days, washout_days=options.washout_days)[0]
+    if break_taken(now):
+        return None  # one break is all an A-B-A-B design needs: massage days come next
+
+    def schedule_power(n: int, days: int, resume: int) -> float | None:
+        return break_power(cf, after_sessions=n, days=days, resume_days=resume,
+                           sessions_per_week=sessions_per_week, options=options, noise=noise)  # fmt: skip
+
+    found: tuple[int, int, int, float] | None = None  # (N, D, R, power)
     for n in (0,) if under_way else BEFORE_BREAK:
-        lengths = [elapsed] if under_way else []
-        lengths += [d for d in BREAK_DAYS if d > elapsed]
+        lengths = ([elapsed] if under_way else []) + [d for d in BREAK_DAYS if d > elapsed]
+        reached: tuple[int, int, int, float] | None = None  # the earliest verdict with the power
+        strongest: tuple[int, int, int, float] | None = None  # else the most powerful schedule
         for days in lengths:
-            before = [gap * (k + 1) for k in range(n)]
-            stop = before[-1] if before else 0
-            after = list(range(stop + days, stop + days + RESUME_DAYS, gap))
-            end = stop + days + RESUME_DAYS
-            if best is not None and best[0][0] <= end:
-                break  # no verdict earlier than the one found: longer breaks only come later
-            planned = list(range(elapsed + 1, end + 1))
-            future = _future(cf, local_last, planned, before + after, noise, hour)
-            d = designs(
-                future, ("pain",), window_days=options.window_days, washout_days=options.washout_days
-            )[0]
-            if phase_changes(d) < ABAB_PHASE_CHANGES:
-                continue  # the comparison would still refuse: too few diary days in a phase
-            p = power(_effect_se(d.days, d.X, noise, options.prior.precision))
-            key = (end, -p) if p >= TARGET_POWER else (10**6, -p)
-            if best is None or key < best[0]:
-                best = (key, n, days, p)
-            if p >= TARGET_POWER:
-                break  # a longer break on this N only comes later
-    if best is None or (under_way and best[2] == elapsed):
+            if reached is not None and days + RESUME_CHOICES[0] >= reached[1] + reached[2]:
+                break  # no earlier verdict: longer breaks only end later
+            for resume in RESUME_CHOICES:
+                p = schedule_power(n, days, resume)
+                if p is None:
+                    continue
+                if p >= TARGET_POWER:
+                    if reached is None or days + resume < reached[1] + reached[2]:
+                        reached = (n, days, resume, p)
+                    break  # a longer massage phase after this break only ends later
+                if resume == RESUME_CHOICES[-1] and (strongest is None or p > strongest[3]):
+                    strongest = (n, days, resume, p)
+        found = reached or strongest
+        if found is not None:
+            break  # the fewest sessions before the break that give the design its phases
+    if found is None or (under_way and found[1] == elapsed):
         return None  # no break left to plan, or the break taken is already long enough
-    _, n, days, p = best
-    stop_day = gap * n
-    expected = local_last.date() + timedelta(days=stop_day + days + RESUME_DAYS)
-    return Pause(n, days, expected, p, _why(noise, n, days, p, expected))
+    n, days, resume, p = found
+    gap = days_between_sessions(sessions_per_week)
+    expected = local_last.date() + timedelta(days=gap * n + days + resume)
+    return Pause(n, days, expected, p, _why(noise, n, days, resume, p, expected))
 
 
-def _why(noise: DiaryNoise, n: int, days: int, p: float, expected: date) -> tuple[str, ...]:
+def _why(noise: DiaryNoise, n: int, days: int, resume: int, p: float, expected: date) -> tuple[str, ...]:
     own = "your diary" if noise.measured else "what is usual (your diary is too short to measure it)"
     when = "now" if n == 0 else f"after {count(n, 'more session')}"
     return (
         "Your sessions are too close together for any days without massage between them, so the "
         "diary cannot yet tell massage apart from your usual ups and downs.",
-        f"One break of {days} days without massage, {when}, then {RESUME_DAYS // 7} weeks of massage "
+        f"One break of {days} days without massage, {when}, then {resume // 7} weeks of massage "
         "again, lets the diary compare days with and without massage (an A-B-A-B design).",
         f"Your pain moves by about {noise.sd:.1f} points from day to day and carries over from one day "
         f"to the next (autocorrelation {noise.rho:.1f}), from {own}; with this break a 1-point benefit "
