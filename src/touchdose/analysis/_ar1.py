@@ -160,10 +160,13 @@ def gap_stats_many(series: Sequence[tuple[NDArray[np.int64], FloatArray, FloatAr
     if np.any(lengths < 2) or np.any(step <= 0):
         raise ValueError("gap_stats: days must be at least 2 strictly increasing whole days")
     span = int(step.max()) + 1
-    keys, inverse, counts = np.unique(seg[cur] * span + step, return_inverse=True, return_counts=True)
-    order = np.argsort(inverse, kind="stable")  # by (series, gap), each group in time order
-    group_start = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    zc, zp = Z[cur][order], Z[cur - 1][order]
+    pair_key = seg[cur] * span + step
+    order = np.argsort(pair_key, kind="stable")  # by (series, gap), each group in time order
+    ordered = pair_key[order]
+    group_start = np.flatnonzero(np.diff(ordered, prepend=-1))  # one sort: the keys' groups
+    keys = ordered[group_start]
+    counts = np.diff(np.append(group_start, len(ordered)))
+    zc, zp = Z[cur[order]], Z[cur[order] - 1]
     sums = np.empty((3, len(keys), q, q))
     g = 0
     while g < len(keys):  # whole groups per block, so each group is summed exactly as gap_stats does
