@@ -7,13 +7,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from touchdose.analysis.harm import (
-    EXCESS_P,
-    MIN_LOOK_SESSIONS,
-    Background,
-    background_aggravation,
-    judge_harm,
-)
+from touchdose.analysis.background import Background, background_aggravation
+from touchdose.analysis.harm import EXCESS_P, MIN_LOOK_SESSIONS, judge_harm
 from touchdose.analysis.plan import assess
 from touchdose.analysis.response import (
     Diary,

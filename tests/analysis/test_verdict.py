@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import beta as beta_fn
 
+from touchdose.analysis.background import Background, background_aggravation, p_excess
 from touchdose.analysis.comparison import Comparison, Refusal
-from touchdose.analysis.harm import Background, background_aggravation, p_excess, tally_sessions
+from touchdose.analysis.harm import EXCESS_P, excess_needed, tally_sessions
 from touchdose.analysis.response import SessionResponse
 from touchdose.analysis.verdict import CAUTION, VERDICT_STATES, Verdict, reach_verdict
 from touchdose.records import CheckIn, ClientFile, ClientProfile, Session
@@ -261,6 +262,22 @@ def test_two_of_two_sessions_with_more_pain_are_said_at_once() -> None:
     v = reach_verdict(sessions("harmed", "harmed"), {"pain": pain_refused()})
     assert v.state == "more_pain" and v.harmful_from == 3
     assert "more pain" in v.headline
+
+
+def test_each_later_aggravation_is_a_look_that_gets_a_smaller_share_of_the_error() -> None:
+    # Harmonic error spending: the k-th look that can show a pattern is allowed 1/k of the first's.
+    assert excess_needed(2) == EXCESS_P
+    for k in range(1, 12):
+        assert 1.0 - excess_needed(k + 1) == pytest.approx((1.0 - EXCESS_P) / k)
+    # A client whose pain jumps in a third of its massage-free stretches, 4 of its first 4
+    # sessions followed by a jump (a 1 % chance for such a client even without harm): enough for
+    # the first look's level, not for the third look's.
+    noisy = Background(events=7, windows=21, own_rate=0.37)
+    assert EXCESS_P <= p_excess(4, 4, noisy) < excess_needed(4)
+    v = reach_verdict(sessions(*["harmed"] * 4), {"pain": pain_refused()}, noisy)
+    assert v.state == "gathering_data"
+    # The same four sessions for a client whose pain rarely jumps on its own are more pain.
+    assert reach_verdict(sessions(*["harmed"] * 4), {"pain": pain_refused()}, QUIET).state == "more_pain"
 
 
 def test_harm_only_at_firmer_pressures_is_mixed_not_averaged_away() -> None:

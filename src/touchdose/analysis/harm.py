@@ -5,10 +5,12 @@ asks whether the client's own sessions were followed by more pain, and at which 
 The evidence is the session responses (:mod:`touchdose.analysis.response`: a session
 *aggravated* when a follow-up was at least IMMPACT's moderate change above the pain before,
 a flare was reported, or pain right after was that much worse) against the client's own rate
-of such rises on days far from any massage (:func:`background_aggravation`).
+of such rises on days far from any massage
+(:func:`touchdose.analysis.background.background_aggravation`).
 
 "A pattern" is at least :data:`MIN_AGGRAVATIONS` aggravations whose rate is above the
-background rate with posterior probability :data:`EXCESS_P` (:func:`p_excess`). The pattern is
+background rate with posterior probability :data:`EXCESS_P`
+(:func:`touchdose.analysis.background.p_excess`), spent over the looks (:func:`excess_needed`). The pattern is
 looked for among all sessions, and among the sessions at each pressure *and firmer*: harm that
 appears only when the therapist goes firmer ("pressure 3 and 4 were followed by more pain,
 pressure 2 was not") is found, not averaged away by the gentler sessions.
@@ -34,28 +36,17 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import beta as beta_dist
 from scipy.stats import wilcoxon
 
-from touchdose.analysis.noise import DiaryNoise, diary_noise, rise_rate
-from touchdose.analysis.response import (
-    AGGRAVATION_POINTS,
-    FOLLOWUP_48H_HOURS,
-    FOLLOWUP_WINDOWS,
-    Diary,
-    SessionResponse,
-    client_rhythm,
-)
-from touchdose.analysis.rhythm import WeekdayRhythm
+from touchdose.analysis.background import Background, p_excess
+from touchdose.analysis.response import SessionResponse
 from touchdose.instruments.change import MID_POINTS
-from touchdose.records import ClientFile
 from touchdose.text import percent
 
 __all__ = [
-    "DEFAULT_BACKGROUND_RATE",
-    "DEFAULT_BACKGROUND_WEIGHT",
     "EXCESS_P",
     "FIRMER_EXCESS_P",
+    "FIRST_LOOK_AGGRAVATIONS",
     "LATE_LOOKS",
     "LOOK_SHIFT_POINTS",
     "MAINLY_SHARE",
@@ -64,12 +55,10 @@ __all__ = [
     "MIN_JUDGED_SESSIONS",
     "MIN_LOOK_SESSIONS",
     "MIXED_SHARE",
-    "Background",
     "Harm",
     "SessionTally",
-    "background_aggravation",
+    "excess_needed",
     "judge_harm",
-    "p_excess",
     "tally_sessions",
 ]
 
@@ -88,13 +77,6 @@ MIXED_SHARE = 0.2
 MIN_FIRMER_SESSIONS = 3
 #: ... and never on a single aggravation.
 MIN_AGGRAVATIONS = 2
-#: When the diary has too few massage-free stretches to measure the client's own rate of
-#: spontaneous pain rises, this rate is *assumed* in its place, weighted as this many
-#: pseudo-observations. It is our assumption, said as such in the reasons: no published rate of
-#: 2-point rises within two days *without* massage was found (Cambron 2007's 10 % is discomfort
-#: *after* massage, a different thing; docs/evidence.md 12).
-DEFAULT_BACKGROUND_RATE = 0.10
-DEFAULT_BACKGROUND_WEIGHT = 10
 #: Aggravations count as a pattern only when the rate after sessions is above the client's own
 #: background rate with at least this posterior probability (Beta(1+a, 1+n-a) vs Beta(1+x, 1+m-x)):
 #: just under the evidence of two of two sessions followed by more pain against the assumed 10 %
@@ -104,6 +86,11 @@ DEFAULT_BACKGROUND_WEIGHT = 10
 #: look) and a stop is not undone: 19 to 1 called one noisy client in six "mixed" or "more pain"
 #: in simulation, 39 to 1 still one in eight of those with heavy-tailed noise (docs/validation.md).
 EXCESS_P = 0.989
+#: The all-sessions pattern is asked again after every session and a stop is not undone, so
+#: :data:`EXCESS_P` is the evidence needed at the first look that can show it (the one after the
+#: :data:`MIN_AGGRAVATIONS`-th aggravation); each later aggravation opens one more such look, the
+#: k-th allowed 1/k of the first one's error (:func:`excess_needed`, harmonic error spending).
+FIRST_LOOK_AGGRAVATIONS = MIN_AGGRAVATIONS
 #: More pain only at the firmer pressures counts with at least this posterior probability, 99 to
 #: 1: each pressure tried is one more look for a pattern (our choice; docs/validation.md).
 FIRMER_EXCESS_P = 0.99
@@ -186,165 +173,6 @@ def tally_sessions(responses: Sequence[SessionResponse]) -> SessionTally:
         complete=len(complete),
         complete_aggravated=sum(r.aggravated for r in complete),
     )
-
-
-@dataclass(frozen=True)
-class Background:
-    """The client's own rate of spontaneous aggravation on days without massage.
-
-    ``windows`` diary entries far from any massage had both follow-up entries; in ``events``
-    of them pain rose by at least :data:`~touchdose.analysis.response.AGGRAVATION_POINTS` (or a
-    flare was reported), the same rule a session's aggravation follows. ``own_rate`` is the
-    same chance computed from the client's whole diary (its day-to-day SD and autocorrelation,
-    :func:`touchdose.analysis.noise.rise_rate`), ``None`` when the diary is too short; it stands
-    in for the counted windows while they are few.
-    """
-
-    events: int
-    windows: int
-    own_rate: float | None = None
-    #: Massage-free entries' pain above the client's usual
-    #: (:attr:`touchdose.analysis.rhythm.WeekdayRhythm.free_residuals`).
-    usual_residuals: tuple[float, ...] = ()
-
-    @property
-    def prior_rate(self) -> float:
-        """The rate the windows are added to: the client's own from the diary, else assumed."""
-        return DEFAULT_BACKGROUND_RATE if self.own_rate is None else self.own_rate
-
-    @property
-    def rate(self) -> float | None:
-        return self.events / self.windows if self.windows else None
-
-    @property
-    def estimate(self) -> float:
-        """The rate to use: the counted windows with :attr:`prior_rate` as
-        :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations (the Beta posterior mean, so a
-        short diary leans on the diary's noise or the assumption, a long one on its own days)."""
-        prior = self.prior_rate * DEFAULT_BACKGROUND_WEIGHT
-        return (self.events + prior) / (self.windows + DEFAULT_BACKGROUND_WEIGHT)
-
-    @property
-    def measured(self) -> bool:
-        """Enough windows to use the client's own rate instead of the assumed one."""
-        return self.windows >= DEFAULT_BACKGROUND_WEIGHT
-
-    def to_dict(self) -> dict[str, Any]:
-        own = None if self.own_rate is None else round(self.own_rate, 4)
-        return {"events": self.events, "windows": self.windows, "own_rate": own}
-
-
-def _near_any(
-    times: NDArray[np.float64], sessions: NDArray[np.float64], reach: float, ahead: float | None = None
-) -> NDArray[np.bool_]:
-    """For each time, whether a session (sorted times) lies within ``reach`` seconds before it
-    or within ``ahead`` seconds after it (default ``reach``)."""
-    if sessions.size == 0:
-        return np.zeros(times.shape, dtype=bool)
-    ahead = reach if ahead is None else ahead
-    i = np.searchsorted(sessions, times)
-    last = sessions.size - 1
-    before = np.where(i > 0, times - sessions[np.clip(i - 1, 0, last)], np.inf)
-    after = np.where(i <= last, sessions[np.clip(i, 0, last)] - times, np.inf)
-    return (before <= reach) | (after <= ahead)
-
-
-def background_aggravation(
-    cf: ClientFile,
-    diary: Diary | None = None,
-    noise: DiaryNoise | None = None,
-    rhythm: WeekdayRhythm | None = None,
-) -> Background:
-    """Count spontaneous aggravations in the diary, away from massage.
-
-    A diary entry with no session within 60 h before it or 84 h after it is treated like a
-    session's before-pain: its "follow-ups" are the entries 18-36 h, 36-60 h and (the 72 h
-    look) 60-84 h later, the windows of :mod:`touchdose.analysis.response` found by the same
-    search, and like a session it counts when the first two are there. It is an aggravation
-    when any follow-up is at least 2 points higher or a flare is reported before the last
-    window closes: the same looks a session gets, so the two rates are comparable. Windows do
-    not overlap (the next starts after the previous one's 84 h), so they are separate
-    observations, as the sessions are, and the Beta posterior is not overconfident.
-
-    Each rise is net of the client's weekly rhythm (:func:`touchdose.analysis.response.client_rhythm`),
-    as a session's follow-up changes are.
-
-    ``diary`` is ``Diary(cf.checkins)``, ``noise`` is :func:`touchdose.analysis.noise.diary_noise`
-    and ``rhythm`` is ``client_rhythm(cf)`` when the caller already has them.
-
-    Examples
-    --------
-    >>> from touchdose.records import ClientProfile
-    >>> background_aggravation(ClientFile(ClientProfile(id="c-1"))).rate is None
-    True
-    """
-    d = Diary(cf.checkins) if diary is None else diary
-    rhythm = client_rhythm(cf, d) if rhythm is None else rhythm
-    times = np.asarray(d.seconds, dtype=np.float64)
-    pains = [c.pain for c in d.checkins]
-    flares = np.array([c.flare for c in d.checkins], dtype=bool)
-    reach = FOLLOWUP_WINDOWS[-1][1] * 3600.0
-    sessions = np.array([s.start.timestamp() for s in cf.sessions])
-    near_session = _near_any(times, sessions, FOLLOWUP_48H_HOURS[1] * 3600.0, ahead=reach)
-    events = windows = 0
-
-    free_from = -np.inf
-    for k in np.flatnonzero(~near_session):
-        t0 = times[k]
-        if t0 < free_from:
-            continue
-        follow = [d.nearest(t0, w) for w in FOLLOWUP_WINDOWS]
-        if follow[0] is None or follow[1] is None:
-            continue
-        windows += 1
-        free_from = t0 + reach
-        end = int(np.searchsorted(times, t0 + reach, "left"))  # entries before the last window closes
-        flare = bool(flares[k + 1 : end].any())
-        rises = [
-            None if f is None
-            else pains[f] - pains[k] - rhythm.between(d.times[k], d.times[f], before_is_entry=True)
-            for f in follow
-        ]
-        events += int(flare or max(r for r in rises if r is not None) >= AGGRAVATION_POINTS)
-
-    noise = diary_noise(cf) if noise is None else noise
-    own = rise_rate(noise) if noise.measured else None
-    return Background(events, windows, own, rhythm.free_residuals)
-
-
-def p_excess(aggravated: int, judged: int, background: Background | None) -> float:
-    """P(aggravation rate after sessions > background rate), uniform Beta priors.
-
-    ``P = ∫ f_bg(y) P(theta_sessions > y) dy`` with ``theta_sessions ~ Beta(1 + a, 1 + n - a)``
-    and ``theta_bg ~ Beta(1 + x, 1 + m - x)``; the integrand is a polynomial, integrated exactly
-    by Gauss-Legendre quadrature.
-
-    The background's Beta posterior starts from :attr:`Background.prior_rate` (the client's own
-    rate from the diary's noise, or for a diary too short for that the assumed
-    :data:`DEFAULT_BACKGROUND_RATE`) as :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations and
-    adds the counted windows, so a run of quiet stretches by chance (0 of 19) does not make an
-    ordinary share of bad days after sessions look like harm.
-
-    Examples
-    --------
-    >>> round(p_excess(8, 10, Background(2, 40)), 3)
-    1.0
-    >>> p_excess(0, 10, Background(4, 40)) < 0.5
-    True
-    """
-    rate = DEFAULT_BACKGROUND_RATE if background is None else background.prior_rate
-    x, m = rate * DEFAULT_BACKGROUND_WEIGHT, float(DEFAULT_BACKGROUND_WEIGHT)
-    if background is not None:
-        x, m = x + background.events, m + background.windows
-    a_bg, b_bg = 1 + x, 1 + m - x
-    a_s, b_s = 1 + aggravated, 1 + judged - aggravated
-    # With whole-number parameters both densities are polynomials, so Gauss-Legendre with enough
-    # nodes integrates the product exactly (degree <= m + n, exact up to 2 * nodes - 1); a
-    # fractional prior count (the diary's own rate) leaves a smooth integrand, as accurate.
-    nodes, weights = np.polynomial.legendre.leggauss(int(m + judged) // 2 + 16)
-    y = 0.5 * (nodes + 1.0)
-    value = 0.5 * float(np.sum(weights * beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s)))
-    return float(min(1.0, max(0.0, value)))
 
 
 @dataclass(frozen=True)
@@ -436,6 +264,30 @@ def _late_shift(group: Sequence[SessionResponse], background: Background | None)
     return max(_hodges_lehmann(_above_usual(group, k, background)) for k in LATE_LOOKS)
 
 
+def excess_needed(aggravated: int) -> float:
+    """The posterior probability the all-sessions pattern needs with ``aggravated`` sessions.
+
+    The question "were the sessions followed by more pain?" is asked again after every session
+    and a stop is not undone, so a fixed level adds up over the looks: a client with ordinary ups
+    and downs meets a run of bad days sooner or later. A pattern can newly appear only at a look
+    just after an aggravated session (one more uneventful session lowers the evidence), so those
+    are the looks that spend the error. The first of them, at :data:`FIRST_LOOK_AGGRAVATIONS`
+    aggravations, is allowed ``1 - EXCESS_P`` (two of two against the assumed 10 % still counts
+    at once); the k-th is allowed ``(1 - EXCESS_P) / k``. Over the looks the errors then add up
+    to at most ``(1 - EXCESS_P) * (1 + 1/2 + ... + 1/k)`` (Bonferroni), about 3 % after ten
+    aggravations, instead of 11 %, while a quiet client's 3 of 7 still counts.
+
+    Examples
+    --------
+    >>> excess_needed(2) == EXCESS_P
+    True
+    >>> excess_needed(2) < excess_needed(3) < excess_needed(10) < 1.0
+    True
+    """
+    looks = max(1, aggravated - FIRST_LOOK_AGGRAVATIONS + 1)
+    return 1.0 - (1.0 - EXCESS_P) / looks
+
+
 _Found = tuple[int, int, float, int | None, float | None]
 
 
@@ -450,7 +302,7 @@ def _pattern(
     a, n = tally_sessions(group).rate_sample
     if _share_ok(a, n, firmer):
         excess = p_excess(a, n, background)
-        if excess >= (FIRMER_EXCESS_P if firmer else EXCESS_P):
+        if excess >= (FIRMER_EXCESS_P if firmer else excess_needed(a)):
             return a, n, excess, None, None
     for k in LATE_LOOKS:
         d = _above_usual(group, k, background)

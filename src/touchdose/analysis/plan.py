@@ -35,8 +35,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from touchdose.analysis.background import background_aggravation
 from touchdose.analysis.comparison import DEFAULT_OPTIONS, CompareOptions, Comparison, Refusal
-from touchdose.analysis.harm import MIN_AGGRAVATIONS, SessionTally, background_aggravation, tally_sessions
+from touchdose.analysis.harm import MIN_AGGRAVATIONS, SessionTally, tally_sessions
 from touchdose.analysis.noise import diary_noise
 from touchdose.analysis.pause import Pause, plan_pause
 from touchdose.analysis.response import SessionResponse, session_responses

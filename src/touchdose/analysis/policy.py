@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from touchdose.analysis.background import background_aggravation
 from touchdose.analysis.engine import analyze_client
-from touchdose.analysis.harm import background_aggravation, judge_harm
+from touchdose.analysis.harm import judge_harm
 from touchdose.analysis.response import session_responses
 from touchdose.analysis.titration import TARGET_AGGRAVATION_RISK, exposures_from_responses, titrate
 from touchdose.instruments.sensitivity import derive_sensitivity

@@ -279,7 +279,7 @@ def titrate(
         Prior variance of the CRM parameter.
     background : float
         The client's own chance of such a rise in pain without massage
-        (:attr:`touchdose.analysis.harm.Background.estimate`): an aggravation after a session is
+        (:attr:`touchdose.analysis.background.Background.estimate`): an aggravation after a session is
         then ``background + (1 - background) * risk``, and each pressure's ``risk`` is what the
         massage adds to the client's usual ups and downs. 0 treats every aggravation as caused
         by the massage (the plain CRM).

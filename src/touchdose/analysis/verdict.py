@@ -33,16 +33,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from touchdose.analysis.background import DEFAULT_BACKGROUND_RATE, Background, p_excess
 from touchdose.analysis.comparison import DIARY_OUTCOMES, Comparison, Refusal
 from touchdose.analysis.harm import (
-    DEFAULT_BACKGROUND_RATE,
     MIN_AGGRAVATIONS,
     MIN_JUDGED_SESSIONS,
-    Background,
     Harm,
     SessionTally,
     judge_harm,
-    p_excess,
     tally_sessions,
 )
 from touchdose.analysis.response import AGGRAVATION_POINTS, SessionResponse
@@ -354,7 +352,7 @@ def reach_verdict(
         (``compare_all(cf).results``); ``None`` when no comparison was attempted.
     background : Background, optional
         The client's own spontaneous aggravation rate
-        (:func:`touchdose.analysis.harm.background_aggravation`); ``None`` assumes 10 %, said
+        (:func:`touchdose.analysis.background.background_aggravation`); ``None`` assumes 10 %, said
         to be assumed, as 10 pseudo-observations.
     tally : SessionTally, optional
         ``tally_sessions(responses)`` when the caller already has it (not counted twice).
