@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -228,6 +229,16 @@ def refresh_jobs(client: Client) -> int:
                                        args_kwargs__args=[client.pk]).count()  # fmt: skip
 
 
+@pytest.fixture
+def therapist(world: World, history: Client) -> HttpClient:
+    """The linked therapist, sharing with the client of ``history``, after a first look at the
+    caseload (so the client's analysis is stored)."""
+    Share.objects.create(client=history, therapist=world.therapist_linked)
+    http = world.http("therapist_linked")
+    assert "updating" not in http.get(reverse("therapist_home")).content.decode()
+    return http
+
+
 @pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_a_write_leaves_a_job_that_makes_the_next_page_warm(
     world: World, history: Client, counted: Counted
@@ -256,11 +267,8 @@ def test_a_write_that_rolls_back_leaves_no_job(world: World, history: Client) ->
 
 @pytest.mark.django_db(transaction=True)  # the worker commits and checks its connection as in production
 def test_the_caseload_shows_the_last_analysis_as_updating_until_the_worker_ran(
-    world: World, history: Client, counted: Counted
+    history: Client, counted: Counted, therapist: HttpClient
 ) -> None:
-    Share.objects.create(client=history, therapist=world.therapist_linked)
-    therapist = world.http("therapist_linked")
-    assert "updating" not in therapist.get(reverse("therapist_home")).content.decode()
     services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=9)
     counted.analyses = 0
     page = therapist.get(reverse("therapist_home")).content.decode()
@@ -271,11 +279,8 @@ def test_the_caseload_shows_the_last_analysis_as_updating_until_the_worker_ran(
 
 
 def test_with_no_worker_the_caseload_computes_after_the_grace(
-    world: World, history: Client, counted: Counted
+    history: Client, counted: Counted, therapist: HttpClient
 ) -> None:
-    Share.objects.create(client=history, therapist=world.therapist_linked)
-    therapist = world.http("therapist_linked")
-    therapist.get(reverse("therapist_home"))
     services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=9)
     long_ago = timezone.now() - selectors.STALE_GRACE - timedelta(seconds=1)
     Client.objects.filter(pk=history.pk).update(records_changed_at=long_ago)
@@ -296,11 +301,8 @@ def test_a_deleted_account_leaves_no_latest_analysis(
 
 
 def test_what_the_client_says_about_their_safety_is_never_shown_late(
-    world: World, history: Client, counted: Counted
+    history: Client, counted: Counted, therapist: HttpClient
 ) -> None:
-    Share.objects.create(client=history, therapist=world.therapist_linked)
-    therapist = world.http("therapist_linked")
-    therapist.get(reverse("therapist_home"))
     services.checkin_record(actor=history.user, client=history, time=timezone.now(), pain=5,
                             red_flags=["weight_loss"])  # fmt: skip
     # An ordinary entry after it, before the worker ran: the analysis before the red flag must
