@@ -58,7 +58,8 @@ def test_a_saturday_client_without_a_massage_effect_is_not_judged_harmed() -> No
     diary = Diary(cf.checkins)
     raw = [session_response(s, diary, NO_RHYTHM) for s in cf.sessions]
     assert sum(r.aggravated for r in raw) >= len(raw) - 2
-    assert judge_harm(raw, background_aggravation(cf, rhythm=NO_RHYTHM)).state == "more_pain"
+    counted = background_aggravation(cf, rhythm=NO_RHYTHM)
+    assert judge_harm(raw, Background(counted.events, counted.windows)).state == "more_pain"
 
 
 def test_a_massage_effect_on_the_same_weekday_every_week_is_not_taken_for_the_rhythm() -> None:

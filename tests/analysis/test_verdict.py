@@ -272,12 +272,25 @@ def test_each_later_aggravation_is_a_look_that_gets_a_smaller_share_of_the_error
     # A client whose pain jumps in a third of its massage-free stretches, 4 of its first 4
     # sessions followed by a jump (a 1 % chance for such a client even without harm): enough for
     # the first look's level, not for the third look's.
-    noisy = Background(events=7, windows=21, own_rate=0.37)
+    noisy = Background(events=7, windows=21, own_rate=0.33)
     assert EXCESS_P <= p_excess(4, 4, noisy) < excess_needed(4)
     v = reach_verdict(sessions(*["harmed"] * 4), {"pain": pain_refused()}, noisy)
     assert v.state == "gathering_data"
     # The same four sessions for a client whose pain rarely jumps on its own are more pain.
     assert reach_verdict(sessions(*["harmed"] * 4), {"pain": pain_refused()}, QUIET).state == "more_pain"
+
+
+def test_quiet_stretches_do_not_make_a_noisy_diary_quiet() -> None:
+    # Counted massage-free stretches far quieter than the diary says (0 of 21 against the diary's
+    # own 26 %, e.g. all of them mid-week): 2 of 2 is held to the diary's own rate too, and is no
+    # pattern for such a client, while 2 of 2 against a quiet background still counts at once.
+    quiet_stretches = Background(events=0, windows=21, own_rate=0.26)
+    assert p_excess(2, 2, quiet_stretches) < EXCESS_P
+    assert p_excess(2, 2, quiet_stretches) == pytest.approx(p_excess(2, 2, Background(0, 0, 0.26)))
+    two = sessions("harmed", "harmed")
+    assert reach_verdict(two, {"pain": pain_refused()}, quiet_stretches).state != "more_pain"
+    assert p_excess(2, 2, Background(events=0, windows=21, own_rate=0.08)) >= EXCESS_P
+    assert reach_verdict(sessions("harmed", "harmed"), {"pain": pain_refused()}, QUIET).state == "more_pain"
 
 
 def test_harm_only_at_firmer_pressures_is_mixed_not_averaged_away() -> None:

@@ -183,7 +183,11 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     rate from the diary's noise, or for a diary too short for that the assumed
     :data:`DEFAULT_BACKGROUND_RATE`) as :data:`DEFAULT_BACKGROUND_WEIGHT` pseudo-observations and
     adds the counted windows, so a run of quiet stretches by chance (0 of 19) does not make an
-    ordinary share of bad days after sessions look like harm.
+    ordinary share of bad days after sessions look like harm. When that posterior's mean is still
+    below the diary's own rate (the stretches, all far from sessions, can all fall mid-week for a
+    client seen every Saturday), the smaller of it and the probability against the diary's own
+    rate alone (no stretch counted) is returned: quiet stretches sharpen a background but never
+    make a noisy diary quiet, and 2 of 2 against a diary rate of 10 % or less still counts.
 
     Examples
     --------
@@ -191,11 +195,24 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     1.0
     >>> p_excess(0, 10, Background(4, 40)) < 0.5
     True
+    >>> p_excess(2, 2, Background(0, 21)) > 0.989 > p_excess(2, 2, Background(0, 21, own_rate=0.26))
+    True
     """
     rate = DEFAULT_BACKGROUND_RATE if background is None else background.prior_rate
     x, m = rate * DEFAULT_BACKGROUND_WEIGHT, float(DEFAULT_BACKGROUND_WEIGHT)
     if background is not None:
         x, m = x + background.events, m + background.windows
+    value = _p_above(aggravated, judged, x, m)
+    if background is not None and background.own_rate is not None and background.own_rate > x / m:
+        # The counted stretches are quieter than the diary as a whole says: the pattern must also
+        # stand against the diary's own rate alone, as if no stretch had been counted.
+        own = background.own_rate * DEFAULT_BACKGROUND_WEIGHT
+        value = min(value, _p_above(aggravated, judged, own, float(DEFAULT_BACKGROUND_WEIGHT)))
+    return value
+
+
+def _p_above(aggravated: int, judged: int, x: float, m: float) -> float:
+    """P(theta_sessions > theta_bg) for ``aggravated`` of ``judged`` against ``x`` of ``m``."""
     a_bg, b_bg = 1 + x, 1 + m - x
     a_s, b_s = 1 + aggravated, 1 + judged - aggravated
     # With whole-number parameters both densities are polynomials, so Gauss-Legendre with enough
@@ -205,5 +222,3 @@ def p_excess(aggravated: int, judged: int, background: Background | None) -> flo
     y = 0.5 * (nodes + 1.0)
     value = 0.5 * float(np.sum(weights * beta_dist.pdf(y, a_bg, b_bg) * beta_dist.sf(y, a_s, b_s)))
     return float(min(1.0, max(0.0, value)))
-
-
