@@ -291,7 +291,8 @@ def refresh_results(*, client_id: int) -> bool:
     row = Client.objects.filter(pk=client_id).first()
     if row is None:  # the account was deleted since the write
         return False
-    if isinstance(results.get_many([_key("analysis", row)]).get(_key("analysis", row)), ClientResults):
+    current = _key("analysis", row)
+    if isinstance(results.get_many([current]).get(current), ClientResults):
         return False
     found = _results_of([client_id])[client_id]
     client_charts(client=row, found=found)
