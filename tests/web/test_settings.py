@@ -196,3 +196,10 @@ def test_mail_settings_are_typed_and_fail_loudly(tmp_path: Path) -> None:
     ):
         result = run(**env)
         assert result.returncode != 0 and message in result.stderr, (env, result.stderr[-300:])
+
+
+def test_an_unknown_password_cost_is_refused_at_start(tmp_path: Path) -> None:
+    done = load_settings(tmp_path, TOUCHDOSE_ARGON2="fast")
+    assert done.returncode != 0
+    assert "TOUCHDOSE_ARGON2 = 'fast' is not allowed (allowed: owasp, django)" in done.stderr
+    assert load_settings(tmp_path, TOUCHDOSE_ARGON2="django").returncode == 0

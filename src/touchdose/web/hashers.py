@@ -1,10 +1,13 @@
 """Password hashing that stays slow for an attacker without starving the pages.
 
-Argon2 with Django's parameters (about 0.2 s of CPU and 100 MiB per hash, on purpose) runs in
-threads kept for it (one per core), at the lowest CPU priority: a log-in waits for one of them,
-the pages' threads go first when they want a core, the hash takes the cycles they leave, and
-no more hashes than cores hold their memory at once (docs/performance.md "The login"). The hash
-is the same ``argon2`` hash as Django's, so stored passwords keep working whichever checks them.
+Argon2id at OWASP's recommended parameters (19 MiB, 2 passes, 1 lane: about 18 ms of CPU per
+hash here) by default, or Django's own (100 MiB, 2 passes, 8 lanes: about 165 ms) where a clinic
+chooses them (``TOUCHDOSE_ARGON2``, docs/settings.md). The hash runs in threads kept for it (one
+per core), at the lowest CPU priority: a log-in waits for one of them, the pages' threads go first
+when they want a core, the hash takes the cycles they leave, and no more hashes than cores hold
+their memory at once (docs/performance.md "The login"). The hash is Django's ``argon2`` format,
+so a stored password made with other parameters still checks, and is made again with the chosen
+ones at its owner's next log-in (Django's ``must_update``).
 """
 
 from __future__ import annotations
@@ -14,9 +17,32 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+
+@dataclass(frozen=True)
+class Argon2Cost:
+    """Argon2id's cost parameters: memory in KiB, passes over it, lanes."""
+
+    memory_kib: int
+    passes: int
+    lanes: int
+
+
+#: The choices of ``TOUCHDOSE_ARGON2``. ``owasp``: the minimum the OWASP Password Storage Cheat
+#: Sheet gives for Argon2id, m=19456 (19 MiB), t=2, p=1 (docs/security.md "The hash's cost");
+#: a log-in costs about 18 ms of CPU, so 50 people logging in beside their pages fit on two cores.
+#: ``django``: Django 5.2's defaults (m=102400, t=2, p=8), about nine times the CPU and five times
+#: the memory per guess, for an attacker and for the server.
+ARGON2_COSTS = {
+    "owasp": Argon2Cost(memory_kib=19456, passes=2, lanes=1),
+    "django": Argon2Cost(memory_kib=102400, passes=2, lanes=8),
+}
+DEFAULT_ARGON2 = "owasp"
 
 #: How much lower the hashing thread's priority is than the pages' (Unix nice steps; 19, the most
 #: there is: Linux then weighs a page's thread 68 times a hashing thread). Argon2 runs its 8 lanes
@@ -32,7 +58,7 @@ def _cores() -> int:
 
 
 #: Hashes at once per web process: one per core it may use (more would only queue for the cores
-#: while holding 100 MiB each; fewer would leave log-ins waiting on a quiet machine).
+#: while holding their memory; fewer would leave log-ins waiting on a quiet machine).
 HASH_THREADS = _cores()
 
 T = TypeVar("T")
@@ -64,8 +90,25 @@ def in_hashing_thread(work: Callable[..., T], *args: Any) -> T:
 
 
 class Argon2Hasher(Argon2PasswordHasher):
-    """Django's :class:`~django.contrib.auth.hashers.Argon2PasswordHasher` (same algorithm name,
-    parameters and hashes) whose work is done by :func:`in_hashing_thread`."""
+    """Django's :class:`~django.contrib.auth.hashers.Argon2PasswordHasher` (same algorithm name
+    and hash format) at the cost ``settings.TOUCHDOSE_ARGON2`` names, whose work is done by
+    :func:`in_hashing_thread`."""
+
+    @property
+    def cost(self) -> Argon2Cost:
+        return ARGON2_COSTS[settings.TOUCHDOSE_ARGON2]
+
+    @property  # type: ignore[override]
+    def memory_cost(self) -> int:
+        return self.cost.memory_kib
+
+    @property  # type: ignore[override]
+    def time_cost(self) -> int:
+        return self.cost.passes
+
+    @property  # type: ignore[override]
+    def parallelism(self) -> int:
+        return self.cost.lanes
 
     def encode(self, password: str, salt: str) -> str:
         return in_hashing_thread(super().encode, password, salt)

@@ -24,6 +24,7 @@ from touchdose.web.conf import (
     env_str,
     private_sqlite_file,
 )
+from touchdose.web.hashers import ARGON2_COSTS, DEFAULT_ARGON2
 from touchdose.web.passwords import PASSWORD_MAX, PASSWORD_MIN
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -213,8 +214,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_setting(env_str("TOUCHDOSE_CACHE", "file"), DATA_DIR)}
 
 # --- Accounts ---------------------------------------------------------------------------------
+# Argon2id at OWASP's parameters (or Django's: "django"), hashed in a thread of lower priority so
+# log-ins do not starve the pages; a password hashed otherwise is hashed again at its next log-in
+TOUCHDOSE_ARGON2 = env_choice("TOUCHDOSE_ARGON2", tuple(ARGON2_COSTS), DEFAULT_ARGON2)
 PASSWORD_HASHERS = [
-    # Django's Argon2, hashed in a thread of lower priority so log-ins do not starve the pages
     "touchdose.web.hashers.Argon2Hasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
