@@ -5,14 +5,19 @@ Run from the repository root (needs the ``bench`` extra: ``pip install -e '.[ben
     .venv/bin/python benchmarks/load.py                          # the full run (about 25 minutes)
     .venv/bin/python benchmarks/load.py --duration 20 --saturation 10 --clients 20 --databases sqlite
 
-For each database (SQLite in a fresh data directory; PostgreSQL at ``--postgres``, emptied first)
-it loads the demo plus ``--clients`` simulated clients with a year each
-(``benchmarks/load_world.py``), then for each server configuration, in the same run:
+It simulates ``--clients`` clients with a year each once (``benchmarks/load_world.py``), then
+for each database (SQLite in a fresh data directory; PostgreSQL at ``--postgres``, emptied
+first) and each server configuration, in the same run:
 
-- **old**: ``touchdose serve --server waitress`` (one process, 8 threads: before issue 14);
-- **new**: ``touchdose serve`` (gunicorn, one process per core, 4 threads each);
+- **old**: the code before issue 14 (main at ``OLD_COMMIT``, taken from this clone's git history
+  into a temporary directory and run with this environment's packages), ``touchdose serve``:
+  waitress, one process, 8 threads, on its own database with the same clients;
+- **single** (not run unless asked): this code in the old configuration,
+  ``touchdose serve --server waitress --workers 1``: what the code alone changed;
+- **new**: this code, ``touchdose serve`` (gunicorn, one process per core, 8 threads each);
 
-it starts the server itself (127.0.0.1 only, a free port), empties the results cache, goes once
+it loads the demo and the clients into the database with that configuration's code, starts the
+server itself (127.0.0.1 only, a free port), empties the results cache, goes once
 through every user's pages unmeasured (a clinic's server runs warm), then runs ``--users``
 simulated people for ``--duration`` seconds with 1-3 s between requests, then again with none
 (``--saturation`` seconds: the most it can serve), and stops the server. A person's loop: log in
@@ -31,15 +36,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import random
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import urllib.request
@@ -47,6 +53,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -56,12 +63,24 @@ PYTHON = sys.executable
 TOUCHDOSE = [PYTHON, "-c", "from touchdose.cli import main; main()"]
 PASSWORD = "load-test-password-14"
 HOST = "127.0.0.1"  # never anything else
+#: main just before issue 14's first commit (5efae57, the results cache): the code the issue measured.
+OLD_COMMIT = "1b3c585210da7bea17872f4467a80cc4a6361432"
+
+
+@dataclass(frozen=True)
+class Config:
+    label: str
+    args: list[str]
+    commit: str | None = None  # None: this checkout
+
+
 CONFIGS = {
-    "old": ("waitress, 1 process x 8 threads", ["--server", "waitress", "--workers", "1"]),
-    "new": ("gunicorn, 1 process per core x 8 threads", []),
+    "old": Config(f"{OLD_COMMIT[:7]}, before issue 14: waitress, 1 process x 8 threads", [], OLD_COMMIT),
+    "single": Config("this code, waitress, 1 process x 8 threads", ["--server", "waitress", "--workers=1"]),
+    "new": Config("this code, gunicorn, 1 process per core x 8 threads", []),
 }
-PAGES = ("login page", "login POST", "home", "results", "session list", "API analysis", "check-in page",
-         "check-in POST")  # fmt: skip
+PAGES = ("login page", "login POST", "home", "caseload", "results", "session list", "API analysis",
+         "check-in page", "check-in POST")  # fmt: skip
 LOGIN_POST = "login POST"
 CHECKIN_SHARE = 0.3
 THERAPIST_EVERY = 5  # one simulated person in five is a therapist
@@ -142,7 +161,10 @@ class Session:
         ):
             return
         client_id = self.rng.choice(p.client_ids)
-        await self.request("home", "GET", "/therapist/" if p.therapist else "/", 200)
+        if p.therapist:  # a therapist's home is their caseload
+            await self.request("caseload", "GET", "/therapist/", 200)
+        else:
+            await self.request("home", "GET", "/", 200)
         await self.request("results", "GET", f"/clients/{client_id}/", 200)
         await self.request("session list", "GET", f"/clients/{client_id}/sessions/", 200)
         await self.request("API analysis", "GET", f"/api/v1/clients/{client_id}/analysis", 200)
@@ -228,7 +250,7 @@ class Result:
 def report(
     database: str, config: str, kind: str, tally: Tally, elapsed: float, load: tuple[float, float]
 ) -> Result:
-    print(f"\n{database} / {config} ({CONFIGS[config][0]}) / {kind}: {elapsed:.0f} s, "
+    print(f"\n{database} / {config} ({CONFIGS[config].label}) / {kind}: {elapsed:.0f} s, "
           f"load average {load[0]:.2f} before, {load[1]:.2f} after")  # fmt: skip
     print(f"  {'page':<22}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for page in PAGES:
@@ -302,8 +324,13 @@ def people_of(world: dict[str, object], users: int) -> list[Person]:
     return people
 
 
-def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
+def environment(data_dir: Path, database_url: str | None, code: Path | None = None) -> dict[str, str]:
+    """The server's environment: its data directory, its database and, for older code, that
+    code's ``src`` first on the import path."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TOUCHDOSE_", "DJANGO_", "DATABASE_URL"))}
+    env.pop("PYTHONPATH", None)
+    if code is not None:
+        env["PYTHONPATH"] = str(code / "src")
     env["TOUCHDOSE_DATA_DIR"] = str(data_dir)
     env["TOUCHDOSE_LOG_LEVEL"] = "WARNING"
     if database_url:
@@ -311,27 +338,61 @@ def environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def run_database(name: str, database_url: str | None, args: argparse.Namespace, work: Path) -> list[Result]:
-    data_dir = work / name
-    env = environment(data_dir, database_url)
-    print(
-        f"\n=== {name}: loading the demo and {args.clients} clients with {args.days} days each ...",
-        flush=True,
-    )
-    loaded = subprocess.run(
-        [PYTHON, str(ROOT / "benchmarks" / "load_world.py"), "--clients", str(args.clients),
-         "--days", str(args.days), "--password", PASSWORD],
-        env=env, capture_output=True, text=True, check=True,
+def source_of(commit: str, work: Path) -> Path:
+    """The ``src`` tree of ``commit``, from this clone's history, in a directory under ``work``."""
+    target = work / f"code-{commit[:7]}"
+    if not target.exists():
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit, "src"],
+                                 capture_output=True, check=False)  # fmt: skip
+        if archive.returncode != 0:
+            raise SystemExit(
+                f"load.py: the old code ({commit[:7]}) is not in this clone's history "
+                f"({archive.stderr.decode().strip()}); fetch it, or run --configs new"
+            )
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(target, filter="data")
+    return target
+
+
+def simulate(args: argparse.Namespace, work: Path) -> Path:
+    """The clients' rows, simulated once by this code for every database and configuration."""
+    rows = work / "rows.pickle"
+    print(f"\n=== simulating {args.clients} clients with {args.days} days each ...", flush=True)
+    subprocess.run(
+        [PYTHON, str(ROOT / "benchmarks" / "load_world.py"), "simulate", "--clients", str(args.clients),
+         "--days", str(args.days), "--out", str(rows)],
+        env=environment(work / "simulate", None), check=True,
     )  # fmt: skip
-    world = json.loads(loaded.stdout.strip().splitlines()[-1])
+    return rows
+
+
+def load(env: dict[str, str], rows: Path, label: str) -> dict[str, Any]:
+    """The demo and the clients written into the database by the code ``env`` runs."""
+    loaded = subprocess.run(
+        [PYTHON, str(ROOT / "benchmarks" / "load_world.py"), "build", "--rows", str(rows),
+         "--password", PASSWORD],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if loaded.returncode != 0:
+        raise SystemExit(f"load.py: loading the clinic for {label} failed:\n{loaded.stderr[-3000:]}")
+    world: dict[str, Any] = json.loads(loaded.stdout.strip().splitlines()[-1])
     counts = f"{world['checkins']} check-ins, {world['sessions']} sessions"
-    print(f"    {len(world['clients'])} clients, {len(world['therapists']) + 1} therapists, {counts} "
-          f"(loaded in {world['seconds']} s)")  # fmt: skip
-    people = people_of(world, args.users)
+    people = f"{len(world['clients'])} clients, {len(world['therapists']) + 1} therapists"
+    print(f"    {label}: {people}, {counts} (loaded in {world['seconds']} s)", flush=True)
+    return world
+
+
+def run_database(name: str, database_url: str | None, args: argparse.Namespace, work: Path,
+                 rows: Path) -> list[Result]:  # fmt: skip
+    print(f"\n=== {name}", flush=True)
     results = []
     for config in args.configs:
-        shutil.rmtree(data_dir / "cache", ignore_errors=True)  # each configuration starts cold
-        server = Server(env, CONFIGS[config][1], work / f"{name}-{config}.log")
+        spec = CONFIGS[config]
+        code = source_of(spec.commit, work) if spec.commit else None
+        data_dir = work / f"{name}-{config}"
+        env = environment(data_dir, database_url, code)
+        people = people_of(load(env, rows, f"{name} / {config}"), args.users)
+        server = Server(env, spec.args, work / f"{name}-{config}.log")
         try:
             warm = time.monotonic()
             asyncio.run(drive(server.base, people, seconds=3600, think=0, seed=0, once=True))
@@ -354,10 +415,10 @@ def run_database(name: str, database_url: str | None, args: argparse.Namespace, 
 def summary(results: list[Result]) -> None:
     print("\n=== summary (goals: 0 errors; p99 <= 100 ms but the login POST; login POST p99 <= 1 s;"
           f" saturation throughput new/old >= {GOAL_SPEEDUP:.0f})")  # fmt: skip
-    print(f"  {'database':<10}{'config':<6}{'run':<13}{'requests':>9}{'errors':>7}{'p99 pages':>11}"
+    print(f"  {'database':<10}{'config':<8}{'run':<13}{'requests':>9}{'errors':>7}{'p99 pages':>11}"
           f"{'p99 login':>11}{'req/s':>8}{'pages/s':>9}")  # fmt: skip
     for r in results:
-        print(f"  {r.database:<10}{r.config:<6}{r.kind:<13}{r.requests:>9}{r.errors:>7}{r.p99_pages:>9.0f}ms"
+        print(f"  {r.database:<10}{r.config:<8}{r.kind:<13}{r.requests:>9}{r.errors:>7}{r.p99_pages:>9.0f}ms"
               f"{r.p99_login:>9.0f}ms{r.rate:>8.1f}{r.page_rate:>9.1f}")  # fmt: skip
     for database in dict.fromkeys(r.database for r in results):
         sat = {r.config: r for r in results if r.database == database and r.kind == "saturation"}
@@ -381,7 +442,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200, help="simulated clients besides the demo (200)")
     parser.add_argument("--days", type=int, default=365, help="days of history per client (365)")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres (both)")
-    parser.add_argument("--configs", default="old,new", help="old,new (both)")
+    parser.add_argument("--configs", default="old,new", help="some of old,single,new (default: old,new)")
     parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL database to use, EMPTIED first (default: DATABASE_URL)")  # fmt: skip
     args = parser.parse_args()
@@ -397,11 +458,12 @@ def main() -> int:
           f"s saturation; {os.cpu_count()} cores; load average now {os.getloadavg()[0]:.2f}")  # fmt: skip
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="touchdose-load-") as tmp:
+        rows = simulate(args, Path(tmp))
         for database in wanted:
             if database not in ("sqlite", "postgres"):
                 parser.error(f"--databases: {database!r} is not allowed (allowed: sqlite, postgres)")
             url = args.postgres if database == "postgres" else None
-            results += run_database(database, url, args, Path(tmp))
+            results += run_database(database, url, args, Path(tmp), rows)
     summary(results)
     return 0
 
