@@ -391,6 +391,8 @@ def run_database(name: str, database_url: str | None, args: argparse.Namespace, 
         code = source_of(spec.commit, work) if spec.commit else None
         data_dir = work / f"{name}-{config}"
         env = environment(data_dir, database_url, code)
+        if args.argon2 and code is None:  # the old code has Django's cost and no such setting
+            env["TOUCHDOSE_ARGON2"] = args.argon2
         people = people_of(load(env, rows, f"{name} / {config}"), args.users)
         server = Server(env, spec.args, work / f"{name}-{config}.log")
         try:
@@ -443,6 +445,8 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=365, help="days of history per client (365)")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres (both)")
     parser.add_argument("--configs", default="old,new", help="some of old,single,new (default: old,new)")
+    parser.add_argument("--argon2", choices=("owasp", "django"), default=None,
+                        help="TOUCHDOSE_ARGON2 for this code's servers (default: the app's own)")  # fmt: skip
     parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL database to use, EMPTIED first (default: DATABASE_URL)")  # fmt: skip
     args = parser.parse_args()
