@@ -2,7 +2,7 @@
 
 Run from the repository root (needs the ``bench`` extra: ``pip install -e '.[bench]'``)::
 
-    .venv/bin/python benchmarks/load.py                          # the full run (about 25 minutes)
+    .venv/bin/python benchmarks/load.py                          # the full run (about 20 minutes)
     .venv/bin/python benchmarks/load.py --duration 20 --saturation 10 --clients 20 --databases sqlite
 
 It simulates ``--clients`` clients with a year each once (``benchmarks/load_world.py``), then

@@ -1,7 +1,7 @@
 """Password hashing that stays slow for an attacker without starving the pages.
 
-Argon2id at OWASP's recommended parameters (19 MiB, 2 passes, 1 lane: about 18 ms of CPU per
-hash here) by default, or Django's own (100 MiB, 2 passes, 8 lanes: about 165 ms) where a clinic
+Argon2id at the minimum OWASP gives (19 MiB, 2 passes, 1 lane: about 15 ms of CPU per
+hash here) by default, or Django's own (100 MiB, 2 passes, 8 lanes: about 150 ms) where a clinic
 chooses them (``TOUCHDOSE_ARGON2``, docs/settings.md). The hash runs in threads kept for it (one
 per core), at the lowest CPU priority: a log-in waits for one of them, the pages' threads go first
 when they want a core, the hash takes the cycles they leave, and no more hashes than cores hold
@@ -34,9 +34,9 @@ class Argon2Cost:
 
 
 #: The choices of ``TOUCHDOSE_ARGON2``. ``owasp``: the minimum the OWASP Password Storage Cheat
-#: Sheet gives for Argon2id, m=19456 (19 MiB), t=2, p=1 (docs/security.md "The hash's cost");
-#: a log-in costs about 18 ms of CPU, so 50 people logging in beside their pages fit on two cores.
-#: ``django``: Django 5.2's defaults (m=102400, t=2, p=8), about nine times the CPU and five times
+#: Sheet gives for Argon2id, m=19456 (19 MiB), t=2, p=1 (docs/security.md "Authentication");
+#: a log-in costs about 15 ms of CPU, so 50 people logging in beside their pages fit on two cores.
+#: ``django``: Django 5.2's defaults (m=102400, t=2, p=8), about ten times the CPU and five times
 #: the memory per guess, for an attacker and for the server.
 ARGON2_COSTS = {
     "owasp": Argon2Cost(memory_kib=19456, passes=2, lanes=1),
