@@ -17,7 +17,8 @@ first) and each server configuration, in the same run:
 - **new**: this code, ``touchdose serve`` (gunicorn, one process per core, 8 threads each);
 
 it loads the demo and the clients into the database with that configuration's code, starts the
-server itself (127.0.0.1 only, a free port), empties the results cache, goes once
+server itself (127.0.0.1 only, a free port) on a data directory of its own (so an empty results
+cache), goes once
 through every user's pages unmeasured (a clinic's server runs warm), then runs ``--users``
 simulated people for ``--duration`` seconds with 1-3 s between requests, then again with none
 (``--saturation`` seconds: the most it can serve), and stops the server. A person's loop: log in
@@ -57,6 +58,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+
+from touchdose.web.hashers import ARGON2_COSTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -445,7 +448,7 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=365, help="days of history per client (365)")
     parser.add_argument("--databases", default="sqlite,postgres", help="sqlite,postgres (both)")
     parser.add_argument("--configs", default="old,new", help="some of old,single,new (default: old,new)")
-    parser.add_argument("--argon2", choices=("owasp", "django"), default=None,
+    parser.add_argument("--argon2", choices=tuple(ARGON2_COSTS), default=None,
                         help="TOUCHDOSE_ARGON2 for this code's servers (default: the app's own)")  # fmt: skip
     parser.add_argument("--postgres", default=os.environ.get("DATABASE_URL"),
                         help="PostgreSQL database to use, EMPTIED first (default: DATABASE_URL)")  # fmt: skip
